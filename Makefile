@@ -1,0 +1,28 @@
+# One command to try the bot, one to test it. Both create .venv and install on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo setup index test bench clean
+
+demo: index ## set up, build the index if missing or stale, and chat in the console (or serve on Telegram with a token)
+	@if [ -n "$$TELECENTRE_TELEGRAM_TOKEN" ] || grep -qs '^TELECENTRE_TELEGRAM_TOKEN=.' .env; then \
+		$(BIN)/telecentre serve; else $(BIN)/telecentre chat; fi
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+index: setup ## build the search index only when the knowledge or model changed
+	$(BIN)/telecentre build --if-stale
+
+test: setup ## run the whole test suite
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,184 @@
+"""`telecentre`: validate the knowledge, build the index, ask questions, chat in the console."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Callable, TextIO
+
+from bot.settings import Settings, SettingsError, load_settings
+from index.embedder import ModelLoadError
+from index.knowledge import Knowledge, load_knowledge
+from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
+
+log = logging.getLogger("telecentre")
+
+
+class CliError(Exception):
+    """A failure to report as one line on stderr, with exit status 1."""
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, object] = {}
+    if getattr(args, "knowledge", None):
+        overrides["knowledge_dir"] = Path(args.knowledge)
+    if getattr(args, "index", None):
+        overrides["index_dir"] = Path(args.index)
+    return load_settings(**overrides)
+
+
+def _print_problems(knowledge: Knowledge, stream: TextIO) -> None:
+    for problem in knowledge.problems:
+        print(problem, file=stream)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every knowledge file; list every problem."""
+    settings = _settings(args)
+    knowledge = load_knowledge(settings.knowledge_dir)
+    _print_problems(knowledge, sys.stderr)
+    status = "invalid" if knowledge.errors else "ok"
+    print(f"{settings.knowledge_dir}: {status}: {knowledge.summary()}")
+    return 1 if knowledge.errors else 0
+
+
+def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
+    from index.embedder import SentenceTransformerEmbedder
+
+    print(f"Loading the embedding model {settings.embedding_model} …", file=sys.stderr)
+    return SentenceTransformerEmbedder(settings.embedding_model)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate, embed and swap in a new index."""
+    from index.store import build_index
+
+    settings = _settings(args)
+    knowledge = load_knowledge(settings.knowledge_dir)
+    if knowledge.errors:
+        _print_problems(knowledge, sys.stderr)
+        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was built, the current index keeps serving")
+    print(f"Knowledge: {knowledge.summary()}", file=sys.stderr)
+    embedder = _embedder(settings)
+    try:
+        report = build_index(
+            settings.knowledge_dir,
+            settings.index_dir,
+            embedder,
+            show_progress=sys.stderr.isatty(),
+            only_if_stale=args.if_stale,
+        )
+    except KnowledgeInvalid as error:  # the files changed between the check above and the build
+        _print_problems(error.knowledge, sys.stderr)
+        raise CliError(str(error)) from None
+    if report.skipped:
+        print(f"Index {report.version} is up to date ({report.passages} passages): nothing to do.")
+    else:
+        print(
+            f"Built index {report.version}: {report.passages} passages "
+            f"({report.embedded} embedded, {report.reused} from cache) in {report.seconds:.1f} s; now serving it."
+        )
+    return 0
+
+
+def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from bot.engine import Engine
+
+    settings = _settings(args)
+    embedder = _embedder(settings)
+    return Engine.from_settings(settings, embedder)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or each line of stdin."""
+    engine = _engine(args)
+    questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
+    first = True
+    for question in questions:
+        answer = engine.answer(question, args.lang)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            if not first:
+                print()
+            print(answer.text, flush=True)
+        first = False
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """An interactive console conversation with the same engine as the Telegram bot."""
+    engine = _engine(args)
+    print(
+        "Ask where to learn digital skills in Brussels (English, français, Nederlands). "
+        "Empty line or Ctrl-D to quit.\n"
+    )
+    while True:
+        try:
+            question = input("you> ")
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if not question.strip() or question.strip().lower() in {"/quit", "/exit", "quit", "exit"}:
+            return 0
+        print("\n" + engine.answer(question, args.lang).text + "\n", flush=True)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """Print the confidence threshold that best separates the labelled set's answers."""
+    from bot.evaluation import calibrate, load_labelled
+
+    engine = _engine(args)
+    questions = load_labelled(Path(args.file))
+    result = calibrate(engine, [q for q in questions if q.split == "train"])
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="telecentre", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more (never message text)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str, index: bool = True) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        command.add_argument("--knowledge", metavar="DIR", help="knowledge folder (default: TELECENTRE_KNOWLEDGE_DIR or knowledge)")
+        if index:
+            command.add_argument("--index", metavar="DIR", help="index folder (default: TELECENTRE_INDEX_DIR or var/index)")
+        command.set_defaults(func=func)
+        return command
+
+    add("validate", cmd_validate, "check the knowledge files and list every problem", index=False)
+    build = add("build", cmd_build, "validate the knowledge and build a new search index")
+    build.add_argument("--if-stale", action="store_true", help="do nothing when the index already matches the knowledge and model")
+    ask = add("ask", cmd_ask, "answer QUESTION, or every line of stdin")
+    ask.add_argument("question", nargs="?", help="the question (default: read one per line from stdin)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per answer")
+    ask.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
+    chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
+    chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
+    calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
+    calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return args.func(args)
+    except (CliError, SettingsError, ModelLoadError, IndexUnavailable, KnowledgeInvalid, BuildBusy) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

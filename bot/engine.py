@@ -1,0 +1,159 @@
+"""The answering engine shared by `telecentre ask`, `chat` and the Telegram bot.
+
+It loads the model and the index once, then turns a question into an `Answer`: the best centre
+and programme, whether we are confident, alternatives, and the reply blocks to render.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot import reply
+from bot.i18n import detect_language
+from bot.reply import Block
+from bot.settings import Settings
+from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.passages import Passage
+from index.search import Hit, Searcher
+from index.store import LoadedIndex, open_index
+
+MAX_INPUT_CHARS = 4000
+"""Cut before tokenising: the model reads far less, and huge inputs must stay cheap."""
+
+ALTERNATIVES = 3
+
+
+@dataclass(frozen=True)
+class Option:
+    """A centre or programme the search found, with its best passage and score."""
+
+    centre: str | None
+    programme: str | None
+    passage: str
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"centre": self.centre, "programme": self.programme, "passage": self.passage, "score": round(self.score, 4)}
+
+
+@dataclass
+class Answer:
+    question: str
+    lang: str
+    confident: bool
+    score: float
+    best: Option | None
+    alternatives: list[Option]
+    blocks: list[Block]
+    truncated: bool = False
+    kind: str = "answer"  # answer, unsure or empty
+    hits: list[Hit] = field(default_factory=list, repr=False)
+
+    @property
+    def text(self) -> str:
+        return reply.render_text(self.blocks)
+
+    @property
+    def html(self) -> str:
+        return reply.render_html(self.blocks)
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "lang": self.lang,
+            "confident": self.confident,
+            "centre": self.best.centre if self.best else None,
+            "programme": self.best.programme if self.best else None,
+            "passage": self.best.passage if self.best else None,
+            "score": round(self.score, 4),
+            "reply": self.text,
+            "alternatives": [option.to_dict() for option in self.alternatives],
+        }
+
+
+def confidence(hits: list[Hit]) -> float:
+    """How sure the best hit is: the cosine similarity of the best passage of the best target."""
+    return hits[0].dense if hits else 0.0
+
+
+class Engine:
+    """Answers questions from one loaded index."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, *, threshold: float, mode: str = "hybrid") -> None:
+        self.index = index
+        self.embedder = embedder
+        self.threshold = threshold
+        self.searcher = Searcher(index, embedder, mode)  # type: ignore[arg-type]
+        self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
+        """Load the configured model and index (raises ModelLoadError or IndexUnavailable)."""
+        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+        index = open_index(settings.index_dir, embedder)
+        return cls(index, embedder, threshold=settings.confidence_threshold, mode=settings.search_mode)
+
+    def answer(self, question: str, lang_hint: str | None = None) -> Answer:
+        """Answer one question; never raises for odd input."""
+        text = " ".join(question.split())
+        if not text:
+            lang = lang_hint if lang_hint in ("en", "fr", "nl") else None
+            return Answer(question, lang or "en", False, 0.0, None, [], reply.empty_reply(lang), kind="empty")
+        text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
+        truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
+        lang = detect_language(text, lang_hint)
+        hits = self.searcher.search(text, k=20)
+        options = self._options(hits)
+        score = confidence(hits)
+        best = options[0] if options else None
+        confident = best is not None and score >= self.threshold
+        if confident and best is not None:
+            passage = self._in_language(hits[0].passage, lang)
+            blocks = reply.confident_reply(
+                passage,
+                lang,
+                self.index.centres.get(best.centre) if best.centre else None,
+                self.index.programmes.get(best.programme) if best.programme else None,
+                truncated,
+            )
+            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits)
+        shown = options[:ALTERNATIVES]
+        blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
+        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits)
+
+    def _options(self, hits: list[Hit]) -> list[Option]:
+        """One option per distinct (centre, programme), in the order of their best hit."""
+        options: list[Option] = []
+        seen: set[tuple[str | None, str | None]] = set()
+        for hit in hits:
+            key = (hit.passage.centre, hit.passage.programme)
+            if key not in seen:
+                seen.add(key)
+                options.append(Option(hit.passage.centre, hit.passage.programme, hit.passage.id, hit.dense))
+        return options
+
+    def _in_language(self, passage: Passage, lang: str) -> Passage:
+        return self._groups.get((passage.group, lang), passage)
+
+    def _describe(self, option: Option, lang: str) -> tuple[str, str]:
+        centre = self.index.centres.get(option.centre) if option.centre else None
+        programme = self.index.programmes.get(option.programme) if option.programme else None
+        where = ""
+        if centre is not None and centre.address is not None and centre.address.municipality is not None:
+            where = centre.address.municipality.get(lang)
+        if programme is not None:
+            title = f"{programme.title.get(lang)} — {centre.name.get(lang)}" if centre else programme.title.get(lang)
+        elif centre is not None:
+            title = centre.name.get(lang)
+        else:
+            passage = next((p for p in self.index.passages if p.id == option.passage), None)
+            title = self._in_language(passage, lang).title if passage else option.passage
+        return title, where
+
+    def _contact(self, options: list[Option], lang: str) -> tuple[str, str] | None:
+        for option in options:
+            centre = self.index.centres.get(option.centre) if option.centre else None
+            contact = reply.contact_line(centre) if centre else None
+            if centre is not None and contact:
+                return centre.name.get(lang), contact
+        return None

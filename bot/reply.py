@@ -1,0 +1,199 @@
+"""Compose what a learner reads: the matching offer, who it is for, how to sign up, where and when.
+
+A reply is a list of `Block`s so that each channel renders it its own way: plain text for the
+console and JSON, escaped HTML for Telegram. Knowledge text is never trusted as markup.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import quote
+
+from bot.i18n import language_name, phrase
+from index.passages import Passage
+from index.schema import DAYS, Centre, OpeningHours, Programme
+
+BlockKind = Literal["title", "text", "field", "link", "note", "item"]
+
+
+@dataclass(frozen=True)
+class Block:
+    kind: BlockKind
+    value: str
+    label: str = ""
+
+
+def render_text(blocks: list[Block]) -> str:
+    """Plain text, for the console and `ask --json`."""
+    lines: list[str] = []
+    for block in blocks:
+        if block.kind in ("title", "note") and lines:
+            lines.append("")
+        if block.kind in ("field", "link"):
+            lines.append(f"{block.label}: {block.value}")
+        elif block.kind == "item":
+            lines.append(f"{block.label} {block.value}")
+        else:
+            lines.append(block.value)
+    return "\n".join(lines).strip()
+
+
+def render_html(blocks: list[Block]) -> str:
+    """Telegram HTML: every dynamic fragment escaped, only fixed tags added."""
+    lines: list[str] = []
+    for block in blocks:
+        value, label = html.escape(block.value, quote=False), html.escape(block.label, quote=False)
+        if block.kind in ("title", "note") and lines:
+            lines.append("")
+        if block.kind == "title":
+            lines.append(f"<b>{value}</b>")
+        elif block.kind == "field":
+            lines.append(f"<b>{label}:</b> {value}")
+        elif block.kind == "link":
+            lines.append(f'<b>{label}:</b> <a href="{html.escape(block.value, quote=True)}">{value}</a>')
+        elif block.kind == "item":
+            lines.append(f"{label} {value}")
+        elif block.kind == "note":
+            lines.append(f"<i>{value}</i>")
+        else:
+            lines.append(value)
+    return "\n".join(lines).strip()
+
+
+def format_hours(hours: list[OpeningHours] | None, lang: str) -> str | None:
+    """'Mon–Fri 09:00–17:00; Sat 10:00–12:00' in the learner's language."""
+    if not hours:
+        return None
+    names = dict(zip(DAYS, phrase(lang, "days").split(",")))
+    parts = []
+    for slot in hours:
+        indexes = sorted(DAYS.index(day) for day in slot.days)
+        runs: list[list[int]] = []
+        for i in indexes:
+            if runs and i == runs[-1][-1] + 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        days = ", ".join(
+            names[DAYS[run[0]]] if len(run) == 1 else f"{names[DAYS[run[0]]]}–{names[DAYS[run[-1]]]}" for run in runs
+        )
+        parts.append(f"{days} {slot.opens}–{slot.closes}")
+    return "; ".join(parts)
+
+
+def format_address(centre: Centre, lang: str) -> str:
+    address = centre.address
+    if address is None or address.street is None:
+        where = address.municipality.get(lang) if address and address.municipality else None
+        unknown = phrase(lang, "address_unknown")
+        return f"{where} ({unknown})" if where else unknown
+    place = " ".join(part for part in (address.postcode, address.municipality.get(lang) if address.municipality else None) if part)
+    text = ", ".join(part for part in (address.street.get(lang), place) if part)
+    if address.status == "unverified":
+        text += f" ({phrase(lang, 'address_unverified', as_of=address.as_of or '?', website=centre.website or '?')})"
+    return text
+
+
+def map_link(centre: Centre, lang: str) -> str | None:
+    """An OpenStreetMap search for the street address (so the pin follows the address, not our coordinates)."""
+    address, location = centre.address, centre.location
+    if address is not None and address.street is not None:
+        municipality = address.municipality.get(lang) if address.municipality else ""
+        query = f"{address.street.get(lang)}, {address.postcode or ''} {municipality}".replace("  ", " ").strip(", ")
+    elif location is not None and location.precision == "landmark" and location.landmark:
+        query = location.landmark
+    elif address is not None and address.municipality is not None:
+        query = f"{centre.name.get(lang)}, {address.municipality.get(lang)}"
+    else:
+        return None
+    return "https://www.openstreetmap.org/search?query=" + quote(query)
+
+
+def contact_line(centre: Centre) -> str | None:
+    parts = [part for part in (centre.phone, centre.email, centre.website) if part]
+    return " · ".join(parts) if parts else None
+
+
+def centre_blocks(centre: Centre, lang: str) -> list[Block]:
+    """Name, address, hours, contact and map of a centre."""
+    blocks = [Block("field", centre.name.get(lang), phrase(lang, "centre"))]
+    if centre.kind == "centre" or centre.address is not None:
+        blocks.append(Block("field", format_address(centre, lang), phrase(lang, "address")))
+    hours = format_hours(centre.hours, lang)
+    if hours or centre.kind == "centre":
+        note = centre.hours_note.get(lang) if centre.hours_note else None
+        blocks.append(Block("field", "; ".join(p for p in (hours, note) if p) or phrase(lang, "hours_unknown"), phrase(lang, "hours")))
+    contact = contact_line(centre)
+    if contact:
+        blocks.append(Block("field", contact, phrase(lang, "contact")))
+    link = map_link(centre, lang)
+    if link:
+        blocks.append(Block("link", link, phrase(lang, "map")))
+    return blocks
+
+
+def programme_blocks(programme: Programme, lang: str) -> list[Block]:
+    """Who a programme is for, how long, what it costs, how to sign up."""
+    blocks = [Block("field", programme.for_whom.get(lang), phrase(lang, "who"))]
+    for key, value in (("duration", programme.duration), ("cost", programme.cost)):
+        if value is not None:
+            blocks.append(Block("field", value.get(lang), phrase(lang, key)))
+    if programme.instruction_languages:
+        names = ", ".join(language_name(code, lang) for code in programme.instruction_languages)
+        blocks.append(Block("field", names, phrase(lang, "taught_in")))
+    if programme.how_to_apply is not None:
+        blocks.append(Block("field", programme.how_to_apply.get(lang), phrase(lang, "apply")))
+    return blocks
+
+
+def confident_reply(
+    passage: Passage, lang: str, centre: Centre | None, programme: Programme | None, truncated: bool
+) -> list[Block]:
+    """The full answer: the matching passage, then the programme's and the centre's practical facts."""
+    blocks: list[Block] = []
+    if truncated:
+        blocks.append(Block("note", phrase(lang, "truncated")))
+    if programme is not None:
+        title = programme.title.get(lang)
+    elif centre is not None:
+        title = centre.name.get(lang)
+    else:
+        title = passage.title.split(" — ")[-1]
+    blocks.append(Block("title", title))
+    if passage.lang != lang:
+        blocks.append(Block("note", phrase(lang, "fallback_language")))
+    blocks.append(Block("text", passage.text))
+    if programme is not None:
+        blocks.extend(programme_blocks(programme, lang))
+        if programme.as_of:
+            blocks.append(Block("note", phrase(lang, "dated", as_of=programme.as_of)))
+    if centre is not None:
+        if programme is not None:
+            blocks.append(Block("title", centre.name.get(lang)))
+        blocks.extend(centre_blocks(centre, lang))
+    blocks.append(Block("field", passage.source, phrase(lang, "source")))
+    return blocks
+
+
+def unsure_reply(options: list[tuple[str, str]], lang: str, contact: tuple[str, str] | None, truncated: bool) -> list[Block]:
+    """An honest 'not sure': the closest options, a person to contact, and an example question."""
+    blocks: list[Block] = []
+    if truncated:
+        blocks.append(Block("note", phrase(lang, "truncated")))
+    if options:
+        blocks.append(Block("text", phrase(lang, "not_sure")))
+        blocks.extend(Block("item", f"{title} ({where})" if where else title, f"{n}.") for n, (title, where) in enumerate(options, 1))
+    else:
+        blocks.append(Block("text", phrase(lang, "nothing")))
+    if contact is not None:
+        blocks.append(Block("text", phrase(lang, "ask_person", name=contact[0], contact=contact[1])))
+    blocks.append(Block("text", phrase(lang, "rephrase")))
+    return blocks
+
+
+def empty_reply(lang: str | None) -> list[Block]:
+    """Asked nothing: an example question, in every language when we cannot tell which."""
+    langs = [lang] if lang else ["en", "fr", "nl"]
+    return [Block("text", phrase(code, "empty")) for code in langs]

@@ -1,0 +1,79 @@
+"""Settings from the environment (prefix TELECENTRE_) or a `.env` file, checked at start-up."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index.embedder import default_model_path
+
+TELEGRAM_API_URL = "https://api.telegram.org/bot"
+_TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
+CONFIDENCE_THRESHOLD = 0.5
+"""Calibrated on tests/data/labelled_questions.yaml (train split) with the packaged model and
+hybrid search: `telecentre calibrate` prints the value; tests/test_calibration.py checks it."""
+
+
+class SettingsError(Exception):
+    """Settings are wrong; the message names the variables and never their secret values."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set; see the README for each variable."""
+
+    model_config = SettingsConfigDict(env_prefix="TELECENTRE_", env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("var/index")
+    embedding_model: str = Field(default_factory=default_model_path)
+    search_mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
+    confidence_threshold: float = Field(default=CONFIDENCE_THRESHOLD, ge=0.0, le=1.0)
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = TELEGRAM_API_URL
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.replace(";", ",").split(",") if part.strip()]
+            if not all(re.fullmatch(r"-?\d+", part) for part in parts):
+                raise ValueError("must be numeric Telegram user ids separated by commas, e.g. 12345,67890")
+            return [int(part) for part in parts]
+        return value
+
+    @field_validator("telegram_token", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("telegram_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TOKEN.match(value.get_secret_value()):
+            raise ValueError("does not look like a bot token from @BotFather (digits, a colon, then 30+ letters)")
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s]+$", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org/bot")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or a SettingsError that never echoes a value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for detail in error.errors(include_url=False, include_input=False):
+            name = "TELECENTRE_" + "_".join(str(part) for part in detail["loc"]).upper()
+            lines.append(f"{name}: {str(detail['msg']).removeprefix('Value error, ')}")
+        raise SettingsError("invalid settings: " + "; ".join(lines)) from None

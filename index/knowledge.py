@@ -1,0 +1,358 @@
+"""Load the knowledge folder and report every problem in it as `file:line: field: message`.
+
+Staff are not programmers: nothing here raises on bad content. Each problem becomes a `Problem`
+and loading carries on, so one run of `telecentre validate` lists everything to fix.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from index import frontmatter
+from index.schema import LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
+
+MAX_PASSAGE_CHARS = 2000
+"""A passage longer than this cannot be sent with its directions inside one Telegram message."""
+
+LONG_PASSAGE_CHARS = 1200
+"""Beyond about this length the embedding model stops reading; search then misses the end."""
+
+BRUSSELS_BOUNDS = ((50.76, 50.92), (4.24, 4.49))
+
+_LANGUAGE_HEADINGS = {
+    "en": "en", "english": "en", "anglais": "en", "engels": "en",
+    "fr": "fr", "french": "fr", "français": "fr", "francais": "fr", "frans": "fr",
+    "nl": "nl", "dutch": "nl", "néerlandais": "nl", "neerlandais": "nl", "nederlands": "nl",
+}
+_H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
+_H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
+
+
+@dataclass(frozen=True)
+class Section:
+    """A piece of body text in one language: the intro (no heading) or a `##` section."""
+
+    lang: str
+    index: int
+    heading: str | None
+    text: str
+    line: int
+
+
+@dataclass
+class Document:
+    """One valid knowledge file."""
+
+    path: str
+    record: Record
+    sha256: str
+    sections: dict[str, list[Section]] = field(default_factory=dict)
+    field_lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, repr=False)
+
+    def line_of(self, name: str) -> int:
+        return self.field_lines.get((name,), 1)
+
+
+@dataclass
+class Knowledge:
+    """Everything loaded from a knowledge folder, with the problems found on the way."""
+
+    root: Path
+    documents: list[Document] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    file_hashes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    def records(self, kind: type[Record]) -> dict[str, Record]:
+        return {d.record.id: d.record for d in self.documents if isinstance(d.record, kind)}
+
+    @property
+    def centres(self) -> dict[str, Centre]:
+        return self.records(Centre)  # type: ignore[return-value]
+
+    @property
+    def programmes(self) -> dict[str, Programme]:
+        return self.records(Programme)  # type: ignore[return-value]
+
+    @property
+    def knowledge_hash(self) -> str:
+        """One hash over every file's path and content: equal hashes, equal knowledge."""
+        digest = hashlib.sha256()
+        for path in sorted(self.file_hashes):
+            digest.update(f"{path}\0{self.file_hashes[path]}\n".encode())
+        return digest.hexdigest()
+
+    def summary(self) -> str:
+        counts = {name: sum(isinstance(d.record, kind) for d in self.documents) for name, kind in RECORD_TYPES.items()}
+        return (
+            f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files; "
+            f"{len(self.errors)} errors, {len(self.warnings)} warnings"
+        )
+
+
+def load_knowledge(root: Path) -> Knowledge:
+    """Read and check every file under `root`; never raises for bad content."""
+    knowledge = Knowledge(root=root)
+    if not root.is_dir():
+        knowledge.problems.append(Problem(str(root), 0, "-", "the knowledge folder does not exist"))
+        return knowledge
+    for folder, kind in RECORD_TYPES.items():
+        for path in sorted((root / folder).glob("**/*")):
+            if path.is_dir():
+                continue
+            shown = _shown(path, root)
+            if path.suffix.lower() != ".md":
+                knowledge.problems.append(Problem(shown, 0, "-", "only .md files are read here: this file is ignored", "warning"))
+                continue
+            document = _load_file(path, shown, kind, knowledge)
+            if document is not None:
+                knowledge.documents.append(document)
+    for stray in sorted(root.glob("*/")):
+        if stray.is_dir() and stray.name not in RECORD_TYPES and not stray.name.startswith("."):
+            knowledge.problems.append(
+                Problem(_shown(stray, root), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
+            )
+    _check_across_files(knowledge)
+    if not knowledge.documents and not knowledge.errors:
+        knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
+    return knowledge
+
+
+def _shown(path: Path, root: Path) -> str:
+    return str(path)
+
+
+def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge) -> Document | None:
+    raw = path.read_bytes()
+    sha = hashlib.sha256(raw).hexdigest()
+    knowledge.file_hashes[shown] = sha
+    problems = knowledge.problems
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        problems.append(
+            Problem(shown, line, "-", f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}): save it as UTF-8 in your editor")
+        )
+        return None
+    if "\x00" in text:
+        problems.append(Problem(shown, text[: text.index("\x00")].count("\n") + 1, "-", "the file contains a NUL byte: is it really a text file?"))
+        return None
+    try:
+        front = frontmatter.split(text)
+    except frontmatter.FrontMatterError as error:
+        problems.append(Problem(shown, error.line, "-", error.message))
+        return None
+    for dup_path, line in front.duplicates:
+        problems.append(Problem(shown, line, _field_name(dup_path), "this field is given twice: keep one"))
+    try:
+        record = kind.model_validate(front.data)
+    except ValidationError as error:
+        for detail in error.errors(include_url=False):
+            loc = tuple(detail["loc"])
+            problems.append(Problem(shown, front.line_of(loc), _field_name(loc) or "-", _message(detail, kind, loc)))
+        return None
+    if record.id != path.stem:
+        problems.append(Problem(shown, front.line_of(("id",)), "id", f"id {record.id!r} differs from the file name {path.stem!r}: make them the same"))
+    document = Document(path=shown, record=record, sha256=sha, field_lines=front.lines)
+    document.sections = _parse_body(front.body, front.body_line, shown, problems)
+    _check_record(document, front, problems)
+    return document
+
+
+def _field_name(loc: tuple[str | int, ...]) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
+    return name
+
+
+_FRIENDLY = {
+    "missing": "this field is required but missing",
+    "string_type": "should be text",
+    "int_type": "should be a whole number",
+    "int_parsing": "should be a whole number",
+    "int_from_float": "should be a whole number",
+    "float_type": "should be a number",
+    "float_parsing": "should be a number",
+    "list_type": "should be a list (lines starting with '- ')",
+    "dict_type": "should be a group of 'name: value' lines",
+    "model_type": "should be a group of 'name: value' lines",
+    "model_attributes_type": "should be a group of 'name: value' lines",
+    "date_type": "should be a date like 2026-11-27",
+    "date_parsing": "should be a date like 2026-11-27",
+    "date_from_datetime_parsing": "should be a date like 2026-11-27",
+    "too_short": "should not be empty",
+}
+
+
+def _message(detail: dict, kind: type[Record], loc: tuple[str | int, ...]) -> str:
+    kind_of_error = detail["type"]
+    if kind_of_error == "extra_forbidden":
+        return _unknown_field(kind, loc)
+    if kind_of_error == "value_error":
+        return str(detail["msg"]).removeprefix("Value error, ")
+    if kind_of_error in _FRIENDLY:
+        return _FRIENDLY[kind_of_error]
+    message = str(detail["msg"]).replace("Input should be", "should be")
+    value = detail.get("input")
+    if isinstance(value, (str, int, float)) and len(str(value)) < 80:
+        message = f"{value!r} {message}"
+    return message
+
+
+def _unknown_field(kind: type, loc: tuple[str | int, ...]) -> str:
+    """'unknown field' with the known ones (and a likely typo fix) for the model at `loc`."""
+    model = kind
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        annotation = getattr(model, "model_fields", {}).get(part)
+        if annotation is None:
+            break
+        model = _inner_model(annotation.annotation) or model
+    known = list(getattr(model, "model_fields", {}))
+    name = str(loc[-1])
+    close = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown field{hint}; known fields here: {', '.join(known)}"
+
+
+def _inner_model(annotation: object) -> type | None:
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if hasattr(candidate, "model_fields"):
+            return candidate  # type: ignore[return-value]
+        for inner in getattr(candidate, "__args__", ()):
+            if hasattr(inner, "model_fields"):
+                return inner  # type: ignore[return-value]
+    return None
+
+
+def _parse_body(body: str, first_line: int, shown: str, problems: list[Problem]) -> dict[str, list[Section]]:
+    """Cut the Markdown body into language sections and `##` passages."""
+    sections: dict[str, list[Section]] = {}
+    lang: str | None = None
+    heading: str | None = None
+    start = first_line
+    buffer: list[str] = []
+
+    def flush() -> None:
+        text = "\n".join(buffer).strip()
+        if lang is not None and (text or heading is not None):
+            if not text:
+                problems.append(Problem(shown, start, f"# {lang}", f"the section '## {heading}' has no text"))
+            items = sections.setdefault(lang, [])
+            items.append(Section(lang, len(items), heading, text, start))
+
+    for number, line in enumerate(body.splitlines(), start=first_line):
+        h2 = _H2.match(line)
+        h1 = None if h2 else _H1.match(line)
+        if h1:
+            flush()
+            code = _LANGUAGE_HEADINGS.get(h1.group(1).strip().lower())
+            if code is None:
+                problems.append(Problem(shown, number, "-", f"'{line.strip()}' is not a language heading: use # en, # fr or # nl"))
+            elif code in sections:
+                problems.append(Problem(shown, number, "-", f"language '{code}' appears twice in this file"))
+            lang, heading, start, buffer = code, None, number, []
+            if code is not None:
+                sections.setdefault(code, [])
+        elif h2 and lang is not None:
+            flush()
+            heading, start, buffer = h2.group(1), number, []
+        elif lang is None:
+            if line.strip():
+                problems.append(Problem(shown, number, "-", "text before the first language heading (# en, # fr or # nl) is not read"))
+                lang = None
+        else:
+            if not buffer and not line.strip():
+                start = number + 1 if heading is None else start
+            buffer.append(line)
+    flush()
+    return sections
+
+
+def _check_record(document: Document, front: frontmatter.FrontMatter, problems: list[Problem]) -> None:
+    record, shown = document.record, document.path
+    counts = {lang: len(items) for lang, items in document.sections.items()}
+    if len(set(counts.values())) > 1:
+        listed = ", ".join(f"{lang} has {count}" for lang, count in counts.items())
+        problems.append(
+            Problem(shown, front.body_line, "-", f"languages have different numbers of sections ({listed}): keep the same ## sections, in the same order, in every language")
+        )
+    for items in document.sections.values():
+        for section in items:
+            length = len(section.text) + len(section.heading or "")
+            if length > MAX_PASSAGE_CHARS:
+                problems.append(
+                    Problem(shown, section.line, f"# {section.lang}", f"this passage has {length} characters, more than {MAX_PASSAGE_CHARS} fit in a reply: split it with ## headings")
+                )
+            elif length > LONG_PASSAGE_CHARS:
+                problems.append(
+                    Problem(shown, section.line, f"# {section.lang}", f"this passage has {length} characters; search reads about the first {LONG_PASSAGE_CHARS}: consider splitting it", "warning")
+                )
+    missing = [lang for lang in LANGUAGES if document.sections and lang not in document.sections]
+    if missing:
+        problems.append(Problem(shown, front.body_line, "-", f"no text in {', '.join(missing)}: learners writing in it get another language", "warning"))
+    if isinstance(record, Faq) and not any(s.heading for items in document.sections.values() for s in items):
+        problems.append(Problem(shown, front.body_line, "-", "an FAQ file needs at least one '## Question?' heading with its answer"))
+    if isinstance(record, Centre) and record.location is not None:
+        (lat_lo, lat_hi), (lon_lo, lon_hi) = BRUSSELS_BOUNDS
+        if not (lat_lo <= record.location.lat <= lat_hi and lon_lo <= record.location.lon <= lon_hi):
+            problems.append(
+                Problem(shown, front.line_of(("location",)), "location", "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
+            )
+
+
+def _check_across_files(knowledge: Knowledge) -> None:
+    seen: dict[str, Document] = {}
+    for document in knowledge.documents:
+        other = seen.get(document.record.id)
+        if other is not None:
+            knowledge.problems.append(Problem(document.path, document.line_of("id"), "id", f"id {document.record.id!r} is already used by {other.path}"))
+        else:
+            seen[document.record.id] = document
+    centres = knowledge.centres
+    programmes = knowledge.programmes
+    for document in knowledge.documents:
+        record = document.record
+        centre = getattr(record, "centre", None)
+        if centre is not None and centre not in centres:
+            knowledge.problems.append(Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}"))
+        programme = getattr(record, "programme", None)
+        if programme is not None and programme not in programmes:
+            knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
+
+
+def _suggest(name: str, known: dict[str, object]) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""

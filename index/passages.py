@@ -1,0 +1,151 @@
+"""Cut validated knowledge into passages: the units that are embedded, searched and shown.
+
+Each centre and programme gets a generated "card" passage per language (name, summary, who it is
+for, where), and each body section becomes a passage. Passages of the same section in different
+languages share a `group`, so a hit in one language can be shown in the learner's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+from index.knowledge import Document, Knowledge
+from index.schema import LANGUAGES, Centre, Faq, Programme
+
+CARD = "card"
+_LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A searchable piece of knowledge in one language, with where it came from."""
+
+    id: str
+    group: str
+    kind: str
+    centre: str | None
+    programme: str | None
+    lang: str
+    title: str
+    text: str
+    source: str
+    path: str
+    line: int
+
+    @property
+    def search_text(self) -> str:
+        """What the embedder and the lexical index read: context first, then the text."""
+        return f"{self.title}\n{self.text}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def unwrap(text: str) -> str:
+    """Join the lines of each paragraph (Markdown wraps them for editing); keep list items apart."""
+    paragraphs = []
+    for block in text.split("\n\n"):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        out: list[str] = []
+        for line in lines:
+            if out and not _LIST_ITEM.match(line):
+                out[-1] += " " + line
+            else:
+                out.append(line)
+        if out:
+            paragraphs.append("\n".join(out))
+    return "\n\n".join(paragraphs)
+
+
+def make_passages(knowledge: Knowledge) -> list[Passage]:
+    """Every passage of `knowledge`, in a stable order (by file, then section, then language)."""
+    centres = knowledge.centres
+    passages: list[Passage] = []
+    for document in sorted(knowledge.documents, key=lambda d: d.path):
+        record = document.record
+        if isinstance(record, Centre):
+            centre_id, programme_id, kind = record.id, None, "centre"
+        elif isinstance(record, Programme):
+            centre_id, programme_id, kind = record.centre, record.id, "programme"
+        else:
+            assert isinstance(record, Faq)
+            centre_id, programme_id, kind = record.centre, record.programme, "faq"
+        centre = centres.get(centre_id) if centre_id else None
+        passages.extend(_cards(document, centre, centre_id, programme_id, kind))
+        passages.extend(_sections(document, centre, centre_id, programme_id, kind))
+    return passages
+
+
+def _context(document: Document, centre: Centre | None, lang: str) -> str:
+    record = document.record
+    parts: list[str] = []
+    if centre is not None:
+        parts.append(centre.name.get(lang))
+    if isinstance(record, Programme):
+        parts.append(record.title.get(lang))
+    return " — ".join(parts)
+
+
+def _cards(document: Document, centre: Centre | None, centre_id: str | None, programme_id: str | None, kind: str) -> list[Passage]:
+    record = document.record
+    cards: list[Passage] = []
+    for lang in LANGUAGES:
+        if isinstance(record, Centre):
+            if not (record.name.has(lang) or record.summary.has(lang)):
+                continue
+            lines = [record.summary.get(lang)]
+            if record.address and record.address.municipality:
+                lines.append(record.address.municipality.get(lang))
+            title = record.name.get(lang)
+        elif isinstance(record, Programme):
+            if not record.summary.has(lang):
+                continue
+            lines = [record.summary.get(lang), record.for_whom.get(lang)]
+            lines += [field.get(lang) for field in (record.duration, record.cost) if field is not None]
+            title = _context(document, centre, lang)
+        else:
+            continue
+        cards.append(
+            Passage(
+                id=f"{record.id}#{CARD}:{lang}",
+                group=f"{record.id}#{CARD}",
+                kind=kind,
+                centre=centre_id,
+                programme=programme_id,
+                lang=lang,
+                title=title,
+                text="\n".join(lines),
+                source=record.sources[0].url,
+                path=document.path,
+                line=1,
+            )
+        )
+    return cards
+
+
+def _sections(document: Document, centre: Centre | None, centre_id: str | None, programme_id: str | None, kind: str) -> list[Passage]:
+    record = document.record
+    out: list[Passage] = []
+    for lang, sections in document.sections.items():
+        context = _context(document, centre, lang)
+        for section in sections:
+            if not section.text:
+                continue
+            title = " — ".join(part for part in (context, section.heading) if part)
+            out.append(
+                Passage(
+                    id=f"{record.id}#{section.index}:{lang}",
+                    group=f"{record.id}#{section.index}",
+                    kind=kind,
+                    centre=centre_id,
+                    programme=programme_id,
+                    lang=lang,
+                    title=title or record.id,
+                    text=unwrap(section.text),
+                    source=record.sources[0].url,
+                    path=document.path,
+                    line=section.line,
+                )
+            )
+    return out

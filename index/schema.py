@@ -1,0 +1,242 @@
+"""The shape of the knowledge staff write: centres, programmes and FAQ entries.
+
+Modelled loosely on Open Referral HSDS (organisation, service, location, schedule, eligibility,
+languages) but flattened so that a non-programmer can edit a file in a text editor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "nl")
+"""Languages the bot answers in, in order of fallback."""
+
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+_PHONE = re.compile(r"^\+?[0-9][0-9 ./()-]{5,}$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+_SOURCE_DATE = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"{value!r} is not a valid id: use lower-case letters, digits and dashes, e.g. 'maks-open-studio'")
+    return value
+
+
+def _check_url(value: str) -> str:
+    if not _URL.match(value):
+        raise ValueError(f"{value!r} is not a web address: it must start with https:// (or http://) and contain no spaces")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an e-mail address")
+    return value
+
+
+def _check_phone(value: str) -> str:
+    if not _PHONE.match(value):
+        raise ValueError(f"{value!r} is not a phone number: use digits, spaces and an optional leading +")
+    return value
+
+
+def _check_time(value: str) -> str:
+    if not _TIME.match(value):
+        raise ValueError(f"{value!r} is not a time: write it as HH:MM in quotes, e.g. \"09:00\"")
+    return value
+
+
+def _check_language_code(value: str) -> str:
+    if not _LANGUAGE_CODE.match(value):
+        raise ValueError(f"{value!r} is not a language code: use two letters such as en, fr, nl, ar")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Url = Annotated[str, AfterValidator(_check_url)]
+Email = Annotated[str, AfterValidator(_check_email)]
+Phone = Annotated[str, AfterValidator(_check_phone)]
+Time = Annotated[str, AfterValidator(_check_time)]
+LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+
+
+class Strict(BaseModel):
+    """Base for every knowledge record: unknown fields are errors, text is stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class LocalText(Strict):
+    """A text in one or more of the bot's languages; a plain string means the same in all."""
+
+    en: str | None = None
+    fr: str | None = None
+    nl: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _same_everywhere(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {lang: value for lang in LANGUAGES}
+        return value
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> LocalText:
+        if not any(getattr(self, lang) for lang in LANGUAGES):
+            raise ValueError("give the text in at least one language (en, fr or nl)")
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, else in the first language that has it."""
+        own = getattr(self, lang, None)
+        if own:
+            return own
+        return next(getattr(self, other) for other in LANGUAGES if getattr(self, other))
+
+    def has(self, lang: str) -> bool:
+        return bool(getattr(self, lang, None))
+
+
+class Source(Strict):
+    url: Url
+    date: str = Field(description="YYYY-MM-DD, YYYY-MM, YYYY or 'undated'")
+    about: str | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_form(cls, value: object) -> object:
+        if isinstance(value, (int, dt.date)):
+            value = str(value) if isinstance(value, int) else value.isoformat()
+        if isinstance(value, str) and value != "undated" and not _SOURCE_DATE.match(value):
+            raise ValueError(f"{value!r} is not a date: write 2017-02-13, 2017-02, 2017 or undated")
+        return value
+
+
+class Address(Strict):
+    street: LocalText | None = None
+    postcode: str | None = None
+    municipality: LocalText | None = None
+    status: Literal["current", "unverified"] = "current"
+    as_of: str | None = None
+    source: Url | None = None
+
+    @field_validator("postcode", "as_of", mode="before")
+    @classmethod
+    def _number_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+    @field_validator("postcode")
+    @classmethod
+    def _belgian_postcode(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d{4}", value):
+            raise ValueError(f"{value!r} is not a Belgian postcode (four digits, e.g. \"1070\")")
+        return value
+
+
+class Location(Strict):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    precision: Literal["street", "landmark", "municipality"]
+    landmark: str | None = None
+    source: Url
+
+    @model_validator(mode="after")
+    def _landmark_named(self) -> Location:
+        if self.precision == "landmark" and not self.landmark:
+            raise ValueError("precision is 'landmark' but no 'landmark' is named")
+        return self
+
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class OpeningHours(Strict):
+    days: list[Day] = Field(min_length=1)
+    opens: Time
+    closes: Time
+
+    @model_validator(mode="after")
+    def _opens_before_closes(self) -> OpeningHours:
+        if self.opens >= self.closes:
+            raise ValueError(f"opens ({self.opens}) must be before closes ({self.closes})")
+        return self
+
+
+class Record(Strict):
+    """Fields every file has."""
+
+    id: Id
+    sources: list[Source] = Field(min_length=1)
+    verified: dt.date
+
+
+class Centre(Record):
+    kind: Literal["centre", "network"] = "centre"
+    name: LocalText
+    summary: LocalText
+    website: Url | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    address: Address | None = None
+    location: Location | None = None
+    hours: list[OpeningHours] | None = None
+    hours_note: LocalText | None = None
+    transport: LocalText | None = None
+    languages: list[LanguageCode] | None = None
+    accessibility: LocalText | None = None
+
+
+class Eligibility(Strict):
+    gender: Literal["any", "women", "men"] = "any"
+    age_min: int | None = Field(default=None, ge=0, le=120)
+    age_max: int | None = Field(default=None, ge=0, le=120)
+    jobseeker: Literal["required", "priority", "no"] | None = None
+    jobseeker_agency: list[Literal["actiris", "vdab", "forem"]] | None = None
+    residence: Literal["brussels-region", "any"] | None = None
+    language_level: LocalText | None = None
+    prerequisites: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _age_range(self) -> Eligibility:
+        if self.age_min is not None and self.age_max is not None and self.age_min > self.age_max:
+            raise ValueError(f"age_min ({self.age_min}) is above age_max ({self.age_max})")
+        return self
+
+
+class Programme(Record):
+    centre: Id
+    title: LocalText
+    summary: LocalText
+    for_whom: LocalText
+    eligibility: Eligibility | None = None
+    instruction_languages: list[LanguageCode] | None = None
+    duration: LocalText | None = None
+    cost: LocalText | None = None
+    certificate: LocalText | None = None
+    how_to_apply: LocalText | None = None
+    outcomes: LocalText | None = None
+    as_of: str | None = None
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
+class Faq(Record):
+    centre: Id | None = None
+    programme: Id | None = None
+
+
+RECORD_TYPES: dict[str, type[Record]] = {"centres": Centre, "programmes": Programme, "faq": Faq}
+"""Which record each knowledge sub-folder holds."""

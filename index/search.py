@@ -1,0 +1,97 @@
+"""Hybrid search: dense (FAISS, cosine) and lexical (BM25) rankings fused by reciprocal rank.
+
+The dense model understands paraphrase; BM25 catches names, places and words in French or Dutch
+that an English-centred model reads poorly. Both raw scores are kept on each hit because the
+fused score is rank-based and says nothing about how good the best hit is.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+import bm25s
+import numpy as np
+from bm25s import stopwords
+
+from index.embedder import Embedder
+from index.passages import Passage
+from index.store import LoadedIndex
+
+# bm25s sets its own logger to DEBUG on import, which would print under any root handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+Mode = Literal["hybrid", "dense", "lexical"]
+RRF_K = 60
+CANDIDATES = 50
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents, so 'Écoles' and 'ecoles' match."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+STOPWORDS = frozenset(
+    fold(word)
+    for word in (*stopwords.STOPWORDS_EN, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH)
+)
+
+
+def tokenize(text: str) -> list[str]:
+    """Words for BM25: folded, split at apostrophes and punctuation, stop words and 1-letter words dropped."""
+    return [word for word in _WORD.findall(fold(text)) if len(word) > 1 and word not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage
+    score: float
+    dense: float
+    lexical: float
+    row: int
+
+
+class Searcher:
+    """Searches one loaded index; built once, then shared by every question."""
+
+    def __init__(self, index: LoadedIndex, embedder: Embedder, mode: Mode = "hybrid") -> None:
+        self.index = index
+        self.embedder = embedder
+        self.mode = mode
+        self._bm25 = bm25s.BM25()
+        corpus = [tokenize(p.search_text) or ["_"] for p in index.passages]
+        self._bm25.index(corpus, show_progress=False)
+
+    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
+        """The `k` best passages for `query`, best first."""
+        if not self.index.passages:
+            return []
+        if vector is None:
+            vector = self.embedder.encode([query])[0]
+        n = min(CANDIDATES, len(self.index.passages))
+        dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
+        dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0]) if row >= 0}
+        tokens = tokenize(query)
+        lexical_all = self._bm25.get_scores(tokens) if tokens else np.zeros(len(self.index.passages))
+        lexical_rows = np.argsort(-lexical_all)[:n]
+        lexical = {int(row): float(lexical_all[row]) for row in lexical_rows if lexical_all[row] > 0}
+
+        fused: dict[int, float] = {}
+        if self.mode in ("hybrid", "dense"):
+            for rank, row in enumerate(sorted(dense, key=dense.__getitem__, reverse=True)):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        if self.mode in ("hybrid", "lexical"):
+            for rank, row in enumerate(sorted(lexical, key=lexical.__getitem__, reverse=True)):
+                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        hits = []
+        for row in best:
+            cosine = dense.get(row)
+            if cosine is None:
+                cosine = float(self.index.vectors.reconstruct(row) @ vector)
+            hits.append(Hit(self.index.passages[row], fused[row], cosine, float(lexical_all[row]), row))
+        return hits

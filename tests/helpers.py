@@ -1,0 +1,139 @@
+"""Test helpers: a deterministic fake embedder and templates for small knowledge folders."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from index.search import tokenize
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED_KNOWLEDGE = ROOT / "knowledge"
+LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
+
+
+class FakeEmbedder:
+    """Hashes words into a small vector: same words, same vector; fast and deterministic."""
+
+    def __init__(self, name: str = "fake-hashing", dimension: int = 64, max_words: int = 50) -> None:
+        self.name = name
+        self.dimension = dimension
+        self.max_words = max_words
+        self.calls: list[int] = []
+
+    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in tokenize(text)[: self.max_words] or ["_empty_"]:
+                digest = hashlib.md5(f"{self.name}:{word}".encode()).digest()
+                out[row, digest[0] % self.dimension] += 1.0
+            out[row] /= np.linalg.norm(out[row])
+        return out
+
+    def truncate(self, text: str) -> tuple[str, bool]:
+        words = text.split()
+        if len(words) <= self.max_words:
+            return text, False
+        return " ".join(words[: self.max_words]), True
+
+
+CENTRE = """\
+---
+id: {id}
+name:
+  en: {name} centre
+  fr: Centre {name}
+  nl: Centrum {name}
+summary:
+  en: {name} teaches {topic} in {town}.
+  fr: {name} enseigne {topic} à {town}.
+  nl: {name} geeft {topic} in {town}.
+website: https://{id}.example.org
+address:
+  street: Rue de l'Exemple 1
+  postcode: "1000"
+  municipality: {town}
+location:
+  lat: 50.85
+  lon: 4.35
+  precision: municipality
+  source: https://en.wikipedia.org/wiki/City_of_Brussels
+hours:
+  - days: [mon, tue, wed, thu, fri]
+    opens: "09:00"
+    closes: "17:00"
+sources:
+  - url: https://{id}.example.org/about
+    date: 2024-05-01
+    about: everything
+verified: 2026-11-01
+---
+# en
+{name} is a place to learn {topic}.
+
+## Courses
+We run {topic} courses for adults.
+
+# fr
+{name} est un lieu pour apprendre {topic}.
+
+## Cours
+Nous donnons des cours de {topic} pour adultes.
+
+# nl
+{name} is een plek om {topic} te leren.
+
+## Cursussen
+Wij geven cursussen {topic} voor volwassenen.
+"""
+
+PROGRAMME = """\
+---
+id: {id}
+centre: {centre}
+title:
+  en: {topic} course
+  fr: Cours de {topic}
+  nl: Cursus {topic}
+summary:
+  en: A course in {topic}.
+  fr: Un cours de {topic}.
+  nl: Een cursus {topic}.
+for_whom:
+  en: Adults looking for work.
+  fr: Adultes qui cherchent un emploi.
+  nl: Volwassenen die werk zoeken.
+how_to_apply:
+  en: Write to the centre.
+  fr: Écrivez au centre.
+  nl: Schrijf naar het centrum.
+sources:
+  - url: https://{centre}.example.org/{id}
+    date: undated
+verified: 2026-11-01
+---
+# en
+The {topic} course lasts ten weeks.
+
+# fr
+Le cours de {topic} dure dix semaines.
+
+# nl
+De cursus {topic} duurt tien weken.
+"""
+
+
+def write_knowledge(root: Path) -> Path:
+    """A small valid knowledge folder: two centres, one programme each."""
+    (root / "centres").mkdir(parents=True)
+    (root / "programmes").mkdir()
+    (root / "faq").mkdir()
+    (root / "centres" / "alpha.md").write_text(CENTRE.format(id="alpha", name="Alpha", topic="coding", town="Anderlecht"), encoding="utf-8")
+    (root / "centres" / "beta.md").write_text(CENTRE.format(id="beta", name="Beta", topic="printing", town="Schaerbeek"), encoding="utf-8")
+    (root / "programmes" / "alpha-coding.md").write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding"), encoding="utf-8")
+    (root / "programmes" / "beta-printing.md").write_text(PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8")
+    return root
