@@ -128,13 +128,18 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Print the confidence threshold that best separates the labelled set's answers."""
+    """Fit the confidence model on the labelled set's train split; print it, or --write it."""
+    from bot.confidence import DEFAULT_FILE
     from bot.evaluation import calibrate, load_labelled
 
     engine = _engine(args)
-    questions = load_labelled(Path(args.file))
-    result = calibrate(engine, [q for q in questions if q.split == "train"])
-    print(json.dumps(result, indent=2))
+    questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
+    model, report = calibrate(engine, questions)
+    print(json.dumps({"model": model.__dict__, "train": report}, indent=2))
+    if args.write:
+        target = Path(args.write) if args.write != "-" else DEFAULT_FILE
+        model.save(target)
+        print(f"wrote {target}", file=sys.stderr)
     return 0
 
 
@@ -162,6 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
+    calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")
     return parser
 
 

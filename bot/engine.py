@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot import reply
+from bot.confidence import ConfidenceModel, features
 from bot.i18n import detect_language
 from bot.reply import Block
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.passages import Passage
-from index.search import Hit, Searcher
+from index.search import Hit, Searcher, tokenize
 from index.store import LoadedIndex, open_index
 
 MAX_INPUT_CHARS = 4000
@@ -48,6 +49,7 @@ class Answer:
     truncated: bool = False
     kind: str = "answer"  # answer, unsure or empty
     hits: list[Hit] = field(default_factory=list, repr=False)
+    features: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:
@@ -71,18 +73,22 @@ class Answer:
         }
 
 
-def confidence(hits: list[Hit]) -> float:
-    """How sure the best hit is: the cosine similarity of the best passage of the best target."""
-    return hits[0].dense if hits else 0.0
-
-
 class Engine:
     """Answers questions from one loaded index."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, *, threshold: float, mode: str = "hybrid") -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        *,
+        confidence: ConfidenceModel | None = None,
+        threshold: float | None = None,
+        mode: str = "hybrid",
+    ) -> None:
         self.index = index
         self.embedder = embedder
-        self.threshold = threshold
+        self.confidence = confidence or ConfidenceModel.load()
+        self.threshold = self.confidence.threshold if threshold is None else threshold
         self.searcher = Searcher(index, embedder, mode)  # type: ignore[arg-type]
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
 
@@ -91,7 +97,8 @@ class Engine:
         """Load the configured model and index (raises ModelLoadError or IndexUnavailable)."""
         embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
         index = open_index(settings.index_dir, embedder)
-        return cls(index, embedder, threshold=settings.confidence_threshold, mode=settings.search_mode)
+        confidence = ConfidenceModel.load(settings.confidence_file) if settings.confidence_file else None
+        return cls(index, embedder, confidence=confidence, threshold=settings.confidence_threshold, mode=settings.search_mode)
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         """Answer one question; never raises for odd input."""
@@ -104,7 +111,8 @@ class Engine:
         lang = detect_language(text, lang_hint)
         hits = self.searcher.search(text, k=20)
         options = self._options(hits)
-        score = confidence(hits)
+        values = features(hits, len(tokenize(text)))
+        score = self.confidence.probability(values)
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         if confident and best is not None:
@@ -116,10 +124,10 @@ class Engine:
                 self.index.programmes.get(best.programme) if best.programme else None,
                 truncated,
             )
-            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits)
+            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits, values)
         shown = options[:ALTERNATIVES]
         blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
-        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits)
+        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values)
 
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per distinct (centre, programme), in the order of their best hit."""

@@ -7,7 +7,7 @@ belongs to no centre, `faq: <id>`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -35,6 +35,7 @@ class Outcome:
     score: float
     centre_hit: bool
     programme_hit: bool
+    features: dict = field(default_factory=dict)
 
 
 class Answers(Protocol):
@@ -66,7 +67,7 @@ def run(engine: Answers, questions: list[LabelledQuestion]) -> list[Outcome]:
     for question in questions:
         answer = engine.answer(question.q)
         centre_hit, programme_hit = _matches(answer, question)
-        outcomes.append(Outcome(question, answer.score, centre_hit, programme_hit))
+        outcomes.append(Outcome(question, answer.score, centre_hit, programme_hit, answer.features))
     return outcomes
 
 
@@ -101,17 +102,28 @@ def objective(outcomes: list[Outcome], threshold: float) -> float:
     return (good_answers + refusals) / 2
 
 
-def calibrate(engine: Answers, questions: list[LabelledQuestion]) -> dict:
-    """The threshold that maximises `objective` on `questions`, centred in its widest safe gap.
+def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
+    """The threshold maximising `objective`, centred in its widest safe gap, and that objective.
 
     Any threshold in (previous score, t] behaves exactly like t, so among the best candidates we
     take the one with the widest such interval and return its midpoint: the choice least likely
     to flip on a slightly different question.
     """
-    outcomes = run(engine, questions)
     candidates = sorted({round(o.score, 4) for o in outcomes} | {0.0, 1.0})
     scored = [(objective(outcomes, t), t, candidates[i - 1] if i else t) for i, t in enumerate(candidates)]
     best = max(score for score, _, _ in scored)
     _, high, low = max((item for item in scored if item[0] == best), key=lambda item: item[1] - item[2])
-    threshold = round((low + high) / 2, 3)
-    return {"threshold": threshold, "objective": round(best, 4), "interval": [low, high], **metrics(outcomes, threshold)}
+    return round((low + high) / 2, 4), round(best, 4)
+
+
+def calibrate(engine, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
+    """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold."""
+    from bot.confidence import ConfidenceModel, fit
+
+    outcomes = run(engine, questions)
+    weights, bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes])
+    model = ConfidenceModel(weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions")
+    rescored = [replace(o, score=model.probability(o.features)) for o in outcomes]
+    threshold, best = best_threshold(rescored)
+    model = replace(model, threshold=threshold)
+    return model, {"objective": best, **metrics(rescored, threshold)}

@@ -14,11 +14,6 @@ from index.embedder import default_model_path
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
 
-CONFIDENCE_THRESHOLD = 0.5
-"""Calibrated on tests/data/labelled_questions.yaml (train split) with the packaged model and
-hybrid search: `telecentre calibrate` prints the value; tests/test_calibration.py checks it."""
-
-
 class SettingsError(Exception):
     """Settings are wrong; the message names the variables and never their secret values."""
 
@@ -32,7 +27,8 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     embedding_model: str = Field(default_factory=default_model_path)
     search_mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
-    confidence_threshold: float = Field(default=CONFIDENCE_THRESHOLD, ge=0.0, le=1.0)
+    confidence_file: Path | None = None
+    confidence_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     telegram_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)

@@ -83,6 +83,8 @@ class Knowledge:
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     file_hashes: dict[str, str] = field(default_factory=dict)
+    broken_ids: set[str] = field(default_factory=set)
+    """Ids of files that failed validation: references to them are not reported again."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -112,7 +114,7 @@ class Knowledge:
         return digest.hexdigest()
 
     def summary(self) -> str:
-        counts = {name: sum(isinstance(d.record, kind) for d in self.documents) for name, kind in RECORD_TYPES.items()}
+        counts = {name: sum(1 for path in self.file_hashes if Path(path).parent.name == name) for name in RECORD_TYPES}
         return (
             f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
@@ -154,7 +156,7 @@ def _shown(path: Path, root: Path) -> str:
 def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge) -> Document | None:
     raw = path.read_bytes()
     sha = hashlib.sha256(raw).hexdigest()
-    knowledge.file_hashes[shown] = sha
+    knowledge.file_hashes[path.relative_to(knowledge.root).as_posix()] = sha
     problems = knowledge.problems
     try:
         text = raw.decode("utf-8-sig")
@@ -177,6 +179,8 @@ def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge)
     try:
         record = kind.model_validate(front.data)
     except ValidationError as error:
+        if isinstance(front.data.get("id"), str):
+            knowledge.broken_ids.add(front.data["id"])
         for detail in error.errors(include_url=False):
             loc = tuple(detail["loc"])
             problems.append(Problem(shown, front.line_of(loc), _field_name(loc) or "-", _message(detail, kind, loc)))
@@ -346,10 +350,10 @@ def _check_across_files(knowledge: Knowledge) -> None:
     for document in knowledge.documents:
         record = document.record
         centre = getattr(record, "centre", None)
-        if centre is not None and centre not in centres:
+        if centre is not None and centre not in centres and centre not in knowledge.broken_ids:
             knowledge.problems.append(Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}"))
         programme = getattr(record, "programme", None)
-        if programme is not None and programme not in programmes:
+        if programme is not None and programme not in programmes and programme not in knowledge.broken_ids:
             knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
 
 

@@ -35,9 +35,11 @@ def fold(text: str) -> str:
 
 
 _WORD = re.compile(r"[a-z0-9]+")
+# Question and politeness words that the libraries' lists miss but learners type all the time.
+_EXTRA_STOPWORDS = ("waar", "comment", "peux", "puis", "veux", "voudrais", "wil", "kun", "graag", "svp", "bonjour", "hallo", "hello")
 STOPWORDS = frozenset(
     fold(word)
-    for word in (*stopwords.STOPWORDS_EN, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH)
+    for word in (*stopwords.STOPWORDS_EN_PLUS, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH, *_EXTRA_STOPWORDS)
 )
 
 

@@ -160,11 +160,21 @@ def build_index(
         passages = make_passages(knowledge)
         vectors, embedded = _embed(passages, index_dir, embedder, show_progress)
         now = now or dt.datetime.now(dt.timezone.utc)
-        version = f"{now:%Y%m%dT%H%M%S}-{knowledge.knowledge_hash[:8]}"
+        version = _new_version_name(index_dir, now, knowledge.knowledge_hash)
         _write_version(index_dir, version, knowledge, passages, vectors, embedder, now)
         _point_to(index_dir, version)
         _prune(index_dir, keep=version)
     return BuildReport(version, len(passages), embedded, len(passages) - embedded, time.perf_counter() - started)
+
+
+def _new_version_name(index_dir: Path, now: dt.datetime, knowledge_hash: str) -> str:
+    """Sortable by time, naming the knowledge, and never the name of an existing version."""
+    base = f"{now:%Y%m%dT%H%M%S}-{knowledge_hash[:8]}"
+    name, n = base, 1
+    while (index_dir / "versions" / name).exists():
+        n += 1
+        name = f"{base}-{n}"
+    return name
 
 
 def _embed(passages: list[Passage], index_dir: Path, embedder: Embedder, show_progress: bool) -> tuple[np.ndarray, int]:

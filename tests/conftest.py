@@ -46,7 +46,6 @@ def shipped_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -
 @pytest.fixture(scope="session")
 def shipped_engine(shipped_index_dir: Path, real_embedder):  # type: ignore[no-untyped-def]
     from bot.engine import Engine
-    from bot.settings import CONFIDENCE_THRESHOLD
     from index.store import open_index
 
-    return Engine(open_index(shipped_index_dir, real_embedder), real_embedder, threshold=CONFIDENCE_THRESHOLD)
+    return Engine(open_index(shipped_index_dir, real_embedder), real_embedder)

@@ -1,0 +1,68 @@
+"""How likely a question is one our knowledge answers: a small logistic model over search scores.
+
+Neither raw score alone separates in-scope from out-of-scope questions well: an English-centred
+model gives French questions low cosines, and BM25 matches a place name in "weather in
+Anderlecht". Together, with the share of the question's words the knowledge knows, they do.
+The weights are fitted on the labelled set's train split by `telecentre calibrate --write`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Sequence
+
+from index.search import Hit
+
+DEFAULT_FILE = Path(__file__).with_name("confidence.json")
+FEATURES = ("dense", "lexical", "lexical_per_word")
+
+
+def features(hits: Sequence[Hit], query_words: int) -> dict[str, float]:
+    """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word."""
+    if not hits:
+        return {name: 0.0 for name in FEATURES}
+    lexical = max(hit.lexical for hit in hits)
+    return {
+        "dense": hits[0].dense,
+        "lexical": math.log1p(lexical),
+        "lexical_per_word": lexical / max(query_words, 1),
+    }
+
+
+@dataclass(frozen=True)
+class ConfidenceModel:
+    """Logistic regression weights plus the threshold above which we answer."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    fitted_on: str = ""
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights[name] * values[name] for name in FEATURES)
+        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path = DEFAULT_FILE) -> ConfidenceModel:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        missing = set(FEATURES) - set(data.get("weights", {}))
+        if missing:
+            raise ValueError(f"{path}: the confidence model lacks weights for {', '.join(sorted(missing))}")
+        return cls(**data)
+
+
+def fit(samples: Sequence[tuple[dict[str, float], bool]]) -> tuple[dict[str, float], float]:
+    """Weights and bias separating in-scope (True) from out-of-scope (False) samples."""
+    from sklearn.linear_model import LogisticRegression
+
+    x = [[values[name] for name in FEATURES] for values, _ in samples]
+    y = [int(in_scope) for _, in_scope in samples]
+    model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
+    weights = {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0])}
+    return weights, round(float(model.intercept_[0]), 4)

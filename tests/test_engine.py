@@ -1,0 +1,90 @@
+"""The answering engine with a fake embedder: odd input, replies, JSON shape, languages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.confidence import ConfidenceModel
+from bot.engine import MAX_INPUT_CHARS, Engine
+from index.store import build_index, open_index
+from tests.helpers import FakeEmbedder
+
+# Trusts BM25 alone, so the fake embedder's arbitrary cosines do not matter here.
+LEXICAL_ONLY = ConfidenceModel({"dense": 0.0, "lexical": 4.0, "lexical_per_word": 0.0}, bias=-2.0, threshold=0.5)
+
+
+@pytest.fixture
+def engine(knowledge_dir: Path, tmp_path: Path) -> Engine:
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    return Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\n\t \n"])
+def test_empty_input_gets_an_example_in_every_language(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.kind == "empty" and not answer.confident and answer.best is None
+    assert "Please type your question" in answer.text and "Écrivez votre question" in answer.text and "Typ je vraag" in answer.text
+
+
+def test_empty_input_with_a_known_language_answers_in_it(engine: Engine) -> None:
+    assert engine.answer(" ", "nl").text.startswith("Typ je vraag")
+
+
+def test_confident_answer_has_offer_eligibility_signup_and_directions(engine: Engine) -> None:
+    answer = engine.answer("coding course for adults looking for work")
+    assert answer.confident and answer.kind == "answer"
+    assert (answer.best.centre, answer.best.programme) == ("alpha", "alpha-coding")  # type: ignore[union-attr]
+    text = answer.text
+    for expected in (
+        "coding course",
+        "Who it is for: Adults looking for work.",
+        "How to sign up: Write to the centre.",
+        "Centre: Alpha centre",
+        "Address: Rue de l'Exemple 1, 1000 Anderlecht",
+        "Opening hours: Mon–Fri 09:00–17:00",
+        "Contact: https://alpha.example.org",
+        "Map: https://www.openstreetmap.org/search?query=",
+        "Source: https://alpha.example.org/alpha-coding",
+    ):
+        assert expected in text, expected
+
+
+def test_answer_is_in_the_learners_language(engine: Engine) -> None:
+    answer = engine.answer("Je cherche un cours de coding pour adultes qui cherchent un emploi")
+    assert answer.lang == "fr" and answer.confident
+    assert "Pour qui : " in answer.text or "Pour qui: " in answer.text
+    assert "Centre Alpha" in answer.text
+
+
+def test_unknown_question_is_not_confident_and_offers_a_person(engine: Engine) -> None:
+    answer = engine.answer("what is the weather tomorrow")
+    assert not answer.confident and answer.kind == "unsure"
+    assert "I'm not sure" in answer.text
+    assert "To talk to a person, contact" in answer.text
+
+
+def test_very_long_input_is_cut_and_said_so(engine: Engine) -> None:
+    answer = engine.answer("printing in Schaerbeek. " + "I really need some help with this. " * (MAX_INPUT_CHARS // 30))
+    assert answer.truncated
+    assert "Your message was long" in answer.text
+
+
+def test_json_has_the_documented_keys(engine: Engine) -> None:
+    data = engine.answer("printing courses Schaerbeek").to_dict()
+    assert set(data) >= {"question", "lang", "confident", "centre", "programme", "passage", "score", "reply", "alternatives"}
+    assert data["centre"] == "beta" and isinstance(data["score"], float)
+    assert all(set(alt) == {"centre", "programme", "passage", "score"} for alt in data["alternatives"])
+    assert "beta" not in {(alt["centre"], alt["programme"]) for alt in data["alternatives"]}
+
+
+def test_html_rendering_escapes_knowledge_text(knowledge_dir: Path, tmp_path: Path) -> None:
+    path = knowledge_dir / "programmes" / "alpha-coding.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Write to the centre.", "Write to <b>us</b> & wait."), encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index2", embedder)
+    engine = Engine(open_index(tmp_path / "index2", embedder), embedder, confidence=LEXICAL_ONLY)
+    html = engine.answer("coding course for adults looking for work").html
+    assert "Write to &lt;b&gt;us&lt;/b&gt; &amp; wait." in html

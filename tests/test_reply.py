@@ -1,0 +1,82 @@
+"""Reply composition: hours, addresses, map links, and escaping for Telegram HTML."""
+
+from __future__ import annotations
+
+from bot.reply import Block, format_address, format_hours, map_link, render_html, render_text, unsure_reply
+from index.schema import Centre, OpeningHours
+
+
+def _centre(**fields: object) -> Centre:
+    base: dict = {
+        "id": "x",
+        "name": {"en": "X centre", "fr": "Centre X"},
+        "summary": "A centre.",
+        "sources": [{"url": "https://x.example.org", "date": "undated"}],
+        "verified": "2026-11-01",
+    }
+    base.update(fields)
+    return Centre.model_validate(base)
+
+
+def test_hours_group_consecutive_days_in_each_language() -> None:
+    hours = [
+        OpeningHours(days=["mon", "tue", "wed", "thu", "fri"], opens="09:00", closes="17:00"),
+        OpeningHours(days=["sat"], opens="10:00", closes="12:00"),
+        OpeningHours(days=["mon", "wed", "thu"], opens="16:00", closes="18:00"),
+    ]
+    assert format_hours(hours, "en") == "Mon–Fri 09:00–17:00; Sat 10:00–12:00; Mon, Wed–Thu 16:00–18:00"
+    assert format_hours(hours, "nl").startswith("ma–vr 09:00–17:00")
+    assert format_hours(None, "fr") is None
+
+
+def test_unverified_address_says_so_with_the_website() -> None:
+    centre = _centre(
+        website="https://x.example.org",
+        address={"street": "Rue du Test 1", "postcode": "1210", "municipality": "Saint-Josse", "status": "unverified", "as_of": 2012},
+    )
+    assert format_address(centre, "en") == "Rue du Test 1, 1210 Saint-Josse (address from 2012, not confirmed: please check https://x.example.org)"
+
+
+def test_address_without_street_asks_the_centre() -> None:
+    centre = _centre(address={"municipality": {"en": "Brussels", "fr": "Bruxelles", "nl": "Brussel"}})
+    assert format_address(centre, "fr") == "Bruxelles (pas d'adresse publiée : demandez au centre)"
+
+
+def test_map_link_searches_the_street_address_in_the_learners_language() -> None:
+    centre = _centre(address={"street": {"fr": "Rue Brogniez 54", "nl": "Brogniezstraat 54"}, "postcode": "1070", "municipality": "Anderlecht"})
+    assert map_link(centre, "nl") == "https://www.openstreetmap.org/search?query=Brogniezstraat%2054%2C%201070%20Anderlecht"
+
+
+def test_map_link_uses_the_landmark_when_no_street_is_known() -> None:
+    centre = _centre(
+        location={"lat": 50.8456, "lon": 4.3572, "precision": "landmark", "landmark": "Brussels-Central station", "source": "https://en.wikipedia.org/wiki/X"}
+    )
+    assert map_link(centre, "en") == "https://www.openstreetmap.org/search?query=Brussels-Central%20station"
+
+
+def test_html_escapes_every_dynamic_fragment() -> None:
+    blocks = [
+        Block("title", "<script>alert(1)</script> & co"),
+        Block("text", "Use <b>bold</b> & 5 < 6"),
+        Block("field", "a<b", "Lab<el>"),
+        Block("link", 'https://x.example.org/?a=1&b="2"', "Map"),
+        Block("note", "</i>oops"),
+    ]
+    rendered = render_html(blocks)
+    assert "<script>" not in rendered and "<b>bold</b>" not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in rendered
+    assert "<b>Lab&lt;el&gt;:</b> a&lt;b" in rendered
+    assert 'href="https://x.example.org/?a=1&amp;b=&quot;2&quot;"' in rendered
+    assert "<i>&lt;/i&gt;oops</i>" in rendered
+
+
+def test_plain_text_rendering_keeps_text_as_is() -> None:
+    blocks = [Block("title", "A & B"), Block("field", "x < y", "Who")]
+    assert render_text(blocks) == "A & B\nWho: x < y"
+
+
+def test_unsure_reply_lists_options_and_a_person() -> None:
+    text = render_text(unsure_reply([("Coding school", "Molenbeek"), ("Computer room", "")], "en", ("Maks", "https://maksvzw.org"), False))
+    assert "I'm not sure" in text
+    assert "1. Coding school (Molenbeek)" in text and "2. Computer room" in text
+    assert "contact Maks: https://maksvzw.org" in text

@@ -1,0 +1,49 @@
+"""Lexical tokenisation and hybrid (dense + BM25) search."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.search import Searcher, fold, tokenize
+from index.store import build_index, open_index
+from tests.helpers import FakeEmbedder
+
+
+def test_fold_strips_accents_and_case() -> None:
+    assert fold("Écoles Numériques À Bruxelles") == "ecoles numeriques a bruxelles"
+
+
+def test_tokenize_splits_apostrophes_and_drops_stopwords() -> None:
+    assert tokenize("Où apprendre l'informatique à Schaerbeek ?") == ["apprendre", "informatique", "schaerbeek"]
+    assert tokenize("Waar kan ik leren programmeren in de buurt?") == ["leren", "programmeren", "buurt"]
+    assert tokenize("Where can I learn to code for free?") == ["learn", "code", "free"]
+
+
+@pytest.fixture
+def searcher_factory(knowledge_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    index = open_index(tmp_path / "index", embedder)
+    return lambda mode: Searcher(index, embedder, mode)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_each_mode_finds_the_matching_centre(searcher_factory, mode: str) -> None:  # type: ignore[no-untyped-def]
+    hits = searcher_factory(mode).search("printing in Schaerbeek", k=5)
+    assert hits[0].passage.centre == "beta"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_hits_carry_both_raw_scores(searcher_factory) -> None:  # type: ignore[no-untyped-def]
+    hits = searcher_factory("hybrid").search("Cours de coding pour adultes", k=30)
+    best = hits[0]
+    assert best.passage.centre == "alpha" and best.passage.lang == "fr"
+    assert 0 < best.dense <= 1.0001 and best.lexical > 0
+    assert len({h.passage.id for h in hits}) == len(hits)
+
+
+def test_query_with_no_known_word_has_no_lexical_score(searcher_factory) -> None:  # type: ignore[no-untyped-def]
+    hits = searcher_factory("hybrid").search("zzzz qqqq", k=3)
+    assert all(h.lexical == 0 for h in hits)
