@@ -127,6 +127,20 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print("\n" + engine.answer(question, args.lang).text + "\n", flush=True)
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the Telegram bot (polling, or a webhook when TELECENTRE_WEBHOOK_URL is set)."""
+    from bot.telegram_bot import ServeError, run
+
+    settings = _settings(args)
+    if settings.telegram_token is None:
+        raise CliError("TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token there (see README)")
+    try:
+        run(settings, _embedder(settings))
+    except ServeError as error:
+        raise CliError(str(error)) from None
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit the confidence model on the labelled set's train split; print it, or --write it."""
     from bot.confidence import DEFAULT_FILE
@@ -141,6 +155,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         model.save(target)
         print(f"wrote {target}", file=sys.stderr)
     return 0
+
+
+def configure_logging(verbose: bool = False) -> None:
+    """Warnings only by default; -v adds our INFO lines but never a library's request log."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # httpx logs every request URL at INFO, and python-telegram-bot puts the token in the URL.
+    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,6 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
     chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
+    add("serve", cmd_serve, "run the Telegram bot")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")
@@ -173,9 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("httpx", "httpcore", "sentence_transformers", "transformers", "bm25s"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging(args.verbose)
     try:
         return args.func(args)
     except (CliError, SettingsError, ModelLoadError, IndexUnavailable, KnowledgeInvalid, BuildBusy) as error:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from bot import reply
 from bot.confidence import ConfidenceModel, features
-from bot.i18n import detect_language
+from bot.i18n import BRUSSELS_PLACES, detect_language
 from bot.reply import Block
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
@@ -73,6 +73,18 @@ class Answer:
         }
 
 
+def _name_words(index: LoadedIndex) -> frozenset[str]:
+    """Lower-case words of centre names and municipalities, to keep out of language detection."""
+    words: set[str] = set()
+    for centre in index.centres.values():
+        texts = [centre.name.get(lang) for lang in ("en", "fr", "nl")]
+        if centre.address is not None and centre.address.municipality is not None:
+            texts += [centre.address.municipality.get(lang) for lang in ("en", "fr", "nl")]
+        for text in texts:
+            words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
+    return frozenset(words)
+
+
 class Engine:
     """Answers questions from one loaded index."""
 
@@ -91,6 +103,10 @@ class Engine:
         self.threshold = self.confidence.threshold if threshold is None else threshold
         self.searcher = Searcher(index, embedder, mode)  # type: ignore[arg-type]
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
+        self._names = BRUSSELS_PLACES | _name_words(index)
+        self._targets: dict[str, Passage] = {}
+        for passage in index.passages:  # the first passage of each file stands for it
+            self._targets.setdefault(passage.group.split("#")[0], passage)
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -100,15 +116,21 @@ class Engine:
         confidence = ConfidenceModel.load(settings.confidence_file) if settings.confidence_file else None
         return cls(index, embedder, confidence=confidence, threshold=settings.confidence_threshold, mode=settings.search_mode)
 
-    def answer(self, question: str, lang_hint: str | None = None) -> Answer:
-        """Answer one question; never raises for odd input."""
+    def answer(self, question: str, lang_hint: str | None = None, *, lang: str | None = None) -> Answer:
+        """Answer one question; never raises for odd input.
+
+        `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
+        choice) overrides it.
+        """
         text = " ".join(question.split())
+        if lang in ("en", "fr", "nl"):
+            lang_hint = lang
         if not text:
             lang = lang_hint if lang_hint in ("en", "fr", "nl") else None
             return Answer(question, lang or "en", False, 0.0, None, [], reply.empty_reply(lang), kind="empty")
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
-        lang = detect_language(text, lang_hint)
+        lang = lang if lang in ("en", "fr", "nl") else detect_language(text, lang_hint, self._names)
         hits = self.searcher.search(text, k=20)
         options = self._options(hits)
         values = features(hits, len(tokenize(text)))
@@ -129,6 +151,17 @@ class Engine:
         blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
         return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values)
 
+    def answer_for(self, target: str, lang: str) -> Answer | None:
+        """The answer about one programme, centre or FAQ by id (for buttons); None if unknown."""
+        passage = self._in_language(self._targets[target], lang) if target in self._targets else None
+        if passage is None:
+            return None
+        best = Option(passage.centre, passage.programme, passage.id, 1.0)
+        centre = self.index.centres.get(passage.centre) if passage.centre else None
+        programme = self.index.programmes.get(passage.programme) if passage.programme else None
+        blocks = reply.confident_reply(passage, lang, centre, programme, False)
+        return Answer(target, lang, True, 1.0, best, [], blocks, kind="shown")
+
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per distinct (centre, programme), in the order of their best hit."""
         options: list[Option] = []
@@ -143,20 +176,24 @@ class Engine:
     def _in_language(self, passage: Passage, lang: str) -> Passage:
         return self._groups.get((passage.group, lang), passage)
 
+    def title_of(self, target: str, lang: str) -> str:
+        """A short human name for a programme ("title — centre"), a centre or an FAQ."""
+        programme = self.index.programmes.get(target)
+        if programme is not None:
+            centre = self.index.centres.get(programme.centre)
+            return f"{programme.title.get(lang)} — {centre.name.get(lang)}" if centre else programme.title.get(lang)
+        centre = self.index.centres.get(target)
+        if centre is not None:
+            return centre.name.get(lang)
+        passage = self._targets.get(target)
+        return self._in_language(passage, lang).title if passage else target
+
     def _describe(self, option: Option, lang: str) -> tuple[str, str]:
         centre = self.index.centres.get(option.centre) if option.centre else None
-        programme = self.index.programmes.get(option.programme) if option.programme else None
         where = ""
         if centre is not None and centre.address is not None and centre.address.municipality is not None:
             where = centre.address.municipality.get(lang)
-        if programme is not None:
-            title = f"{programme.title.get(lang)} — {centre.name.get(lang)}" if centre else programme.title.get(lang)
-        elif centre is not None:
-            title = centre.name.get(lang)
-        else:
-            passage = next((p for p in self.index.passages if p.id == option.passage), None)
-            title = self._in_language(passage, lang).title if passage else option.passage
-        return title, where
+        return self.title_of(option.passage.split("#")[0], lang), where
 
     def _contact(self, options: list[Option], lang: str) -> tuple[str, str] | None:
         for option in options:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from index.schema import LANGUAGES
@@ -18,6 +19,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "centre": "Centre",
         "address": "Address",
         "address_unverified": "address from {as_of}, not confirmed: please check {website}",
+        "address_unverified_ask": "address from {as_of}, not confirmed: please ask the centre",
         "address_unknown": "no street address published: please ask the centre",
         "hours": "Opening hours",
         "hours_unknown": "not published: please ask the centre",
@@ -33,6 +35,38 @@ PHRASES: dict[str, dict[str, str]] = {
         "truncated": "Your message was long, so I only read its beginning.",
         "fallback_language": "(This information is not available in English yet.)",
         "days": "Mon,Tue,Wed,Thu,Fri,Sat,Sun",
+        "nearest": "The centres nearest to you:",
+        "nearest_to": "The centres nearest to {place}:",
+        "nearest_hint": "Distances are approximate. Ask me what you want to learn to find the right programme.",
+        "no_located_centres": "I do not know where any centre is yet.",
+        "welcome": "Hello! I help you find digital-skills training in Brussels: computer courses, coding schools, public computer rooms. Ask me in English, French or Dutch, for example: \"Where can I learn to code for free?\"",
+        "help": "Write what you want to learn and where, in your own words, and I will name the right centre and programme, who it is for, how to sign up, the address, opening hours and a contact.\nShare your location or type your municipality or postcode (for example 1070) to see the nearest centres.\n/centres lists all centres, /language changes my language, /privacy says what I keep.",
+        "privacy": "I do not store your messages, your name or your Telegram id. While the bot runs, it remembers in memory only the language you chose with /language, and it keeps anonymous counters (numbers of questions, answers and feedback) without any personal data; both are forgotten when it restarts. Your messages stay in your Telegram chat, as with any conversation.",
+        "button_course": "🎓 Find a course",
+        "button_near": "📍 Nearest centre",
+        "button_person": "👤 Talk to a person",
+        "button_directions": "🗺 Directions",
+        "button_options": "🔎 Other options",
+        "button_contact": "👤 Contact the centre",
+        "button_share_location": "📍 Share my location",
+        "course_prompt": "Tell me what you would like to learn and where, for example: \"computer course for beginners in Schaerbeek\".",
+        "near_prompt": "Share your location with the button below, or type your municipality or postcode (for example Anderlecht or 1070).",
+        "person_intro": "You can contact these centres directly:",
+        "contact_for": "Contact {name}: {contact}",
+        "contact_none": "{name} publishes no phone number or e-mail address. CABAN lists public computer rooms: https://caban.be",
+        "options_intro": "Other options:",
+        "no_options": "I have no other options for this question. Try asking in other words.",
+        "feedback_thanks": "Thank you for your feedback!",
+        "expired": "This button no longer works. Please ask your question again.",
+        "unsupported": "I can only read text and locations. Please type your question, or share your location to find the nearest centre.",
+        "sorry": "Sorry, something went wrong on my side. Please try again in a moment.",
+        "choose_language": "Choose my language:",
+        "language_set": "I will answer in English.",
+        "centres_intro": "The centres I know:",
+        "not_admin": "This command is for the bot's operators.",
+        "reloaded": "Reloaded: now serving index {version} ({passages} passages).",
+        "reload_failed": "Reload failed, still serving the previous index: {reason}",
+        "venue_approx": "{name} (approximate location)",
     },
     "fr": {
         "who": "Pour qui",
@@ -43,6 +77,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "centre": "Centre",
         "address": "Adresse",
         "address_unverified": "adresse de {as_of}, non confirmée : vérifiez sur {website}",
+        "address_unverified_ask": "adresse de {as_of}, non confirmée : demandez au centre",
         "address_unknown": "pas d'adresse publiée : demandez au centre",
         "hours": "Heures d'ouverture",
         "hours_unknown": "non publiées : demandez au centre",
@@ -58,6 +93,38 @@ PHRASES: dict[str, dict[str, str]] = {
         "truncated": "Votre message était long : je n'en ai lu que le début.",
         "fallback_language": "(Cette information n'existe pas encore en français.)",
         "days": "lun,mar,mer,jeu,ven,sam,dim",
+        "nearest": "Les centres les plus proches de vous :",
+        "nearest_to": "Les centres les plus proches de {place} :",
+        "nearest_hint": "Les distances sont approximatives. Dites-moi ce que vous voulez apprendre pour trouver la bonne formation.",
+        "no_located_centres": "Je ne connais encore l'emplacement d'aucun centre.",
+        "welcome": "Bonjour ! Je vous aide à trouver une formation au numérique à Bruxelles : cours d'informatique, écoles de code, salles informatiques publiques. Écrivez-moi en français, en néerlandais ou en anglais, par exemple : « Où apprendre à coder gratuitement ? »",
+        "help": "Écrivez ce que vous voulez apprendre et où, avec vos mots, et je vous indique le bon centre et la bonne formation, pour qui elle est, comment s'inscrire, l'adresse, les heures d'ouverture et un contact.\nPartagez votre position ou écrivez votre commune ou votre code postal (par exemple 1070) pour voir les centres les plus proches.\n/centres liste les centres, /language change ma langue, /privacy explique ce que je garde.",
+        "privacy": "Je ne garde ni vos messages, ni votre nom, ni votre identifiant Telegram. Pendant que le bot fonctionne, il retient en mémoire seulement la langue choisie avec /language, et des compteurs anonymes (nombre de questions, de réponses et d'avis) sans aucune donnée personnelle ; tout est oublié au redémarrage. Vos messages restent dans votre conversation Telegram, comme toute conversation.",
+        "button_course": "🎓 Trouver une formation",
+        "button_near": "📍 Centre le plus proche",
+        "button_person": "👤 Parler à quelqu'un",
+        "button_directions": "🗺 Itinéraire",
+        "button_options": "🔎 Autres options",
+        "button_contact": "👤 Contacter le centre",
+        "button_share_location": "📍 Partager ma position",
+        "course_prompt": "Dites-moi ce que vous voulez apprendre et où, par exemple : « cours d'informatique pour débutants à Schaerbeek ».",
+        "near_prompt": "Partagez votre position avec le bouton ci-dessous, ou écrivez votre commune ou votre code postal (par exemple Anderlecht ou 1070).",
+        "person_intro": "Vous pouvez contacter ces centres directement :",
+        "contact_for": "Contacter {name} : {contact}",
+        "contact_none": "{name} ne publie ni téléphone ni e-mail. CABAN liste les salles informatiques publiques : https://caban.be",
+        "options_intro": "Autres options :",
+        "no_options": "Je n'ai pas d'autre option pour cette question. Essayez de la formuler autrement.",
+        "feedback_thanks": "Merci pour votre avis !",
+        "expired": "Ce bouton ne fonctionne plus. Posez à nouveau votre question.",
+        "unsupported": "Je ne lis que le texte et les positions. Écrivez votre question, ou partagez votre position pour trouver le centre le plus proche.",
+        "sorry": "Désolé, un problème est survenu de mon côté. Réessayez dans un instant.",
+        "choose_language": "Choisissez ma langue :",
+        "language_set": "Je réponds désormais en français.",
+        "centres_intro": "Les centres que je connais :",
+        "not_admin": "Cette commande est réservée aux opérateurs du bot.",
+        "reloaded": "Rechargé : index {version} ({passages} passages).",
+        "reload_failed": "Échec du rechargement, l'index précédent reste en service : {reason}",
+        "venue_approx": "{name} (position approximative)",
     },
     "nl": {
         "who": "Voor wie",
@@ -68,6 +135,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "centre": "Centrum",
         "address": "Adres",
         "address_unverified": "adres uit {as_of}, niet bevestigd: kijk op {website}",
+        "address_unverified_ask": "adres uit {as_of}, niet bevestigd: vraag het aan het centrum",
         "address_unknown": "geen adres gepubliceerd: vraag het aan het centrum",
         "hours": "Openingsuren",
         "hours_unknown": "niet gepubliceerd: vraag het aan het centrum",
@@ -83,6 +151,38 @@ PHRASES: dict[str, dict[str, str]] = {
         "truncated": "Je bericht was lang: ik heb alleen het begin gelezen.",
         "fallback_language": "(Deze informatie bestaat nog niet in het Nederlands.)",
         "days": "ma,di,wo,do,vr,za,zo",
+        "nearest": "De centra het dichtst bij jou:",
+        "nearest_to": "De centra het dichtst bij {place}:",
+        "nearest_hint": "De afstanden zijn bij benadering. Vertel me wat je wilt leren, dan zoek ik de juiste opleiding.",
+        "no_located_centres": "Ik weet nog van geen enkel centrum waar het ligt.",
+        "welcome": "Hallo! Ik help je een digitale opleiding te vinden in Brussel: computercursussen, codeerscholen, publieke computerruimtes. Schrijf me in het Nederlands, Frans of Engels, bijvoorbeeld: \"Waar kan ik gratis leren programmeren?\"",
+        "help": "Schrijf in je eigen woorden wat je wilt leren en waar, dan geef ik het juiste centrum en de juiste opleiding, voor wie ze is, hoe je je inschrijft, het adres, de openingsuren en een contact.\nDeel je locatie of typ je gemeente of postcode (bijvoorbeeld 1070) om de dichtstbijzijnde centra te zien.\n/centres toont alle centra, /language verandert mijn taal, /privacy zegt wat ik bewaar.",
+        "privacy": "Ik bewaar je berichten, je naam en je Telegram-id niet. Zolang de bot draait, onthoudt hij in het geheugen alleen de taal die je met /language koos, en anonieme tellers (aantal vragen, antwoorden en beoordelingen) zonder persoonsgegevens; alles wordt vergeten bij een herstart. Je berichten blijven in je Telegram-gesprek, zoals bij elk gesprek.",
+        "button_course": "🎓 Een opleiding zoeken",
+        "button_near": "📍 Dichtstbijzijnd centrum",
+        "button_person": "👤 Met iemand praten",
+        "button_directions": "🗺 Route",
+        "button_options": "🔎 Andere opties",
+        "button_contact": "👤 Het centrum contacteren",
+        "button_share_location": "📍 Mijn locatie delen",
+        "course_prompt": "Vertel me wat je wilt leren en waar, bijvoorbeeld: \"computercursus voor beginners in Schaarbeek\".",
+        "near_prompt": "Deel je locatie met de knop hieronder, of typ je gemeente of postcode (bijvoorbeeld Anderlecht of 1070).",
+        "person_intro": "Je kunt deze centra rechtstreeks contacteren:",
+        "contact_for": "Contacteer {name}: {contact}",
+        "contact_none": "{name} publiceert geen telefoonnummer of e-mailadres. CABAN geeft een lijst van publieke computerruimtes: https://caban.be",
+        "options_intro": "Andere opties:",
+        "no_options": "Ik heb geen andere opties voor deze vraag. Probeer ze anders te stellen.",
+        "feedback_thanks": "Bedankt voor je beoordeling!",
+        "expired": "Deze knop werkt niet meer. Stel je vraag opnieuw.",
+        "unsupported": "Ik kan alleen tekst en locaties lezen. Typ je vraag, of deel je locatie om het dichtstbijzijnde centrum te vinden.",
+        "sorry": "Sorry, er ging bij mij iets mis. Probeer het zo meteen opnieuw.",
+        "choose_language": "Kies mijn taal:",
+        "language_set": "Ik antwoord voortaan in het Nederlands.",
+        "centres_intro": "De centra die ik ken:",
+        "not_admin": "Dit commando is voor de beheerders van de bot.",
+        "reloaded": "Herladen: nu met index {version} ({passages} passages).",
+        "reload_failed": "Herladen mislukt, de vorige index blijft actief: {reason}",
+        "venue_approx": "{name} (locatie bij benadering)",
     },
 }
 
@@ -114,11 +214,27 @@ def _detector():  # type: ignore[no-untyped-def]
     )
 
 
-def detect_language(text: str, prior: str | None = None) -> str:
-    """The language of `text` among en/fr/nl; `prior` (e.g. Telegram's language_code) breaks doubt."""
+BRUSSELS_PLACES = frozenset(
+    """anderlecht auderghem oudergem berchem bruxelles brussel brussels brussels-capital city etterbeek evere
+    forest vorst ganshoren ixelles elsene jette koekelberg molenbeek saint-jean sint-jans schaerbeek schaarbeek
+    saint-gilles sint-gillis saint-josse-ten-noode sint-joost-ten-node saint-josse sint-joost uccle ukkel
+    watermael-boitsfort watermaal-bosvoorde woluwe-saint-lambert sint-lambrechts-woluwe woluwe-saint-pierre
+    sint-pieters-woluwe laeken laken cureghem kuregem haren neder-over-heembeek""".split()
+)
+"""Place names are neither French nor Dutch nor English; left in, they sway language detection."""
+
+_WORDS = re.compile(r"[\w'-]+")
+
+
+def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> str:
+    """The language of `text` among en/fr/nl; `prior` (e.g. Telegram's language_code) breaks doubt.
+
+    Words in `ignore` (lower-case: place and centre names) are left out of the decision.
+    """
     prior = (prior or "").split("-")[0].lower() or None
     if prior not in LANGUAGES:
         prior = None
+    text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
     if best is None or best.value < 0.4:

@@ -92,7 +92,8 @@ def format_address(centre: Centre, lang: str) -> str:
     place = " ".join(part for part in (address.postcode, address.municipality.get(lang) if address.municipality else None) if part)
     text = ", ".join(part for part in (address.street.get(lang), place) if part)
     if address.status == "unverified":
-        text += f" ({phrase(lang, 'address_unverified', as_of=address.as_of or '?', website=centre.website or '?')})"
+        key = "address_unverified" if centre.website else "address_unverified_ask"
+        text += f" ({phrase(lang, key, as_of=address.as_of or '?', website=centre.website or '')})"
     return text
 
 
@@ -173,7 +174,8 @@ def confident_reply(
         if programme is not None:
             blocks.append(Block("title", centre.name.get(lang)))
         blocks.extend(centre_blocks(centre, lang))
-    blocks.append(Block("field", passage.source, phrase(lang, "source")))
+    dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""
+    blocks.append(Block("field", passage.source + dated, phrase(lang, "source")))
     return blocks
 
 
@@ -197,3 +199,20 @@ def empty_reply(lang: str | None) -> list[Block]:
     """Asked nothing: an example question, in every language when we cannot tell which."""
     langs = [lang] if lang else ["en", "fr", "nl"]
     return [Block("text", phrase(code, "empty")) for code in langs]
+
+
+def nearest_reply(pairs: list[tuple[Centre, float]], lang: str, place: str | None) -> list[Block]:
+    """Centres nearest to a point or a municipality, with rough distances and map links."""
+    if not pairs:
+        return [Block("text", phrase(lang, "no_located_centres"))]
+    intro = phrase(lang, "nearest_to", place=place) if place else phrase(lang, "nearest")
+    blocks = [Block("text", intro)]
+    for n, (centre, km) in enumerate(pairs, 1):
+        where = centre.address.municipality.get(lang) if centre.address and centre.address.municipality else ""
+        rough = "≈ " if centre.location and centre.location.precision != "street" else ""
+        blocks.append(Block("item", f"{centre.name.get(lang)} — {where}, {rough}{km:.1f} km".replace(" — , ", " — "), f"{n}."))
+        link = map_link(centre, lang)
+        if link:
+            blocks.append(Block("link", link, phrase(lang, "map")))
+    blocks.append(Block("note", phrase(lang, "nearest_hint")))
+    return blocks

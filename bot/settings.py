@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_api_url: str = TELEGRAM_API_URL
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    startup_retries: int = Field(default=3, ge=0, le=20)
 
     @field_validator("admin_ids", mode="before")
     @classmethod
@@ -54,6 +59,20 @@ class Settings(BaseSettings):
         if value is not None and not _TOKEN.match(value.get_secret_value()):
             raise ValueError("does not look like a bot token from @BotFather (digits, a colon, then 30+ letters)")
         return value
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _https_webhook(cls, value: str | None) -> str | None:
+        if value is not None and value.strip() and not re.match(r"^https://[^\s]+$", value):
+            raise ValueError("must be the public https:// URL Telegram will call")
+        return value or None
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _secret_shape(cls, value: object) -> object:
+        if isinstance(value, str) and value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("may only contain letters, digits, _ and - (1 to 256 characters)")
+        return value or None
 
     @field_validator("telegram_api_url")
     @classmethod

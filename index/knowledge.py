@@ -31,6 +31,7 @@ _LANGUAGE_HEADINGS = {
     "fr": "fr", "french": "fr", "français": "fr", "francais": "fr", "frans": "fr",
     "nl": "nl", "dutch": "nl", "néerlandais": "nl", "neerlandais": "nl", "nederlands": "nl",
 }
+_SOURCE_LINE = re.compile(r"^\s*(?:source|bron)\s*:\s*(\S+)\s*$", re.IGNORECASE)
 _H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 _H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
 
@@ -52,13 +53,18 @@ class Problem:
 
 @dataclass(frozen=True)
 class Section:
-    """A piece of body text in one language: the intro (no heading) or a `##` section."""
+    """A piece of body text in one language: the intro (no heading) or a `##` section.
+
+    A last line `Source: https://…` names the source of this section (it must be listed in the
+    file's `sources`); otherwise the file's first source stands for it.
+    """
 
     lang: str
     index: int
     heading: str | None
     text: str
     line: int
+    source: str | None = None
 
 
 @dataclass
@@ -271,11 +277,16 @@ def _parse_body(body: str, first_line: int, shown: str, problems: list[Problem])
 
     def flush() -> None:
         text = "\n".join(buffer).strip()
+        source = None
+        *rest, last = text.splitlines() or [""]
+        match = _SOURCE_LINE.match(last)
+        if match:
+            source, text = match.group(1), "\n".join(rest).strip()
         if lang is not None and (text or heading is not None):
             if not text:
                 problems.append(Problem(shown, start, f"# {lang}", f"the section '## {heading}' has no text"))
             items = sections.setdefault(lang, [])
-            items.append(Section(lang, len(items), heading, text, start))
+            items.append(Section(lang, len(items), heading, text, start, source))
 
     for number, line in enumerate(body.splitlines(), start=first_line):
         h2 = _H2.match(line)
@@ -323,6 +334,13 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
             elif length > LONG_PASSAGE_CHARS:
                 problems.append(
                     Problem(shown, section.line, f"# {section.lang}", f"this passage has {length} characters; search reads about the first {LONG_PASSAGE_CHARS}: consider splitting it", "warning")
+                )
+    listed = {source.url for source in record.sources}
+    for items in document.sections.values():
+        for section in items:
+            if section.source is not None and section.source not in listed:
+                problems.append(
+                    Problem(shown, section.line, f"# {section.lang}", f"the source {section.source} is not in this file's sources: add it there with its date")
                 )
     missing = [lang for lang in LANGUAGES if document.sections and lang not in document.sections]
     if missing:

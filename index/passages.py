@@ -30,13 +30,16 @@ class Passage:
     title: str
     text: str
     source: str
+    source_date: str
     path: str
     line: int
+    extra: str = ""
+    """Searchable text that is not shown (e.g. who a programme is for, shown elsewhere)."""
 
     @property
     def search_text(self) -> str:
-        """What the embedder and the lexical index read: context first, then the text."""
-        return f"{self.title}\n{self.text}"
+        """What the embedder and the lexical index read: title, text, then the extra words."""
+        return "\n".join(part for part in (self.title, self.text, self.extra) if part)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -94,15 +97,13 @@ def _cards(document: Document, centre: Centre | None, centre_id: str | None, pro
         if isinstance(record, Centre):
             if not (record.name.has(lang) or record.summary.has(lang)):
                 continue
-            lines = [record.summary.get(lang)]
-            if record.address and record.address.municipality:
-                lines.append(record.address.municipality.get(lang))
+            extra = [record.address.municipality.get(lang)] if record.address and record.address.municipality else []
             title = record.name.get(lang)
         elif isinstance(record, Programme):
             if not record.summary.has(lang):
                 continue
-            lines = [record.summary.get(lang), record.for_whom.get(lang)]
-            lines += [field.get(lang) for field in (record.duration, record.cost) if field is not None]
+            extra = [record.for_whom.get(lang)]
+            extra += [field.get(lang) for field in (record.duration, record.cost) if field is not None]
             title = _context(document, centre, lang)
         else:
             continue
@@ -115,10 +116,12 @@ def _cards(document: Document, centre: Centre | None, centre_id: str | None, pro
                 programme=programme_id,
                 lang=lang,
                 title=title,
-                text="\n".join(lines),
+                text=record.summary.get(lang),
                 source=record.sources[0].url,
+                source_date=record.sources[0].date,
                 path=document.path,
                 line=1,
+                extra="\n".join(extra),
             )
         )
     return cards
@@ -132,6 +135,7 @@ def _sections(document: Document, centre: Centre | None, centre_id: str | None, 
         for section in sections:
             if not section.text:
                 continue
+            source = next((s for s in record.sources if s.url == section.source), record.sources[0])
             title = " — ".join(part for part in (context, section.heading) if part)
             out.append(
                 Passage(
@@ -143,7 +147,8 @@ def _sections(document: Document, centre: Centre | None, centre_id: str | None, 
                     lang=lang,
                     title=title or record.id,
                     text=unwrap(section.text),
-                    source=record.sources[0].url,
+                    source=source.url,
+                    source_date=source.date,
                     path=document.path,
                     line=section.line,
                 )

@@ -36,7 +36,7 @@ from index.knowledge import Knowledge, load_knowledge
 from index.passages import Passage, make_passages
 from index.schema import Centre, Faq, Programme
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 POINTER = "CURRENT"
 KEEP_VERSIONS = 3
 FILES = ("vectors.faiss", "passages.json", "records.json")

@@ -15,6 +15,9 @@ SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
 
 
+LEXICAL_ONLY_WEIGHTS = {"dense": 0.0, "lexical": 4.0, "lexical_per_word": 0.0}
+
+
 class FakeEmbedder:
     """Hashes words into a small vector: same words, same vector; fast and deterministic."""
 
@@ -137,3 +140,13 @@ def write_knowledge(root: Path) -> Path:
     (root / "programmes" / "alpha-coding.md").write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding"), encoding="utf-8")
     (root / "programmes" / "beta-printing.md").write_text(PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8")
     return root
+
+
+def _lexical_only():  # type: ignore[no-untyped-def]
+    from bot.confidence import ConfidenceModel
+
+    return ConfidenceModel(LEXICAL_ONLY_WEIGHTS, bias=-2.0, threshold=0.5)
+
+
+LEXICAL_ONLY = _lexical_only()
+"""A confidence model that trusts BM25 alone, so the fake embedder's arbitrary cosines do not matter."""

@@ -6,13 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.confidence import ConfidenceModel
 from bot.engine import MAX_INPUT_CHARS, Engine
 from index.store import build_index, open_index
-from tests.helpers import FakeEmbedder
-
-# Trusts BM25 alone, so the fake embedder's arbitrary cosines do not matter here.
-LEXICAL_ONLY = ConfidenceModel({"dense": 0.0, "lexical": 4.0, "lexical_per_word": 0.0}, bias=-2.0, threshold=0.5)
+from tests.helpers import LEXICAL_ONLY, FakeEmbedder
 
 
 @pytest.fixture
