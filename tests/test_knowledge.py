@@ -190,3 +190,25 @@ def test_knowledge_hash_changes_with_content(knowledge_dir: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace("adults", "everyone"), encoding="utf-8")
     assert load_knowledge(knowledge_dir).knowledge_hash != before
     write_knowledge  # the fixture helper is the single source of the folder's shape
+
+
+def test_a_section_can_name_its_own_source(knowledge_dir: Path) -> None:
+    from index.passages import make_passages
+
+    text = _centre(**{
+        "    about: everything\n": "    about: everything\n  - url: https://gamma.example.org/courses\n    date: 2023-04\n",
+        "We run coding courses for adults.\n": "We run coding courses for adults.\nSource: https://gamma.example.org/courses\n",
+    })
+    assert _one(knowledge_dir, "gamma.md", text) == []
+    passages = {p.id: p for p in make_passages(load_knowledge(knowledge_dir))}
+    courses = passages["gamma#1:en"]
+    assert (courses.source, courses.source_date) == ("https://gamma.example.org/courses", "2023-04")
+    assert "Source:" not in courses.text
+    assert passages["gamma#1:fr"].source == "https://gamma.example.org/about"
+
+
+def test_a_section_source_must_be_listed(knowledge_dir: Path) -> None:
+    text = _centre(**{"We run coding courses for adults.\n": "We run coding courses for adults.\nSource: https://elsewhere.example.org\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:34: # en: the source https://elsewhere.example.org is not in this file's sources: add it there with its date"
+    ]

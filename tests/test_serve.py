@@ -1,0 +1,100 @@
+"""`telecentre serve` as an operator runs it: start-up errors, a real conversation, a clean stop."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.fake_bot_api import FakeBotApi
+from tests.helpers import ROOT, write_knowledge
+
+pytestmark = [pytest.mark.e2e, pytest.mark.model]
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+    from index.store import build_index
+
+    root = tmp_path_factory.mktemp("serve")
+    write_knowledge(root / "knowledge")
+    build_index(root / "knowledge", root / "var" / "index", real_embedder)
+    return root
+
+
+def _env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELECENTRE_")}
+    env["PYTHONPATH"] = str(ROOT)
+    env.update({f"TELECENTRE_{k.upper()}": v for k, v in settings.items()})
+    return env
+
+
+def _serve(cwd: Path, **settings: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "serve"], cwd=cwd, env=_env(**settings), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_missing_token(workdir: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "bot.cli", "serve"], cwd=workdir, env=_env(), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather")
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
+    process = _serve(tmp_path, telegram_token=TOKEN)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "no index in var/index: run `telecentre build` to build it" in err and TOKEN not in err
+
+
+def test_wrong_token_is_reported_without_the_token(workdir: Path) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        wrong = "999999:WRONG-token-abcdefghijklmnopqrstuvwxyz"
+        process = _serve(workdir, telegram_token=wrong, telegram_api_url=api.base_url)
+        _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "error: Telegram rejected the token: check TELECENTRE_TELEGRAM_TOKEN" in err
+    assert wrong not in err and "WRONG" not in err
+
+
+def test_unreachable_bot_api_gives_up_after_bounded_retries(workdir: Path) -> None:
+    port = _free_port()
+    process = _serve(workdir, telegram_token=TOKEN, telegram_api_url=f"http://127.0.0.1:{port}/bot", startup_retries="1")
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert f"error: cannot reach the Bot API at 127.0.0.1:{port} after 2 attempts" in err
+
+
+def test_serves_answers_and_stops_cleanly_on_sigterm(workdir: Path) -> None:
+    with FakeBotApi(token=TOKEN) as api:
+        process = _serve(workdir, telegram_token=TOKEN, telegram_api_url=api.base_url)
+        try:
+            api.push_text(77, "coding course for adults looking for work, my name is Zorglub")
+            calls = api.wait_for_sent(77, 2, timeout=120)
+            assert "Alpha centre" in (calls[0].text or "")
+            started = time.monotonic()
+            process.send_signal(signal.SIGTERM)
+            out, err = process.communicate(timeout=15)
+            stopped_in = time.monotonic() - started
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert stopped_in < 10
+    assert "serving as @test_bot by long polling" in err
+    assert TOKEN not in out + err and "Zorglub" not in out + err

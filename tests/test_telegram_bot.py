@@ -1,0 +1,261 @@
+"""End to end: the real python-telegram-bot client over HTTP against the stand-in Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from bot.cli import configure_logging
+from bot.engine import Engine
+from bot.settings import Settings
+from bot.telegram_bot import BotState, build_application
+from index.store import build_index, open_index
+from tests.fake_bot_api import FakeBotApi, SentCall
+from tests.helpers import LEXICAL_ONLY, FakeEmbedder
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
+ADMIN = 4242
+CHAT = 1001
+
+
+class Harness:
+    """The stand-in server, the running application and its shared state."""
+
+    def __init__(self, api: FakeBotApi, state: BotState, knowledge: Path, index: Path) -> None:
+        self.api, self.state, self.knowledge, self.index = api, state, knowledge, index
+
+    async def replies(self, chat_id: int, count: int, timeout: float = 10.0) -> list[SentCall]:
+        return await self.api.wait_for_sent_async(chat_id, count, timeout=timeout)
+
+    def texts(self, chat_id: int) -> list[str]:
+        return [call.text or "" for call in self.api.sent(chat_id, methods=("sendMessage",))]
+
+    async def quiet(self, chat_id: int, seconds: float = 0.5) -> list[SentCall]:
+        await asyncio.sleep(seconds)
+        return self.api.sent(chat_id, methods=("sendMessage", "sendVenue", "sendLocation"))
+
+
+@pytest.fixture
+async def harness(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[Harness]:
+    configure_logging()
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    engine = Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+    with FakeBotApi(token=TOKEN) as api:
+        settings = Settings(
+            telegram_token=TOKEN, telegram_api_url=api.base_url, index_dir=tmp_path / "index", knowledge_dir=knowledge_dir, admin_ids=[ADMIN]
+        )
+        state = BotState(settings, embedder, engine)
+        application = build_application(state)
+        async with application:
+            await application.start()
+            await application.updater.start_polling(poll_interval=0, timeout=1)
+            try:
+                yield Harness(api, state, knowledge_dir, tmp_path / "index")
+            finally:
+                await application.updater.stop()
+                await application.stop()
+
+
+async def test_start_welcomes_in_the_users_language_with_paths(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/start", language_code="fr")
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("Bonjour !")
+    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["path:course", "path:near", "path:person"]
+
+
+async def test_question_gets_answer_then_pin_with_buttons(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    text, venue = await harness.replies(CHAT, 2)
+    assert text.method == "sendMessage" and text.params["parse_mode"] == "HTML"
+    assert "Who it is for:" in text.text and "Alpha centre" in text.text and "How to sign up:" in text.text
+    assert venue.method == "sendVenue"
+    assert venue.params["title"] == "Alpha centre (approximate location)"
+    assert float(venue.params["latitude"]) == pytest.approx(50.85)
+    rows = venue.params["reply_markup"]["inline_keyboard"]
+    assert rows[0][0]["url"].startswith("https://www.openstreetmap.org/search?query=")
+    data = [b.get("callback_data") for row in rows for b in row]
+    assert "contact:alpha" in data and any(d and d.startswith("alts:") for d in data)
+    feedback = [d for d in data if d and d.startswith("fb:")]
+    assert len(feedback) == 2 and feedback[0].startswith("fb:1:alpha-coding#") and feedback[1] == "fb:0:" + feedback[0][5:]
+    assert all(len(d.encode()) <= 64 for d in data if d)
+
+
+async def test_feedback_button_is_acknowledged_and_removed(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    _, venue = await harness.replies(CHAT, 2)
+    rows = venue.params["reply_markup"]["inline_keyboard"]
+    down = next(b["callback_data"] for row in rows for b in row if b.get("callback_data", "").startswith("fb:0:"))
+    query_id = harness.api.push_callback(CHAT, venue.result["message_id"], down)
+    await harness.api.wait_for_async(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls))
+    assert any(a["callback_query_id"] == query_id for a in harness.api.answered_callbacks)
+    edited = harness.api.message(CHAT, venue.result["message_id"])
+    assert not any(b.get("callback_data", "").startswith("fb:") for row in edited["reply_markup"]["inline_keyboard"] for b in row)
+    assert harness.state.stats["feedback_down"] == 1
+
+
+async def test_other_options_then_show_one(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    _, venue = await harness.replies(CHAT, 2)
+    alts = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("alts:"))
+    harness.api.push_callback(CHAT, venue.result["message_id"], alts)
+    options = (await harness.replies(CHAT, 3))[-1]
+    assert options.text == "Other options:"
+    show = options.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    assert show.startswith("show:")
+    harness.api.push_callback(CHAT, options.result["message_id"], show)
+    shown = (await harness.replies(CHAT, 4))[-1]
+    assert shown.method in ("sendMessage", "sendVenue")
+
+
+async def test_contact_button_gives_the_centres_contact(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    _, venue = await harness.replies(CHAT, 2)
+    harness.api.push_callback(CHAT, venue.result["message_id"], "contact:alpha")
+    contact = (await harness.replies(CHAT, 3))[-1]
+    assert "Alpha centre" in contact.text and "https://alpha.example.org" in contact.text
+
+
+async def test_not_sure_offers_options_as_buttons(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "what is the weather tomorrow")
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("I'm not sure")
+    assert all(b["callback_data"].startswith("show:") for row in call.params["reply_markup"]["inline_keyboard"] for b in row)
+
+
+async def test_shared_location_lists_nearest_centres(harness: Harness) -> None:
+    harness.api.push_location(CHAT, 50.85, 4.35)
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("The centres nearest to you:")
+    assert "1. Alpha centre — Anderlecht, ≈ 0.0 km" in call.text and "2. Beta centre" in call.text
+
+
+async def test_postcode_typed_alone_lists_nearest_centres(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "1070", language_code="nl")
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("De centra het dichtst bij Anderlecht:")
+
+
+async def test_near_path_offers_a_location_button(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/start")
+    (welcome,) = await harness.replies(CHAT, 1)
+    harness.api.push_callback(CHAT, welcome.result["message_id"], "path:near")
+    prompt = (await harness.replies(CHAT, 2))[-1]
+    assert prompt.params["reply_markup"]["keyboard"][0][0]["request_location"] is True
+
+
+@pytest.mark.parametrize("push", ["push_sticker", "push_photo"])
+async def test_stickers_and_photos_get_a_friendly_reply(harness: Harness, push: str) -> None:
+    getattr(harness.api, push)(CHAT)
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("I can only read text and locations")
+
+
+async def test_edited_message_is_answered_again(harness: Harness) -> None:
+    harness.api.push_edited_text(CHAT, 77, "printing courses in Schaerbeek")
+    calls = await harness.replies(CHAT, 2)
+    assert "Beta centre" in calls[0].text
+
+
+async def test_group_messages_are_answered_only_when_addressed(harness: Harness) -> None:
+    group = -5005
+    harness.api.push_text(group, "coding course for adults", chat_type="group")
+    assert await harness.quiet(group) == []
+    harness.api.push_text(group, "@test_bot coding course for adults looking for work", chat_type="group")
+    calls = await harness.replies(group, 2)
+    assert "Alpha centre" in calls[0].text
+
+
+async def test_burst_from_one_chat_is_answered_in_full(harness: Harness) -> None:
+    harness.api.flood_limit = 3
+    for n in range(8):
+        harness.api.push_text(CHAT, f"printing courses in Schaerbeek number {n}")
+    calls = await harness.replies(CHAT, 16, timeout=30)
+    assert sum(c.method == "sendMessage" for c in calls) == 8 and sum(c.method == "sendVenue" for c in calls) == 8
+    assert harness.api.too_many_requests_served > 0
+
+
+async def test_very_long_message_is_answered(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "printing courses in Schaerbeek. " + "I would like to know more please. " * 120)
+    calls = await harness.replies(CHAT, 2)
+    assert calls[0].text.startswith("Your message was long")
+    assert harness.api.count_status(400) == 0
+
+
+async def test_knowledge_text_with_markup_characters_is_escaped(harness: Harness) -> None:
+    path = harness.knowledge / "programmes" / "alpha-coding.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Write to the centre.", "Write to <b>us</b> & wait <3"), encoding="utf-8")
+    build_index(harness.knowledge, harness.index, harness.state.embedder)
+    harness.state.engine = Engine(open_index(harness.index, harness.state.embedder), harness.state.embedder, confidence=LEXICAL_ONLY)
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    (text, _) = await harness.replies(CHAT, 2)
+    assert "How to sign up: Write to <b>us</b> & wait <3" in text.text
+    assert harness.api.count_status(400) == 0
+
+
+async def test_language_choice_is_remembered(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/language")
+    (menu,) = await harness.replies(CHAT, 1)
+    harness.api.push_callback(CHAT, menu.result["message_id"], "lang:fr")
+    await harness.api.wait_for_async(lambda calls: any(c.method == "editMessageText" for c in calls))
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    await harness.replies(CHAT, 4)
+    assert "Pour qui" in harness.texts(CHAT)[-1]
+
+
+async def test_admin_commands_are_denied_by_default(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/stats", user_id=999)
+    harness.api.push_text(CHAT, "/reload", user_id=999)
+    calls = await harness.replies(CHAT, 2)
+    assert all(c.text == "This command is for the bot's operators." for c in calls)
+
+
+async def test_stats_are_counts_only(harness: Harness) -> None:
+    harness.api.push_text(ADMIN, "printing courses in Schaerbeek", user_id=ADMIN)
+    await harness.replies(ADMIN, 2)
+    harness.api.push_text(ADMIN, "/stats", user_id=ADMIN)
+    stats = (await harness.replies(ADMIN, 3))[-1].text
+    assert "questions: 1" in stats and "answer: 1" in stats
+    assert "Schaerbeek" not in stats and str(ADMIN) not in stats
+
+
+async def test_reload_serves_a_new_build(harness: Harness) -> None:
+    path = harness.knowledge / "centres" / "beta.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("Schaerbeek", "Jette"), encoding="utf-8")
+    build_index(harness.knowledge, harness.index, harness.state.embedder)
+    old = harness.state.engine
+    harness.api.push_text(ADMIN, "/reload", user_id=ADMIN)
+    (call,) = await harness.replies(ADMIN, 1, timeout=20)
+    assert call.text.startswith("Reloaded: now serving index")
+    assert harness.state.engine is not old
+    assert harness.state.engine.index.centres["beta"].address.municipality.get("en") == "Jette"
+
+
+async def test_a_failing_answer_apologises_and_logs_no_text(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom with the question inside: secret question")
+
+    harness.state.engine.answer = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.INFO):
+        harness.api.push_text(CHAT, "secret question about my life")
+        (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("Sorry, something went wrong")
+    assert "RuntimeError" in caplog.text
+    assert "secret question" not in caplog.text
+
+
+async def test_logs_hold_neither_token_nor_message_text(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO):
+        harness.api.push_text(CHAT, "printing courses in Schaerbeek for Zorglub")
+        await harness.replies(CHAT, 2)
+        harness.api.push_sticker(CHAT)
+        await harness.replies(CHAT, 3)
+    assert TOKEN not in caplog.text and "Zorglub" not in caplog.text
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
