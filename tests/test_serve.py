@@ -98,3 +98,59 @@ def test_serves_answers_and_stops_cleanly_on_sigterm(workdir: Path) -> None:
     assert stopped_in < 10
     assert "serving as @test_bot by long polling" in err
     assert TOKEN not in out + err and "Zorglub" not in out + err
+
+
+def test_webhook_mode_checks_the_secret_on_every_request(workdir: Path) -> None:
+    import httpx
+
+    port = _free_port()
+    with FakeBotApi(token=TOKEN) as api:
+        process = _serve(
+            workdir,
+            telegram_token=TOKEN,
+            telegram_api_url=api.base_url,
+            webhook_url="https://bot.example.org/hook",
+            webhook_secret="s3cret-value",
+            webhook_port=str(port),
+        )
+        try:
+            api.wait_for(lambda calls: any(c.method == "setWebhook" for c in calls), timeout=120)
+            assert api.webhook["url"] == "https://bot.example.org/hook"
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1, "date": int(time.time()), "text": "coding course for adults looking for work",
+                    "chat": {"id": 88, "type": "private"}, "from": {"id": 88, "is_bot": False, "first_name": "T"},
+                },
+            }
+            api.add_chat(88)
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    wrong = httpx.post(f"http://127.0.0.1:{port}/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"})
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline
+                    time.sleep(0.2)
+            assert wrong.status_code == 403
+            missing = httpx.post(f"http://127.0.0.1:{port}/hook", json=update)
+            assert missing.status_code == 403
+            assert api.sent(88) == []
+            right = httpx.post(f"http://127.0.0.1:{port}/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"})
+            assert right.status_code == 200
+            calls = api.wait_for_sent(88, 2, timeout=60)
+            assert "Alpha centre" in (calls[0].text or "")
+            process.send_signal(signal.SIGTERM)
+            _, err = process.communicate(timeout=15)
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert process.returncode == 0, err
+    assert "s3cret-value" not in err and TOKEN not in err
+
+
+def test_webhook_without_a_secret_is_refused(workdir: Path) -> None:
+    process = _serve(workdir, telegram_token=TOKEN, webhook_url="https://bot.example.org/hook")
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "TELECENTRE_WEBHOOK_SECRET is not" in err
