@@ -259,3 +259,25 @@ async def test_logs_hold_neither_token_nor_message_text(harness: Harness, caplog
         await harness.replies(CHAT, 3)
     assert TOKEN not in caplog.text and "Zorglub" not in caplog.text
     assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+async def test_a_slow_answer_does_not_stall_other_learners(harness: Harness) -> None:
+    import threading
+
+    engine = harness.state.engine
+    real_answer = engine.answer
+    release = threading.Event()
+
+    def answer(question: str, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if "slow" in question:
+            release.wait(10)  # blocks a worker thread, not the event loop
+        return real_answer(question, *args, **kwargs)
+
+    engine.answer = answer  # type: ignore[method-assign]
+    harness.api.push_text(CHAT, "slow question about printing in Schaerbeek")
+    harness.api.push_text(2002, "printing courses in Schaerbeek")
+    other = await harness.replies(2002, 2)
+    assert "Beta centre" in other[0].text
+    assert harness.api.sent(CHAT, methods=("sendMessage",)) == []
+    release.set()
+    assert len(await harness.replies(CHAT, 2)) == 2
