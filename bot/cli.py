@@ -141,6 +141,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Score the engine on a labelled question set: per split, language and search mode."""
+    from bot.engine import Engine
+    from bot.evaluation import load_labelled, metrics, misses, run
+    from bot.eval_report import format_report
+
+    settings = _settings(args)
+    try:
+        questions = load_labelled(Path(args.file))
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read the labelled questions: {error}") from None
+    engine = Engine.from_settings(settings, _embedder(settings))
+    modes = ["hybrid", "dense", "lexical"] if args.mode == "all" else [args.mode]
+    report: dict = {"file": args.file, "modes": {}}
+    for mode in modes:
+        engine.searcher.mode = mode  # type: ignore[assignment]
+        outcomes = run(engine, questions)
+        report["modes"][mode] = {
+            split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)
+            for split in ("train", "test", "all")
+        }
+        report["modes"][mode]["misses"] = misses(outcomes, engine.threshold)
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit the confidence model on the labelled set's train split; print it, or --write it."""
     from bot.confidence import DEFAULT_FILE
@@ -188,6 +214,10 @@ def build_parser() -> argparse.ArgumentParser:
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
     chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
     add("serve", cmd_serve, "run the Telegram bot")
+    evaluate = add("eval", cmd_eval, "score the answers on a labelled question set")
+    evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
+    evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument("--mode", choices=["hybrid", "dense", "lexical", "all"], default="hybrid", help="search mode(s) to score")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")

@@ -50,6 +50,8 @@ class Answer:
     kind: str = "answer"  # answer, unsure or empty
     hits: list[Hit] = field(default_factory=list, repr=False)
     features: dict[str, float] = field(default_factory=dict, repr=False)
+    ranked: list[Option] = field(default_factory=list, repr=False)
+    """Every option the search found, best first (for evaluation)."""
 
     @property
     def text(self) -> str:
@@ -146,10 +148,10 @@ class Engine:
                 self.index.programmes.get(best.programme) if best.programme else None,
                 truncated,
             )
-            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits, values)
+            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits, values, options)
         shown = options[:ALTERNATIVES]
         blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
-        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values)
+        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values, options)
 
     def answer_for(self, target: str, lang: str) -> Answer | None:
         """The answer about one programme, centre or FAQ by id (for buttons); None if unknown."""
@@ -163,11 +165,11 @@ class Engine:
         return Answer(target, lang, True, 1.0, best, [], blocks, kind="shown")
 
     def _options(self, hits: list[Hit]) -> list[Option]:
-        """One option per distinct (centre, programme), in the order of their best hit."""
+        """One option per knowledge file (centre, programme or FAQ), in the order of their best hit."""
         options: list[Option] = []
-        seen: set[tuple[str | None, str | None]] = set()
+        seen: set[str] = set()
         for hit in hits:
-            key = (hit.passage.centre, hit.passage.programme)
+            key = hit.passage.group.split("#")[0]
             if key not in seen:
                 seen.add(key)
                 options.append(Option(hit.passage.centre, hit.passage.programme, hit.passage.id, hit.dense))

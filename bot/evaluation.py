@@ -1,8 +1,9 @@
-"""Score the engine on a labelled question set and calibrate its confidence threshold.
+"""Score the engine on a labelled question set and calibrate its confidence model.
 
-The labelled file is a YAML list of entries with `q`, `lang`, `centre`, `programme`, `split`
-(`train` or `test`), and either `out_of_scope: true` or, for questions answered by an FAQ that
-belongs to no centre, `faq: <id>`.
+The labelled file is a YAML list; each entry has `q` (the question), `lang` (en, fr or nl),
+`centre` and `programme` (the expected ids; `programme: null` accepts any programme of the
+centre), `split` (`train` for tuning, `test` held aside), and either `out_of_scope: true` or, for
+a question answered by an FAQ that belongs to no centre, `faq: <id>`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Protocol
 import yaml
 
 from index.schema import LANGUAGES
+
+RANK_CUTOFF = 3
 
 
 @dataclass(frozen=True)
@@ -29,13 +32,23 @@ class LabelledQuestion:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What the engine did with one labelled question."""
+    """What the engine did with one labelled question: ranks are 1-based, None when not found."""
 
     question: LabelledQuestion
     score: float
-    centre_hit: bool
-    programme_hit: bool
+    centre_rank: int | None
+    programme_rank: int | None
+    got_centre: str | None = None
+    got_programme: str | None = None
     features: dict = field(default_factory=dict)
+
+    @property
+    def centre_hit(self) -> bool:
+        return self.centre_rank == 1
+
+    @property
+    def programme_hit(self) -> bool:
+        return self.programme_rank == 1
 
 
 class Answers(Protocol):
@@ -44,53 +57,105 @@ class Answers(Protocol):
 
 
 def load_labelled(path: Path) -> list[LabelledQuestion]:
+    """Read a labelled file; raises ValueError naming the entry when one is malformed."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(entries, list):
+        raise ValueError(f"{path}: expected a list of questions")
     fields = set(LabelledQuestion.__dataclass_fields__)
-    return [LabelledQuestion(**{k: v for k, v in entry.items() if k in fields}) for entry in entries]
+    questions = []
+    for n, entry in enumerate(entries, 1):
+        try:
+            question = LabelledQuestion(**{k: v for k, v in entry.items() if k in fields})
+        except TypeError as error:
+            raise ValueError(f"{path}: question {n}: {error}") from None
+        if question.lang not in LANGUAGES or question.split not in ("train", "test"):
+            raise ValueError(f"{path}: question {n}: lang must be en/fr/nl and split train/test")
+        questions.append(question)
+    return questions
 
 
-def _matches(answer, question: LabelledQuestion) -> tuple[bool, bool]:  # type: ignore[no-untyped-def]
+def _rank(options: list, wanted) -> int | None:  # type: ignore[no-untyped-def]
+    for rank, option in enumerate(options, 1):
+        if wanted(option):
+            return rank
+    return None
+
+
+def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-untyped-def]
+    """Where the expected centre and programme stand among the answer's options."""
+    unique = answer.ranked
+    if question.out_of_scope:
+        centre_rank = programme_rank = None
+    elif question.faq is not None:
+        centre_rank = programme_rank = _rank(unique, lambda o: o.passage.split("#")[0] == question.faq)
+    else:
+        centres: list = []
+        for option in unique:
+            if option.centre not in [c.centre for c in centres]:
+                centres.append(option)
+        centre_rank = _rank(centres, lambda o: o.centre == question.centre)
+        programme_rank = _rank(
+            unique, lambda o: o.centre == question.centre and (question.programme is None or o.programme == question.programme)
+        )
     best = answer.best
-    if best is None:
-        return False, False
-    if question.faq is not None:
-        hit = best.passage.split("#")[0] == question.faq
-        return hit, hit
-    centre_hit = best.centre == question.centre
-    programme_hit = centre_hit and (question.programme is None or best.programme == question.programme)
-    return centre_hit, programme_hit
+    return Outcome(
+        question, answer.score, centre_rank, programme_rank,
+        best.centre if best else None, best.programme if best else None, answer.features,
+    )
 
 
 def run(engine: Answers, questions: list[LabelledQuestion]) -> list[Outcome]:
-    """Ask every question once (no language hint, as a learner with an unknown locale)."""
-    outcomes = []
-    for question in questions:
-        answer = engine.answer(question.q)
-        centre_hit, programme_hit = _matches(answer, question)
-        outcomes.append(Outcome(question, answer.score, centre_hit, programme_hit, answer.features))
-    return outcomes
+    """Ask every question once, with no language hint (a learner whose locale is unknown)."""
+    return [judge(engine.answer(question.q), question) for question in questions]
+
+
+def _ranking(outcomes: list[Outcome], attribute: str) -> dict[str, float]:
+    ranks = [getattr(o, attribute) for o in outcomes]
+    n = max(len(ranks), 1)
+    return {
+        "hit@1": round(sum(r == 1 for r in ranks) / n, 4),
+        f"hit@{RANK_CUTOFF}": round(sum(r is not None and r <= RANK_CUTOFF for r in ranks) / n, 4),
+        "mrr": round(sum(1 / r for r in ranks if r) / n, 4),
+    }
 
 
 def metrics(outcomes: list[Outcome], threshold: float) -> dict:
-    """Hit rates (counting an unconfident answer as a miss), refusal rates, per language."""
-    result: dict = {"threshold": threshold, "languages": {}}
+    """Ranking quality per language, and how often the bot answers or refuses."""
     in_scope = [o for o in outcomes if not o.question.out_of_scope]
     out_scope = [o for o in outcomes if o.question.out_of_scope]
+    result: dict = {"questions": len(outcomes), "threshold": threshold, "languages": {}}
     for lang in (*LANGUAGES, "all"):
         chosen = [o for o in in_scope if lang == "all" or o.question.lang == lang]
-        if not chosen:
-            continue
-        answered = [o for o in chosen if o.score >= threshold]
-        result["languages"][lang] = {
-            "questions": len(chosen),
-            "centre_hit@1": round(sum(o.centre_hit for o in answered) / len(chosen), 4),
-            "programme_hit@1": round(sum(o.programme_hit for o in answered) / len(chosen), 4),
-            "centre_hit@1_ignoring_threshold": round(sum(o.centre_hit for o in chosen) / len(chosen), 4),
-        }
+        if chosen:
+            result["languages"][lang] = {
+                "questions": len(chosen),
+                "centre": _ranking(chosen, "centre_rank"),
+                "programme": _ranking(chosen, "programme_rank"),
+                "answered_right": round(sum(o.centre_hit and o.score >= threshold for o in chosen) / len(chosen), 4),
+            }
     result["false_refusal_rate"] = round(sum(o.score < threshold for o in in_scope) / max(len(in_scope), 1), 4)
-    result["out_of_scope_refusal_rate"] = round(sum(o.score < threshold for o in out_scope) / max(len(out_scope), 1), 4)
     result["out_of_scope_questions"] = len(out_scope)
+    result["out_of_scope_refusal_rate"] = round(sum(o.score < threshold for o in out_scope) / max(len(out_scope), 1), 4)
     return result
+
+
+def misses(outcomes: list[Outcome], threshold: float) -> list[dict]:
+    """Questions answered wrongly, refused wrongly, or answered though out of scope."""
+    found = []
+    for o in outcomes:
+        confident = o.score >= threshold
+        if o.question.out_of_scope and confident:
+            problem = "answered out of scope"
+        elif not o.question.out_of_scope and not o.centre_hit:
+            problem = "wrong centre"
+        elif not o.question.out_of_scope and not confident:
+            problem = "refused"
+        else:
+            continue
+        expected = o.question.faq or o.question.programme or o.question.centre
+        got = o.got_programme or o.got_centre
+        found.append({"problem": problem, "lang": o.question.lang, "split": o.question.split, "q": o.question.q, "expected": expected, "got": got, "score": round(o.score, 3)})
+    return found
 
 
 def objective(outcomes: list[Outcome], threshold: float) -> float:
@@ -116,13 +181,13 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
     return round((low + high) / 2, 4), round(best, 4)
 
 
-def calibrate(engine, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
+def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold."""
     from bot.confidence import ConfidenceModel, fit
 
     outcomes = run(engine, questions)
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes])
-    model = ConfidenceModel(weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions")
+    model = ConfidenceModel(weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)")
     rescored = [replace(o, score=model.probability(o.features)) for o in outcomes]
     threshold, best = best_threshold(rescored)
     model = replace(model, threshold=threshold)

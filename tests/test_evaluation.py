@@ -1,0 +1,102 @@
+"""Metrics and calibration over labelled questions, with canned answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Option
+from bot.evaluation import LabelledQuestion, best_threshold, judge, load_labelled, metrics, misses, run
+from tests.helpers import LABELLED
+
+
+@dataclass
+class Canned:
+    best: Option | None
+    ranked: list[Option]
+    score: float
+    alternatives: list[Option] = field(default_factory=list)
+    features: dict = field(default_factory=dict)
+
+
+def _q(centre: str | None, programme: str | None = None, lang: str = "en", oos: bool = False, faq: str | None = None) -> LabelledQuestion:
+    return LabelledQuestion("q", lang, centre, programme, "train", oos, faq)
+
+
+def _opt(centre: str | None, programme: str | None = None, file: str | None = None) -> Option:
+    return Option(centre, programme, f"{file or programme or centre}#0:en", 0.5)
+
+
+def _answer(*options: Option, score: float = 0.9) -> Canned:
+    return Canned(options[0] if options else None, list(options), score)
+
+
+def test_ranks_count_distinct_centres_for_centre_rank() -> None:
+    answer = _answer(_opt("a", "a-1"), _opt("a", "a-2"), _opt("b", "b-1"))
+    outcome = judge(answer, _q("b", "b-1"))
+    assert (outcome.centre_rank, outcome.programme_rank) == (2, 3)
+
+
+def test_programme_null_accepts_any_programme_of_the_centre() -> None:
+    assert judge(_answer(_opt("a", "a-2")), _q("a")).programme_rank == 1
+
+
+def test_faq_questions_match_the_faq_file() -> None:
+    answer = _answer(_opt("a"), _opt(None, None, file="ict-cheque"))
+    assert judge(answer, _q(None, faq="ict-cheque")).centre_rank == 2
+
+
+def test_metrics_per_language_and_refusals() -> None:
+    outcomes = [
+        judge(_answer(_opt("a"), score=0.9), _q("a", lang="en")),
+        judge(_answer(_opt("b"), _opt("a"), score=0.9), _q("a", lang="fr")),
+        judge(_answer(_opt("a"), score=0.2), _q("a", lang="fr")),
+        judge(_answer(_opt("a"), score=0.2), _q(None, oos=True)),
+        judge(_answer(_opt("a"), score=0.95), _q(None, oos=True)),
+    ]
+    result = metrics(outcomes, 0.5)
+    assert result["languages"]["en"]["centre"] == {"hit@1": 1.0, "hit@3": 1.0, "mrr": 1.0}
+    assert result["languages"]["fr"]["centre"] == {"hit@1": 0.5, "hit@3": 1.0, "mrr": 0.75}
+    assert result["languages"]["fr"]["answered_right"] == 0.0
+    assert result["false_refusal_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    assert result["out_of_scope_refusal_rate"] == 0.5
+    assert [m["problem"] for m in misses(outcomes, 0.5)] == ["wrong centre", "refused", "answered out of scope"]
+
+
+def test_best_threshold_sits_in_the_middle_of_the_widest_gap() -> None:
+    outcomes = [
+        judge(_answer(_opt("a"), score=s), _q("a")) for s in (0.8, 0.9)
+    ] + [judge(_answer(_opt("a"), score=s), _q(None, oos=True)) for s in (0.1, 0.3)]
+    threshold, objective = best_threshold(outcomes)
+    assert objective == 1.0 and threshold == pytest.approx(0.55)
+
+
+def test_the_shipped_labelled_set_is_well_formed() -> None:
+    questions = load_labelled(LABELLED)
+    assert len(questions) >= 150
+    assert sum(q.out_of_scope for q in questions) >= 30
+    for lang in ("en", "fr", "nl"):
+        assert sum(q.lang == lang and not q.out_of_scope for q in questions) >= 40
+    test_share = sum(q.split == "test" for q in questions) / len(questions)
+    assert 0.2 <= test_share <= 0.3
+
+
+def test_malformed_labelled_file_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("- q: hi\n  lang: de\n  centre: a\n  programme: null\n  split: train\n")
+    with pytest.raises(ValueError, match="question 1: lang must be en/fr/nl"):
+        load_labelled(path)
+
+
+def test_run_asks_every_question() -> None:
+    class Engine:
+        asked: list[str] = []
+
+        def answer(self, question: str, lang_hint: str | None = None) -> Canned:
+            self.asked.append(question)
+            return _answer(_opt("a"))
+
+    engine = Engine()
+    assert len(run(engine, [_q("a"), _q("b")])) == 2 and len(engine.asked) == 2
