@@ -15,13 +15,15 @@ from bot.reply import Block
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.passages import Passage
-from index.search import Hit, Searcher, tokenize
+from index.search import Hit, Searcher, terms
 from index.store import LoadedIndex, open_index
 
 MAX_INPUT_CHARS = 4000
 """Cut before tokenising: the model reads far less, and huge inputs must stay cheap."""
 
 ALTERNATIVES = 3
+PLACE_WEIGHT = 0.5
+"""How much a Brussels place name counts in lexical search, relative to other words."""
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ class Engine:
         self.embedder = embedder
         self.confidence = confidence or ConfidenceModel.load()
         self.threshold = self.confidence.threshold if threshold is None else threshold
-        self.searcher = Searcher(index, embedder, mode)  # type: ignore[arg-type]
+        # A place name says where, not what: it should not outweigh the learner's need.
+        self.searcher = Searcher(index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES})  # type: ignore[arg-type]
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._names = BRUSSELS_PLACES | _name_words(index)
         self._targets: dict[str, Passage] = {}
@@ -135,7 +138,7 @@ class Engine:
         lang = lang if lang in ("en", "fr", "nl") else detect_language(text, lang_hint, self._names)
         hits = self.searcher.search(text, k=20)
         options = self._options(hits)
-        values = features(hits, len(tokenize(text)))
+        values = features(hits, terms(text), self.searcher)
         score = self.confidence.probability(values)
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold

@@ -36,7 +36,10 @@ def fold(text: str) -> str:
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Question and politeness words that the libraries' lists miss but learners type all the time.
-_EXTRA_STOPWORDS = ("waar", "comment", "peux", "puis", "veux", "voudrais", "wil", "kun", "graag", "svp", "bonjour", "hallo", "hello")
+_EXTRA_STOPWORDS = (
+    "waar", "wat", "comment", "combien", "quand", "quel", "quelle", "quels", "quelles", "peux", "puis", "veux", "voudrais",
+    "wil", "kun", "graag", "svp", "bonjour", "hallo", "hello",
+)
 STOPWORDS = frozenset(
     fold(word)
     for word in (*stopwords.STOPWORDS_EN_PLUS, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH, *_EXTRA_STOPWORDS)
@@ -48,8 +51,21 @@ def tokenize(text: str) -> list[str]:
     return [word for word in _WORD.findall(fold(text)) if len(word) > 1 and word not in STOPWORDS]
 
 
+STEM_LENGTH = 5
+"""Words are cut to their first letters for BM25: a crude stemmer, but one that works across
+French, Dutch and English at once (femme/femmes, programmeren/programmer/programming), which
+the learner's mixed-language questions need. Chosen on the labelled train split."""
+
+
+def terms(text: str) -> list[str]:
+    """The BM25 terms of `text`: its words, each cut to STEM_LENGTH letters."""
+    return [word[:STEM_LENGTH] for word in tokenize(text)]
+
+
 @dataclass(frozen=True)
 class Hit:
+    """A passage found for a query, with its fused score and both raw scores."""
+
     passage: Passage
     score: float
     dense: float
@@ -60,13 +76,32 @@ class Hit:
 class Searcher:
     """Searches one loaded index; built once, then shared by every question."""
 
-    def __init__(self, index: LoadedIndex, embedder: Embedder, mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, index: LoadedIndex, embedder: Embedder, mode: Mode = "hybrid", word_weights: dict[str, float] | None = None
+    ) -> None:
         self.index = index
         self.embedder = embedder
         self.mode = mode
+        self.word_weights = {term: weight for word, weight in (word_weights or {}).items() for term in terms(word)}
         self._bm25 = bm25s.BM25()
-        corpus = [tokenize(p.search_text) or ["_"] for p in index.passages]
+        corpus = [terms(p.search_text) or ["_"] for p in index.passages]
         self._bm25.index(corpus, show_progress=False)
+        self.vocabulary = frozenset(word for words in corpus for word in words)
+        self._passage_words = [frozenset(words) for words in corpus]
+
+    def words_in(self, row: int) -> frozenset[str]:
+        """The BM25 terms of the passage at `row`."""
+        return self._passage_words[row]
+
+    def _lexical(self, tokens: list[str]) -> np.ndarray:
+        if not tokens:
+            return np.zeros(len(self.index.passages), dtype=np.float32)
+        plain = [t for t in tokens if t not in self.word_weights]
+        scores = self._bm25.get_scores(plain) if plain else np.zeros(len(self.index.passages), dtype=np.float32)
+        for token in tokens:
+            if token in self.word_weights:
+                scores = scores + self.word_weights[token] * self._bm25.get_scores([token])
+        return scores
 
     def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
         """The `k` best passages for `query`, best first."""
@@ -77,8 +112,7 @@ class Searcher:
         n = min(CANDIDATES, len(self.index.passages))
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
         dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0]) if row >= 0}
-        tokens = tokenize(query)
-        lexical_all = self._bm25.get_scores(tokens) if tokens else np.zeros(len(self.index.passages))
+        lexical_all = self._lexical(terms(query))
         lexical_rows = np.argsort(-lexical_all)[:n]
         lexical = {int(row): float(lexical_all[row]) for row in lexical_rows if lexical_all[row] > 0}
 

@@ -15,7 +15,6 @@ SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
 
 
-LEXICAL_ONLY_WEIGHTS = {"dense": 0.0, "lexical": 4.0, "lexical_per_word": 0.0}
 
 
 class FakeEmbedder:
@@ -143,9 +142,10 @@ def write_knowledge(root: Path) -> Path:
 
 
 def _lexical_only():  # type: ignore[no-untyped-def]
-    from bot.confidence import ConfidenceModel
+    from bot.confidence import FEATURES, ConfidenceModel
 
-    return ConfidenceModel(LEXICAL_ONLY_WEIGHTS, bias=-2.0, threshold=0.5)
+    weights = {name: 4.0 if name == "lexical" else 0.0 for name in FEATURES}
+    return ConfidenceModel(weights, bias=-2.0, threshold=0.5)
 
 
 LEXICAL_ONLY = _lexical_only()

@@ -47,3 +47,20 @@ def test_hits_carry_both_raw_scores(searcher_factory) -> None:  # type: ignore[n
 def test_query_with_no_known_word_has_no_lexical_score(searcher_factory) -> None:  # type: ignore[no-untyped-def]
     hits = searcher_factory("hybrid").search("zzzz qqqq", k=3)
     assert all(h.lexical == 0 for h in hits)
+
+
+def test_terms_cut_words_to_a_shared_stem() -> None:
+    from index.search import terms
+
+    assert terms("Femmes programmeren programming") == ["femme", "progr", "progr"]
+
+
+def test_word_weights_scale_a_words_lexical_weight(knowledge_dir: Path, tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    index = open_index(tmp_path / "index", embedder)
+    plain = Searcher(index, embedder, "lexical")
+    damped = Searcher(index, embedder, "lexical", {"Schaerbeek": 0.25})
+    row = next(h.row for h in plain.search("Schaerbeek", k=1))
+    assert damped._lexical(["schae"])[row] == pytest.approx(0.25 * plain._lexical(["schae"])[row])
+    assert "schae" in damped.vocabulary and "schae" in damped.words_in(row)

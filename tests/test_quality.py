@@ -1,0 +1,68 @@
+"""The shipped knowledge answers the labelled questions, with the real packaged model.
+
+Floors sit a little below the figures measured when the knowledge and the confidence model were
+last calibrated (`telecentre eval` prints them), so a change that makes answers worse fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.evaluation import best_threshold, calibrate, load_labelled, metrics, objective, run
+from tests.helpers import LABELLED
+
+pytestmark = pytest.mark.model
+
+CENTRE_HIT_FLOOR = {"en": 0.90, "fr": 0.85, "nl": 0.90}
+
+
+@pytest.fixture(scope="module")
+def outcomes(shipped_engine):  # type: ignore[no-untyped-def]
+    return run(shipped_engine, load_labelled(LABELLED))
+
+
+def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    result = metrics(outcomes, shipped_engine.threshold)
+    for lang, floor in CENTRE_HIT_FLOOR.items():
+        assert result["languages"][lang]["centre"]["hit@1"] >= floor, (lang, result["languages"][lang])
+        assert result["languages"][lang]["centre"]["hit@3"] >= 0.95, lang
+
+
+def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    result = metrics(outcomes, shipped_engine.threshold)
+    assert result["out_of_scope_refusal_rate"] >= 0.85
+    assert result["false_refusal_rate"] <= 0.05
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the weather like tomorrow?", "Quel temps fera-t-il demain ?", "Tell me a joke", "cheap flights to Barcelona", "asdkjh qwe zzkx", "Hoe laat is het?"],
+)
+def test_obvious_out_of_scope_questions_are_not_confident(shipped_engine, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert not shipped_engine.answer(question).confident
+
+
+def test_shipped_confidence_model_is_still_calibrated(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """Recalibrating on today's knowledge must not beat the shipped model by much: if it does,
+    run `telecentre calibrate --write` and review the figures."""
+    train = [o for o in outcomes if o.question.split == "train"]
+    shipped = objective(train, shipped_engine.threshold)
+    _, refitted = calibrate(shipped_engine, [o.question for o in train])
+    assert refitted["objective"] - shipped <= 0.03, (shipped, refitted["objective"])
+    assert best_threshold(train)[1] - shipped <= 0.03
+
+
+def test_answers_are_in_the_learners_language(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    french = shipped_engine.answer("Je suis une femme au chômage à Schaerbeek, où me former à l'informatique ?")
+    assert french.lang == "fr" and french.confident and french.best.centre == "interface3"
+    assert "Pour qui" in french.text or "Adresse" in french.text
+    english = shipped_engine.answer("I'm a young refugee in Anderlecht and want to learn to code, where can I go?")
+    assert english.lang == "en" and english.best.centre in {"maks", "molengeek", "becode"}
+    dutch = shipped_engine.answer("Waar kan ik gratis leren programmeren in Brussel?")
+    assert dutch.lang == "nl" and dutch.confident
+
+
+def test_dated_and_unverified_facts_are_flagged(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_engine.answer("Where is Interface3? I want the address")
+    assert answer.best.centre == "interface3"
+    assert "not confirmed" in answer.text and "interface3.be" in answer.text
