@@ -24,5 +24,8 @@ index: setup ## build the search index only when the knowledge or model changed
 test: setup ## run the whole test suite
 	$(BIN)/python -m pytest
 
+bench: setup ## speed and scale figures, each beside its baseline (several minutes; not run in CI)
+	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
 clean:
 	rm -rf var .pytest_cache

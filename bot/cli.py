@@ -156,7 +156,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     modes = ["hybrid", "dense", "lexical"] if args.mode == "all" else [args.mode]
     report: dict = {"file": args.file, "modes": {}}
     for mode in modes:
-        engine.searcher.mode = mode  # type: ignore[assignment]
+        engine.use_mode(mode)
         outcomes = run(engine, questions)
         report["modes"][mode] = {
             split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)

@@ -7,6 +7,7 @@ and programme, whether we are confident, alternatives, and the reply blocks to r
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot import reply
 from bot.confidence import ConfidenceModel, features
@@ -22,6 +23,7 @@ MAX_INPUT_CHARS = 4000
 """Cut before tokenising: the model reads far less, and huge inputs must stay cheap."""
 
 ALTERNATIVES = 3
+ANSWER_CACHE_SIZE = 1024
 PLACE_WEIGHT = 0.5
 """How much a Brussels place name counts in lexical search, relative to other words."""
 
@@ -105,6 +107,7 @@ class Engine:
         self.embedder = embedder
         self.confidence = confidence or ConfidenceModel.load()
         self.threshold = self.confidence.threshold if threshold is None else threshold
+        self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
         # A place name says where, not what: it should not outweigh the learner's need.
         self.searcher = Searcher(index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES})  # type: ignore[arg-type]
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
@@ -125,8 +128,16 @@ class Engine:
         """Answer one question; never raises for odd input.
 
         `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
-        choice) overrides it.
+        choice) overrides it. Repeated questions come from a bounded cache.
         """
+        return self._cached_answer(question, lang_hint, lang)
+
+    def use_mode(self, mode: str) -> None:
+        """Switch the search mode (hybrid, dense or lexical), forgetting cached answers."""
+        self.searcher.mode = mode  # type: ignore[assignment]
+        self._cached_answer.cache_clear()
+
+    def _answer(self, question: str, lang_hint: str | None, lang: str | None) -> Answer:
         text = " ".join(question.split())
         if lang in ("en", "fr", "nl"):
             lang_hint = lang

@@ -84,3 +84,11 @@ def test_html_rendering_escapes_knowledge_text(knowledge_dir: Path, tmp_path: Pa
     engine = Engine(open_index(tmp_path / "index2", embedder), embedder, confidence=LEXICAL_ONLY)
     html = engine.answer("coding course for adults looking for work").html
     assert "Write to &lt;b&gt;us&lt;/b&gt; &amp; wait." in html
+
+
+def test_repeated_questions_come_from_the_cache(engine: Engine) -> None:
+    first = engine.answer("printing courses Schaerbeek")
+    assert engine.answer("printing courses Schaerbeek") is first
+    assert engine.answer("printing courses Schaerbeek", lang="fr") is not first
+    engine.use_mode("lexical")
+    assert engine.answer("printing courses Schaerbeek") is not first
