@@ -153,10 +153,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read the labelled questions: {error}") from None
     engine = Engine.from_settings(settings, _embedder(settings))
-    modes = ["hybrid", "dense", "lexical"] if args.mode == "all" else [args.mode]
+    modes = ["hybrid", "hybrid-rrf", "dense", "lexical"] if args.mode == "all" else [args.mode]
     report: dict = {"file": args.file, "modes": {}}
     for mode in modes:
-        engine.use_mode(mode)
+        search_mode, _, fusion = mode.partition("-")
+        engine.use_mode(search_mode, fusion or settings.fusion)
         outcomes = run(engine, questions)
         report["modes"][mode] = {
             split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)
@@ -217,7 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate = add("eval", cmd_eval, "score the answers on a labelled question set")
     evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
-    evaluate.add_argument("--mode", choices=["hybrid", "dense", "lexical", "all"], default="hybrid", help="search mode(s) to score")
+    evaluate.add_argument(
+        "--mode", choices=["hybrid", "hybrid-rrf", "dense", "lexical", "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
+    )
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")

@@ -102,6 +102,8 @@ class Engine:
         confidence: ConfidenceModel | None = None,
         threshold: float | None = None,
         mode: str = "hybrid",
+        fusion: str = "weighted",
+        dense_weight: float = 0.7,
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -109,7 +111,9 @@ class Engine:
         self.threshold = self.confidence.threshold if threshold is None else threshold
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
         # A place name says where, not what: it should not outweigh the learner's need.
-        self.searcher = Searcher(index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES})  # type: ignore[arg-type]
+        self.searcher = Searcher(
+            index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion, dense_weight  # type: ignore[arg-type]
+        )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._names = BRUSSELS_PLACES | _name_words(index)
         self._targets: dict[str, Passage] = {}
@@ -122,7 +126,15 @@ class Engine:
         embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
         index = open_index(settings.index_dir, embedder)
         confidence = ConfidenceModel.load(settings.confidence_file) if settings.confidence_file else None
-        return cls(index, embedder, confidence=confidence, threshold=settings.confidence_threshold, mode=settings.search_mode)
+        return cls(
+            index,
+            embedder,
+            confidence=confidence,
+            threshold=settings.confidence_threshold,
+            mode=settings.search_mode,
+            fusion=settings.fusion,
+            dense_weight=settings.dense_weight,
+        )
 
     def answer(self, question: str, lang_hint: str | None = None, *, lang: str | None = None) -> Answer:
         """Answer one question; never raises for odd input.
@@ -132,9 +144,11 @@ class Engine:
         """
         return self._cached_answer(question, lang_hint, lang)
 
-    def use_mode(self, mode: str) -> None:
-        """Switch the search mode (hybrid, dense or lexical), forgetting cached answers."""
+    def use_mode(self, mode: str, fusion: str | None = None) -> None:
+        """Switch the search mode (hybrid, dense or lexical) and fusion, forgetting cached answers."""
         self.searcher.mode = mode  # type: ignore[assignment]
+        if fusion is not None:
+            self.searcher.fusion = fusion  # type: ignore[assignment]
         self._cached_answer.cache_clear()
 
     def _answer(self, question: str, lang_hint: str | None, lang: str | None) -> Answer:

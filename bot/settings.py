@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     index_dir: Path = Path("var/index")
     embedding_model: str = Field(default_factory=default_model_path)
     search_mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
+    fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
+    dense_weight: float = Field(default=0.7, ge=0.0, le=1.0)
     confidence_file: Path | None = None
     confidence_threshold: float | None = Field(default=None, ge=0.0, le=1.0)
     telegram_token: SecretStr | None = None

@@ -25,6 +25,8 @@ from index.store import LoadedIndex
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 Mode = Literal["hybrid", "dense", "lexical"]
+Fusion = Literal["rrf", "weighted"]
+"""Reciprocal-rank fusion, or a weighted sum of the cosine and the BM25 score scaled to the best."""
 RRF_K = 60
 CANDIDATES = 50
 
@@ -77,11 +79,19 @@ class Searcher:
     """Searches one loaded index; built once, then shared by every question."""
 
     def __init__(
-        self, index: LoadedIndex, embedder: Embedder, mode: Mode = "hybrid", word_weights: dict[str, float] | None = None
+        self,
+        index: LoadedIndex,
+        embedder: Embedder,
+        mode: Mode = "hybrid",
+        word_weights: dict[str, float] | None = None,
+        fusion: Fusion = "rrf",
+        dense_weight: float = 0.5,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.mode = mode
+        self.fusion = fusion
+        self.dense_weight = dense_weight
         self.word_weights = {term: weight for word, weight in (word_weights or {}).items() for term in terms(word)}
         self._bm25 = bm25s.BM25()
         corpus = [terms(p.search_text) or ["_"] for p in index.passages]
@@ -113,21 +123,31 @@ class Searcher:
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
         dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0]) if row >= 0}
         lexical_all = self._lexical(terms(query))
-        lexical_rows = np.argsort(-lexical_all)[:n]
-        lexical = {int(row): float(lexical_all[row]) for row in lexical_rows if lexical_all[row] > 0}
+        lexical = {int(row): float(lexical_all[row]) for row in _top(lexical_all, n) if lexical_all[row] > 0}
+        if self.mode == "dense":
+            lexical = {}
+        elif self.mode == "lexical":
+            dense = {}
 
-        fused: dict[int, float] = {}
-        if self.mode in ("hybrid", "dense"):
-            for rank, row in enumerate(sorted(dense, key=dense.__getitem__, reverse=True)):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
-        if self.mode in ("hybrid", "lexical"):
-            for rank, row in enumerate(sorted(lexical, key=lexical.__getitem__, reverse=True)):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
+        def cosine(row: int) -> float:
+            known = dense.get(row)
+            return known if known is not None else float(self.index.vectors.reconstruct(row) @ vector)
+
+        if self.fusion == "weighted" and self.mode == "hybrid":
+            top_lexical = max(lexical.values(), default=0.0) or 1.0
+            fused = {row: self.dense_weight * cosine(row) + (1 - self.dense_weight) * lexical_all[row] / top_lexical for row in {*dense, *lexical}}
+        else:
+            fused = {}
+            for ranking in (dense, lexical):
+                for rank, row in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
+                    fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
-        hits = []
-        for row in best:
-            cosine = dense.get(row)
-            if cosine is None:
-                cosine = float(self.index.vectors.reconstruct(row) @ vector)
-            hits.append(Hit(self.index.passages[row], fused[row], cosine, float(lexical_all[row]), row))
-        return hits
+        return [Hit(self.index.passages[row], float(fused[row]), cosine(row), float(lexical_all[row]), row) for row in best]
+
+
+def _top(scores: np.ndarray, n: int) -> np.ndarray:
+    """Indexes of the `n` largest scores, largest first, without sorting everything."""
+    if n >= len(scores):
+        return np.argsort(-scores)
+    part = np.argpartition(-scores, n)[:n]
+    return part[np.argsort(-scores[part])]
