@@ -31,42 +31,40 @@ def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
     Our HTML never spans a tag across lines, so a cut between lines keeps every message valid.
     A single line longer than the limit loses its markup and is cut as escaped plain text.
     """
-    chunks: list[str] = []
-    current = ""
-    for paragraph in text.split("\n\n"):
-        for piece in _fit(paragraph, limit):
-            candidate = f"{current}\n\n{piece}" if current else piece
-            if _units(candidate) <= limit:
-                current = candidate
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()]
+    pieces = [piece for paragraph in text.split("\n\n") for piece in _fit(paragraph, limit)]
+    return [chunk for chunk in _pack(pieces, "\n\n", limit) if chunk.strip()]
 
 
 def _fit(paragraph: str, limit: int) -> list[str]:
+    """A paragraph as pieces within `limit`: whole, else packed lines, else plain-text slices."""
     if _units(paragraph) <= limit:
         return [paragraph]
-    pieces: list[str] = []
-    current = ""
+    lines: list[str] = []
     for line in paragraph.split("\n"):
-        if _units(line) > limit:
-            plain = html.unescape(_TAG.sub("", line))
-            lines = [html.escape(plain[i : i + limit // 6], quote=False) for i in range(0, len(plain), limit // 6)]
+        if _units(line) <= limit:
+            lines.append(line)
         else:
-            lines = [line]
-        for part in lines:
-            candidate = f"{current}\n{part}" if current else part
-            if _units(candidate) <= limit:
-                current = candidate
-            else:
-                pieces.append(current)
-                current = part
+            plain = html.unescape(_TAG.sub("", line))
+            step = limit // 6  # an escaped character takes at most 6 units (&quot; or a surrogate pair)
+            lines.extend(html.escape(plain[i : i + step], quote=False) for i in range(0, len(plain), step))
+    return _pack(lines, "\n", limit)
+
+
+def _pack(pieces: list[str], separator: str, limit: int) -> list[str]:
+    """Join `pieces` with `separator` greedily into chunks of at most `limit` units."""
+    chunks: list[str] = []
+    current = ""
+    for piece in pieces:
+        candidate = f"{current}{separator}{piece}" if current else piece
+        if _units(candidate) <= limit:
+            current = candidate
+        else:
+            if current:
+                chunks.append(current)
+            current = piece
     if current:
-        pieces.append(current)
-    return pieces
+        chunks.append(current)
+    return chunks
 
 
 def callback(*parts: str) -> str | None:

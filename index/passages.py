@@ -44,6 +44,11 @@ class Passage:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    @classmethod
+    def of(cls, record_id: str, key: str | int, lang: str, **fields: object) -> Passage:
+        """The passage `key` (a section number, or CARD) of a file, in `lang`."""
+        return cls(id=f"{record_id}#{key}:{lang}", group=f"{record_id}#{key}", lang=lang, **fields)  # type: ignore[arg-type]
+
 
 def unwrap(text: str) -> str:
     """Join the lines of each paragraph (Markdown wraps them for editing); keep list items apart."""
@@ -75,8 +80,9 @@ def make_passages(knowledge: Knowledge) -> list[Passage]:
             assert isinstance(record, Faq)
             centre_id, programme_id, kind = record.centre, record.programme, "faq"
         centre = centres.get(centre_id) if centre_id else None
-        passages.extend(_cards(document, centre, centre_id, programme_id, kind))
-        passages.extend(_sections(document, centre, centre_id, programme_id, kind))
+        common = {"kind": kind, "centre": centre_id, "programme": programme_id, "path": document.path}
+        passages.extend(_cards(document, centre, common))
+        passages.extend(_sections(document, centre, common))
     return passages
 
 
@@ -90,7 +96,7 @@ def _context(document: Document, centre: Centre | None, lang: str) -> str:
     return " — ".join(parts)
 
 
-def _cards(document: Document, centre: Centre | None, centre_id: str | None, programme_id: str | None, kind: str) -> list[Passage]:
+def _cards(document: Document, centre: Centre | None, common: dict) -> list[Passage]:
     record = document.record
     cards: list[Passage] = []
     for lang in LANGUAGES:
@@ -107,27 +113,17 @@ def _cards(document: Document, centre: Centre | None, centre_id: str | None, pro
             title = _context(document, centre, lang)
         else:
             continue
+        first = record.sources[0]
         cards.append(
-            Passage(
-                id=f"{record.id}#{CARD}:{lang}",
-                group=f"{record.id}#{CARD}",
-                kind=kind,
-                centre=centre_id,
-                programme=programme_id,
-                lang=lang,
-                title=title,
-                text=record.summary.get(lang),
-                source=record.sources[0].url,
-                source_date=record.sources[0].date,
-                path=document.path,
-                line=1,
-                extra="\n".join(extra),
+            Passage.of(
+                record.id, CARD, lang, title=title, text=record.summary.get(lang), source=first.url,
+                source_date=first.date, line=1, extra="\n".join(extra), **common,
             )
         )
     return cards
 
 
-def _sections(document: Document, centre: Centre | None, centre_id: str | None, programme_id: str | None, kind: str) -> list[Passage]:
+def _sections(document: Document, centre: Centre | None, common: dict) -> list[Passage]:
     record = document.record
     out: list[Passage] = []
     for lang, sections in document.sections.items():
@@ -138,19 +134,9 @@ def _sections(document: Document, centre: Centre | None, centre_id: str | None, 
             source = next((s for s in record.sources if s.url == section.source), record.sources[0])
             title = " — ".join(part for part in (context, section.heading) if part)
             out.append(
-                Passage(
-                    id=f"{record.id}#{section.index}:{lang}",
-                    group=f"{record.id}#{section.index}",
-                    kind=kind,
-                    centre=centre_id,
-                    programme=programme_id,
-                    lang=lang,
-                    title=title or record.id,
-                    text=unwrap(section.text),
-                    source=source.url,
-                    source_date=source.date,
-                    path=document.path,
-                    line=section.line,
+                Passage.of(
+                    record.id, section.index, lang, title=title or record.id, text=unwrap(section.text), source=source.url,
+                    source_date=source.date, line=section.line, **common,
                 )
             )
     return out
