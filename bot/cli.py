@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -11,7 +12,7 @@ from typing import Callable, TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
 from index.embedder import ModelLoadError
-from index.knowledge import Knowledge, load_knowledge
+from index.knowledge import Knowledge, load_knowledge, stale_entries
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
@@ -36,13 +37,15 @@ def _print_problems(knowledge: Knowledge, stream: TextIO) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    """Check every knowledge file; list every problem."""
+    """Check every knowledge file; list every problem, and entries not verified for too long."""
     settings = _settings(args)
     knowledge = load_knowledge(settings.knowledge_dir)
+    knowledge.problems.extend(stale_entries(knowledge, settings.freshness_days, dt.date.today()))
     _print_problems(knowledge, sys.stderr)
-    status = "invalid" if knowledge.errors else "ok"
+    failed = bool(knowledge.errors) or (args.strict and bool(knowledge.warnings))
+    status = "invalid" if knowledge.errors else ("ok with warnings (--strict: failing)" if failed else "ok")
     print(f"{settings.knowledge_dir}: {status}: {knowledge.summary()}")
-    return 1 if knowledge.errors else 0
+    return 1 if failed else 0
 
 
 def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
@@ -205,7 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.set_defaults(func=func)
         return command
 
-    add("validate", cmd_validate, "check the knowledge files and list every problem", index=False)
+    validate = add("validate", cmd_validate, "check the knowledge files and list every problem", index=False)
+    validate.add_argument("--strict", action="store_true", help="fail on warnings too (e.g. entries not verified for too long), for CI")
     build = add("build", cmd_build, "validate the knowledge and build a new search index")
     build.add_argument("--if-stale", action="store_true", help="do nothing when the index already matches the knowledge and model")
     ask = add("ask", cmd_ask, "answer QUESTION, or every line of stdin")

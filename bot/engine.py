@@ -6,8 +6,10 @@ and programme, whether we are confident, alternatives, and the reply blocks to r
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from bot import reply
 from bot.confidence import ConfidenceModel, features
@@ -104,12 +106,16 @@ class Engine:
         mode: str = "hybrid",
         fusion: str = "weighted",
         dense_weight: float = 0.7,
+        freshness_days: int = 180,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.index = index
         self.embedder = embedder
         self.confidence = confidence or ConfidenceModel.load()
         self.threshold = self.confidence.threshold if threshold is None else threshold
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
+        self.freshness_days = freshness_days
+        self.today = today
         # A place name says where, not what: it should not outweigh the learner's need.
         self.searcher = Searcher(
             index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion, dense_weight  # type: ignore[arg-type]
@@ -134,6 +140,7 @@ class Engine:
             mode=settings.search_mode,
             fusion=settings.fusion,
             dense_weight=settings.dense_weight,
+            freshness_days=settings.freshness_days,
         )
 
     def answer(self, question: str, lang_hint: str | None = None, *, lang: str | None = None) -> Answer:
@@ -168,14 +175,7 @@ class Engine:
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         if confident and best is not None:
-            passage = self._in_language(hits[0].passage, lang)
-            blocks = reply.confident_reply(
-                passage,
-                lang,
-                self.index.centres.get(best.centre) if best.centre else None,
-                self.index.programmes.get(best.programme) if best.programme else None,
-                truncated,
-            )
+            blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated)
             return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits, values, options)
         shown = options[:ALTERNATIVES]
         blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
@@ -187,10 +187,15 @@ class Engine:
         if passage is None:
             return None
         best = Option(passage.centre, passage.programme, passage.id, 1.0)
+        return Answer(target, lang, True, 1.0, best, [], self._compose(passage, lang, False), kind="shown")
+
+    def _compose(self, passage: Passage, lang: str, truncated: bool) -> list[Block]:
+        """The full reply for `passage`, with a freshness warning when its entry is old."""
         centre = self.index.centres.get(passage.centre) if passage.centre else None
         programme = self.index.programmes.get(passage.programme) if passage.programme else None
-        blocks = reply.confident_reply(passage, lang, centre, programme, False)
-        return Answer(target, lang, True, 1.0, best, [], blocks, kind="shown")
+        record = programme or self.index.faqs.get(passage.group.split("#")[0]) or centre
+        stale = record.verified if record and record.verified < self.today() - dt.timedelta(days=self.freshness_days) else None
+        return reply.confident_reply(passage, lang, centre, programme, truncated, stale)
 
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per knowledge file (centre, programme or FAQ), in the order of their best hit."""

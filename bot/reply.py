@@ -6,6 +6,7 @@ console and JSON, escaped HTML for Telegram. Knowledge text is never trusted as 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from dataclasses import dataclass
 from typing import Literal
@@ -150,9 +151,11 @@ def programme_blocks(programme: Programme, lang: str) -> list[Block]:
 
 
 def confident_reply(
-    passage: Passage, lang: str, centre: Centre | None, programme: Programme | None, truncated: bool
+    passage: Passage, lang: str, centre: Centre | None, programme: Programme | None, truncated: bool, stale_since: dt.date | None = None
 ) -> list[Block]:
-    """The full answer: the matching passage, then the programme's and the centre's practical facts."""
+    """The full answer: the matching passage, then the programme's and the centre's practical facts.
+
+    `stale_since` is the date an entry was last verified, given when that is too long ago."""
     blocks: list[Block] = []
     if truncated:
         blocks.append(Block("note", phrase(lang, "truncated")))
@@ -174,6 +177,8 @@ def confident_reply(
         if programme is not None:
             blocks.append(Block("title", centre.name.get(lang)))
         blocks.extend(centre_blocks(centre, lang))
+    if stale_since is not None:
+        blocks.append(Block("note", phrase(lang, "stale", date=stale_since.isoformat())))
     dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""
     blocks.append(Block("field", passage.source + dated, phrase(lang, "source")))
     return blocks

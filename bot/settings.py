@@ -39,6 +39,15 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     startup_retries: int = Field(default=3, ge=0, le=20)
+    data_dir: Path = Path("var")
+    record_gaps: bool = True
+    retention_days: int = Field(default=30, ge=1, le=3650)
+    freshness_days: int = Field(default=180, ge=1, le=3650)
+    index_watch_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
+
+    @property
+    def gaps_path(self) -> Path:
+        return self.data_dir / "gaps.sqlite"
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -39,15 +39,18 @@ from telegram.ext import (
 
 from bot import reply
 from bot.engine import Answer, Engine
+from bot.gaps import GapStore
 from bot.i18n import phrase
 from bot.places import find_place, nearest_centres
 from bot.settings import Settings
 from bot.telegram_format import answer_keyboard, callback, language_keyboard, split_html, start_keyboard, without_feedback
 from index.embedder import Embedder
 from index.schema import LANGUAGES
+from index.store import POINTER
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+REMEMBERED_QUESTIONS = 20
 
 
 class ServeError(Exception):
@@ -56,13 +59,29 @@ class ServeError(Exception):
 
 @dataclass
 class BotState:
-    """What the handlers share: settings, the current engine, anonymous counters."""
+    """What the handlers share: settings, the current engine, the gaps store, anonymous counters."""
 
     settings: Settings
     embedder: Embedder
     engine: Engine
+    gaps: GapStore | None = None
     stats: Counter = field(default_factory=Counter)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        if self.gaps is None:
+            self.gaps = GapStore(self.settings.gaps_path, self.settings.retention_days, self.settings.record_gaps)
+
+    async def reload(self) -> Engine:
+        """Load the newest built index off the event loop and swap it in with one assignment.
+
+        Answers already running keep the engine they started with; a failed load raises and
+        leaves the current engine serving."""
+        async with self.reload_lock:
+            engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
+            self.engine = engine
+            self.stats["reloads"] += 1
+            return engine
 
 
 def _state(context: ContextTypes.DEFAULT_TYPE) -> BotState:
@@ -85,26 +104,44 @@ def _hint(update: Update) -> str | None:
 
 async def _send_html(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None) -> None:
     """Send `text` (HTML) in as many messages as needed; buttons go on the last one."""
+    await _send_html_last(message, text, markup)  # type: ignore[arg-type]
+
+
+async def _send_html_last(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> Message | None:
+    """Like _send_html, returning the last message sent (the one carrying `markup`)."""
+    sent = None
     chunks = split_html(text)
     for n, chunk in enumerate(chunks):
         last = n == len(chunks) - 1
-        await message.get_bot().send_message(
+        sent = await message.get_bot().send_message(
             message.chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup if last else None
         )
+    return sent
 
 
-async def _send_answer(message: Message, answer: Answer, engine: Engine, lang: str) -> None:
-    """The answer text, then the centre's pin carrying the buttons (or the buttons on the text)."""
+async def _send_answer(message: Message, answer: Answer, engine: Engine, lang: str) -> Message | None:
+    """The answer text, then the centre's pin carrying the buttons (or the buttons on the text).
+
+    Returns the message that carries the buttons."""
     keyboard = answer_keyboard(answer, engine, lang)
     centre = engine.index.centres.get(answer.best.centre) if answer.confident and answer.best and answer.best.centre else None
     location = centre.location if centre else None
-    await _send_html(message, answer.html, None if location else keyboard)
+    sent = await _send_html_last(message, answer.html, None if location else keyboard)
     if centre is not None and location is not None:
         name = centre.name.get(lang)
         title = name if location.precision == "street" else phrase(lang, "venue_approx", name=name)
-        await message.get_bot().send_venue(
+        sent = await message.get_bot().send_venue(
             message.chat_id, location.lat, location.lon, title[:128], reply.format_address(centre, lang)[:256], reply_markup=keyboard
         )
+    return sent
+
+
+def _remember_question(context: ContextTypes.DEFAULT_TYPE, message_id: int, question: str, answer: Answer) -> None:
+    """Keep, in memory only, the last few questions of this chat so that a 👎 can say what it was about."""
+    asked = context.chat_data.setdefault("asked", {})
+    asked[message_id] = (question, answer.lang, answer.score)
+    while len(asked) > REMEMBERED_QUESTIONS:
+        asked.pop(next(iter(asked)))
 
 
 def _addressed_text(message: Message, bot: Bot) -> str | None:
@@ -136,7 +173,9 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Say exactly what is kept and for how long."""
     lang = _language(update, context)
-    await _send_html(update.effective_message, reply.render_html([reply.Block("text", phrase(lang, "privacy"))]))
+    settings = _state(context).settings
+    text = phrase(lang, "privacy", days=str(settings.retention_days)) if settings.record_gaps else phrase(lang, "privacy_off")
+    await _send_html(update.effective_message, reply.render_html([reply.Block("text", text)]))
 
 
 async def centres_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -175,7 +214,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state.stats["questions"] += 1
     state.stats[f"{answer.kind}"] += 1
     state.stats[f"lang_{answer.lang}"] += 1
-    await _send_answer(message, answer, engine, answer.lang)
+    sent = await _send_answer(message, answer, engine, answer.lang)
+    if answer.kind == "unsure":
+        passage = answer.best.passage if answer.best else None
+        await asyncio.to_thread(state.gaps.record, "unsure", question, answer.lang, answer.score, passage)
+    elif sent is not None and answer.kind == "answer":
+        _remember_question(context, sent.message_id, question, answer)
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -212,8 +256,13 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(phrase(lang, "expired"))
         return
     if kind == "fb":
-        verdict, _, _passage = rest.partition(":")
-        state.stats["feedback_up" if verdict == "1" else "feedback_down"] += 1
+        verdict, _, passage = rest.partition(":")
+        up = verdict == "1"
+        state.stats["feedback_up" if up else "feedback_down"] += 1
+        await asyncio.to_thread(state.gaps.feedback, passage, up)
+        if not up:
+            question, asked_lang, score = context.chat_data.get("asked", {}).get(message.message_id, (None, None, None))
+            await asyncio.to_thread(state.gaps.record, "thumbs_down", question, asked_lang, score, passage)
         await query.answer(phrase(lang, "feedback_thanks"))
         await query.edit_message_reply_markup(without_feedback(message.reply_markup))
         return
@@ -294,16 +343,12 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if not _is_admin(update, context):
         await update.effective_message.reply_text(phrase(lang, "not_admin"))
         return
-    state = _state(context)
-    async with state.reload_lock:
-        try:
-            engine = await asyncio.to_thread(Engine.from_settings, state.settings, state.embedder)
-        except Exception as error:  # keep serving the old index whatever went wrong
-            log.warning("reload failed: %s", type(error).__name__)
-            await update.effective_message.reply_text(phrase(lang, "reload_failed", reason=str(error)[:300]))
-            return
-        state.engine = engine
-    state.stats["reloads"] += 1
+    try:
+        engine = await _state(context).reload()
+    except Exception as error:  # keep serving the old index whatever went wrong
+        log.warning("reload failed: %s", type(error).__name__)
+        await update.effective_message.reply_text(phrase(lang, "reload_failed", reason=str(error)[:300]))
+        return
     await update.effective_message.reply_text(phrase(lang, "reloaded", version=engine.index.version, passages=str(len(engine.index.passages))))
 
 
@@ -333,6 +378,36 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass
 
 
+async def watch_index(state: BotState) -> None:
+    """Reload whenever `telecentre build` points CURRENT at a new version (every few seconds)."""
+    pointer = state.settings.index_dir / POINTER
+    while True:
+        await asyncio.sleep(state.settings.index_watch_seconds)
+        try:
+            version = pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            continue
+        if version and version != state.engine.index.version:
+            try:
+                engine = await state.reload()
+                log.warning("now serving index %s", engine.index.version)
+            except Exception as error:  # the old index keeps serving
+                log.warning("new index %s not loaded (%s): still serving %s", version, type(error).__name__, state.engine.index.version)
+                await asyncio.sleep(state.settings.index_watch_seconds * 5)
+
+
+async def _start_watching(application: Application) -> None:
+    state: BotState = application.bot_data["state"]
+    if state.settings.index_watch_seconds > 0:
+        application.bot_data["watcher"] = asyncio.create_task(watch_index(state))
+
+
+async def _stop_watching(application: Application) -> None:
+    watcher = application.bot_data.pop("watcher", None)
+    if watcher is not None:
+        watcher.cancel()
+
+
 def file_url(api_url: str) -> str:
     """Telegram's file URL beside its API URL: …/bot → …/file/bot."""
     return re.sub(r"/bot$", "/file/bot", api_url.rstrip("/"))
@@ -349,6 +424,8 @@ def build_application(state: BotState) -> Application:
         .base_file_url(file_url(settings.telegram_api_url))
         .rate_limiter(AIORateLimiter(max_retries=5))
         .concurrent_updates(True)
+        .post_init(_start_watching)
+        .post_shutdown(_stop_watching)
         .build()
     )
     application.bot_data["state"] = state

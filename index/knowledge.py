@@ -6,6 +6,7 @@ and loading carries on, so one run of `telecentre validate` lists everything to 
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
@@ -378,3 +379,22 @@ def _check_across_files(knowledge: Knowledge) -> None:
 def _suggest(name: str, known: dict[str, object]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def stale_entries(knowledge: Knowledge, max_age_days: int, today: dt.date) -> list[Problem]:
+    """A warning for each file whose `verified` date is more than `max_age_days` old."""
+    problems = []
+    for document in knowledge.documents:
+        age = (today - document.record.verified).days
+        if age > max_age_days:
+            problems.append(
+                Problem(
+                    document.path,
+                    document.line_of("verified"),
+                    "verified",
+                    f"last verified on {document.record.verified} ({age} days ago, more than {max_age_days}): "
+                    "check the facts against the sources again, then update this date",
+                    "warning",
+                )
+            )
+    return problems

@@ -49,7 +49,13 @@ async def harness(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[Harness]
     engine = Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
     with FakeBotApi(token=TOKEN) as api:
         settings = Settings(
-            telegram_token=TOKEN, telegram_api_url=api.base_url, index_dir=tmp_path / "index", knowledge_dir=knowledge_dir, admin_ids=[ADMIN]
+            telegram_token=TOKEN,
+            telegram_api_url=api.base_url,
+            index_dir=tmp_path / "index",
+            knowledge_dir=knowledge_dir,
+            admin_ids=[ADMIN],
+            data_dir=tmp_path / "data",
+            index_watch_seconds=0.2,
         )
         state = BotState(settings, embedder, engine)
         application = build_application(state)
@@ -281,3 +287,66 @@ async def test_a_slow_answer_does_not_stall_other_learners(harness: Harness) -> 
     assert harness.api.sent(CHAT, methods=("sendMessage",)) == []
     release.set()
     assert len(await harness.replies(CHAT, 2)) == 2
+
+
+async def test_unsure_questions_and_thumbs_down_are_recorded_without_personal_data(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "what is the weather tomorrow, mail me at jan@example.org")
+    await harness.replies(CHAT, 1)
+    harness.api.push_text(CHAT, "coding course for adults looking for work, call 0470 12 34 56")
+    venue = (await harness.replies(CHAT, 3))[-1]
+    down = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("fb:0:"))
+    harness.api.push_callback(CHAT, venue.result["message_id"], down)
+    await harness.api.wait_for_async(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls))
+    gaps = harness.state.gaps.gaps()
+    assert [g.kind for g in gaps] == ["unsure", "thumbs_down"]
+    assert gaps[0].question == "what is the weather tomorrow, mail me at <email>"
+    assert gaps[1].question == "coding course for adults looking for work, call <phone>"
+    assert gaps[1].passage == down[5:] and gaps[1].lang == "en"
+    raw = harness.state.gaps.path.read_bytes() + b"".join(p.read_bytes() for p in harness.state.gaps.path.parent.glob("*-wal"))
+    assert str(CHAT).encode() not in raw and b"jan@example.org" not in raw
+    assert harness.state.gaps.feedback_counts() == [(down[5:], 0, 1)]
+
+
+async def test_privacy_says_what_is_kept_and_for_how_long(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/privacy")
+    (call,) = await harness.replies(CHAT, 1)
+    assert "for 30 days" in call.text and "no name, Telegram id or chat id" in call.text
+
+
+async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> None:
+    from bot.telegram_bot import watch_index
+
+    watcher = asyncio.create_task(watch_index(harness.state))
+    try:
+        old_version = harness.state.engine.index.version
+        for n in range(6):
+            harness.api.push_text(3000 + n, "printing courses in Schaerbeek")
+        path = harness.knowledge / "centres" / "beta.md"
+        path.write_text(path.read_text(encoding="utf-8").replace("Schaerbeek", "Jette"), encoding="utf-8")
+        await asyncio.to_thread(build_index, harness.knowledge, harness.index, harness.state.embedder)
+        for n in range(6, 12):
+            harness.api.push_text(3000 + n, "printing courses")
+        for n in range(12):
+            assert len(await harness.replies(3000 + n, 2, timeout=20)) == 2
+        await harness.api.wait_for_async(lambda calls: harness.state.engine.index.version != old_version, timeout=10)
+        harness.api.push_text(4000, "printing courses in Jette")
+        (text, _) = await harness.replies(4000, 2)
+        assert "Jette" in text.text
+        assert harness.api.count_status(400) == 0 and harness.state.stats["reloads"] >= 1
+    finally:
+        watcher.cancel()
+
+
+async def test_a_broken_new_index_keeps_the_old_one_serving(harness: Harness) -> None:
+    from bot.telegram_bot import watch_index
+
+    old = harness.state.engine
+    (harness.index / "CURRENT").write_text("no-such-version\n")
+    watcher = asyncio.create_task(watch_index(harness.state))
+    try:
+        await asyncio.sleep(0.6)
+        assert harness.state.engine is old
+        harness.api.push_text(CHAT, "printing courses in Schaerbeek")
+        assert "Beta centre" in (await harness.replies(CHAT, 2))[0].text
+    finally:
+        watcher.cancel()
