@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Callable, TextIO
@@ -114,7 +115,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive console conversation with the same engine as the Telegram bot."""
+    from bot.gaps import GapStore
+
+    settings = _settings(args)
     engine = _engine(args)
+    gaps = GapStore(settings.gaps_path, settings.retention_days, settings.record_gaps)
     print(
         "Ask where to learn digital skills in Brussels (English, français, Nederlands). "
         "Empty line or Ctrl-D to quit.\n"
@@ -127,7 +132,10 @@ def cmd_chat(args: argparse.Namespace) -> int:
             return 0
         if not question.strip() or question.strip().lower() in {"/quit", "/exit", "quit", "exit"}:
             return 0
-        print("\n" + engine.answer(question, args.lang).text + "\n", flush=True)
+        answer = engine.answer(question, args.lang)
+        print("\n" + answer.text + "\n", flush=True)
+        if answer.kind == "unsure":
+            gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -168,6 +176,29 @@ def cmd_eval(args: argparse.Namespace) -> int:
         }
         report["modes"][mode]["misses"] = misses(outcomes, engine.threshold)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
+    return 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    """What learners asked that the knowledge did not answer well, grouped by meaning."""
+    from bot.gap_report import format_groups, group_gaps, write_csv
+    from bot.gaps import GapStore
+
+    settings = _settings(args)
+    if not settings.gaps_path.exists():
+        print(f"No questions recorded yet ({settings.gaps_path} does not exist).")
+        return 0
+    store = GapStore(settings.gaps_path, settings.retention_days)
+    try:
+        gaps = store.gaps(args.since)
+        feedback = store.feedback_counts(args.since)
+    except sqlite3.Error as error:
+        raise CliError(f"cannot read {settings.gaps_path} ({type(error).__name__}): is it a gaps database?") from None
+    groups = group_gaps(gaps, _embedder(settings)) if gaps else []
+    print(format_groups(groups, feedback))
+    if args.csv:
+        write_csv(groups, Path(args.csv))
+        print(f"wrote {args.csv}", file=sys.stderr)
     return 0
 
 
@@ -219,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
     chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
     add("serve", cmd_serve, "run the Telegram bot")
+    gaps = add("gaps", cmd_gaps, "recorded unsure answers and 👎, grouped by meaning, biggest first", index=False)
+    gaps.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
+    gaps.add_argument("--csv", metavar="FILE", help="also write the groups to a CSV file")
     evaluate = add("eval", cmd_eval, "score the answers on a labelled question set")
     evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")

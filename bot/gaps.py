@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # Ordered: IBANs and national numbers before phone numbers, which would match their digits.
 _REDACTIONS = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "<email>"),
-    (re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?\b", re.IGNORECASE), "<iban>"),
+    (re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?\d{1,3})?\b", re.IGNORECASE), "<iban>"),
     (re.compile(r"\b\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}\b"), "<national-number>"),
     (re.compile(r"(?:\+|\b00)\d[\d ./()-]{6,}\d\b|\b0\d[\d ./-]{6,}\d\b"), "<phone>"),
 ]

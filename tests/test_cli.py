@@ -81,3 +81,38 @@ def test_build_then_ask_json_from_stdin(tmp_path: Path) -> None:
     assert answers[0]["centre"] == "alpha" and answers[0]["lang"] == "en"
     assert answers[1]["reply"].startswith("Please type your question") and answers[1]["confident"] is False
     assert "Your message was long" in answers[2]["reply"]
+
+
+def test_validate_warns_about_stale_entries_and_strict_fails(knowledge_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    alpha = knowledge_dir / "centres" / "alpha.md"
+    alpha.write_text(alpha.read_text(encoding="utf-8").replace("verified: 2026-11-01", "verified: 2020-01-15"), encoding="utf-8")
+    monkeypatch.setenv("TELECENTRE_FRESHNESS_DAYS", "180")
+    assert main(["validate", "--knowledge", str(knowledge_dir)]) == 0
+    out, err = capsys.readouterr()
+    assert f"{alpha}:29: verified: warning: last verified on 2020-01-15 (" in err
+    assert "more than 180): check the facts against the sources again, then update this date" in err
+    assert "1 warnings" in out
+    assert main(["validate", "--strict", "--knowledge", str(knowledge_dir)]) == 1
+    assert "--strict: failing" in capsys.readouterr().out
+
+
+def test_gaps_without_a_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("TELECENTRE_DATA_DIR", str(tmp_path / "data"))
+    assert main(["gaps"]) == 0
+    assert capsys.readouterr().out.startswith("No questions recorded yet")
+
+
+@pytest.mark.model
+def test_a_recorded_gap_shows_up_in_telecentre_gaps(tmp_path: Path) -> None:
+    from bot.gaps import GapStore
+
+    store = GapStore(tmp_path / "var" / "gaps.sqlite")
+    store.record("unsure", "is there a weekend course in Uccle, mail me at x@y.be", "en", 0.3, "alpha#0:en")
+    store.record("unsure", "weekend computer course in Uccle?", "en", 0.2, "alpha#0:en")
+    store.feedback("beta#card:en", False)
+    result = _run("gaps", "--csv", "gaps.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 recorded questions in 1 groups, biggest first:")
+    assert "is there a weekend course in Uccle, mail me at <email>" in result.stdout
+    assert "beta#card:en: 0 / 1" in result.stdout
+    assert (tmp_path / "gaps.csv").exists()

@@ -92,3 +92,15 @@ def test_repeated_questions_come_from_the_cache(engine: Engine) -> None:
     assert engine.answer("printing courses Schaerbeek", lang="fr") is not first
     engine.use_mode("lexical")
     assert engine.answer("printing courses Schaerbeek") is not first
+
+
+def test_answers_from_stale_entries_say_when_they_were_checked(knowledge_dir: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    index = open_index(tmp_path / "index", embedder)
+    fresh = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, today=lambda: dt.date(2026, 12, 1))
+    assert "We last checked" not in fresh.answer("coding course for adults looking for work").text
+    stale = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, today=lambda: dt.date(2027, 9, 1))
+    assert "We last checked this information on 2026-11-01: please confirm it with the centre." in stale.answer("coding course for adults looking for work").text
