@@ -107,7 +107,7 @@ class Engine:
         fusion: str = "weighted",
         dense_weight: float = 0.7,
         freshness_days: int = 180,
-        today: Callable[[], dt.date] = dt.date.today,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -115,7 +115,7 @@ class Engine:
         self.threshold = self.confidence.threshold if threshold is None else threshold
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
         self.freshness_days = freshness_days
-        self.today = today
+        self.clock = clock
         # A place name says where, not what: it should not outweigh the learner's need.
         self.searcher = Searcher(
             index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion, dense_weight  # type: ignore[arg-type]
@@ -149,7 +149,9 @@ class Engine:
         `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
         choice) overrides it. Repeated questions come from a bounded cache.
         """
-        return self._cached_answer(question, lang_hint, lang)
+        # Answers say "open now", so a cached one is reused within the same minute only.
+        minute = self.clock().replace(second=0, microsecond=0)
+        return self._cached_answer(question, lang_hint, lang, minute)
 
     def use_mode(self, mode: str, fusion: str | None = None) -> None:
         """Switch the search mode (hybrid, dense or lexical) and fusion, forgetting cached answers."""
@@ -158,7 +160,7 @@ class Engine:
             self.searcher.fusion = fusion  # type: ignore[assignment]
         self._cached_answer.cache_clear()
 
-    def _answer(self, question: str, lang_hint: str | None, lang: str | None) -> Answer:
+    def _answer(self, question: str, lang_hint: str | None, lang: str | None, minute: dt.datetime) -> Answer:
         text = " ".join(question.split())
         if lang in ("en", "fr", "nl"):
             lang_hint = lang
@@ -168,7 +170,7 @@ class Engine:
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
         lang = lang if lang in ("en", "fr", "nl") else detect_language(text, lang_hint, self._names)
-        hits = self.searcher.search(text, k=20)
+        hits = self._own_language_first(self.searcher.search(text, k=20), lang)
         options = self._options(hits)
         values = features(hits, terms(text), self.searcher)
         score = self.confidence.probability(values)
@@ -194,8 +196,18 @@ class Engine:
         centre = self.index.centres.get(passage.centre) if passage.centre else None
         programme = self.index.programmes.get(passage.programme) if passage.programme else None
         record = programme or self.index.faqs.get(passage.group.split("#")[0]) or centre
-        stale = record.verified if record and record.verified < self.today() - dt.timedelta(days=self.freshness_days) else None
-        return reply.confident_reply(passage, lang, centre, programme, truncated, stale)
+        now = self.clock()
+        stale = record.verified if record and record.verified < now.date() - dt.timedelta(days=self.freshness_days) else None
+        return reply.confident_reply(passage, lang, centre, programme, truncated, stale, now)
+
+    def _own_language_first(self, hits: list[Hit], lang: str) -> list[Hit]:
+        """Among hits that tie (to 0.001), programmes taught in the learner's language come first."""
+
+        def taught_elsewhere(hit: Hit) -> bool:
+            programme = self.index.programmes.get(hit.passage.programme) if hit.passage.programme else None
+            return bool(programme and programme.instruction_languages and lang not in programme.instruction_languages)
+
+        return sorted(hits, key=lambda hit: (-round(hit.score, 3), taught_elsewhere(hit), -hit.score))
 
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per knowledge file (centre, programme or FAQ), in the order of their best hit."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import quote
 
+from bot import timing
 from bot.i18n import language_name, phrase
 from index.passages import Passage
 from index.schema import DAYS, Centre, OpeningHours, Programme
@@ -118,15 +119,18 @@ def contact_line(centre: Centre) -> str | None:
     return " · ".join(parts) if parts else None
 
 
-def centre_blocks(centre: Centre, lang: str) -> list[Block]:
-    """Name, address, hours, contact and map of a centre."""
+def centre_blocks(centre: Centre, lang: str, now: dt.datetime | None = None) -> list[Block]:
+    """Name, address, hours (and whether it is open at `now`), contact and map of a centre."""
     blocks = [Block("field", centre.name.get(lang), phrase(lang, "centre"))]
     if centre.kind == "centre" or centre.address is not None:
         blocks.append(Block("field", format_address(centre, lang), phrase(lang, "address")))
     hours = format_hours(centre.hours, lang)
     if hours or centre.kind == "centre":
         note = centre.hours_note.get(lang) if centre.hours_note else None
-        blocks.append(Block("field", "; ".join(p for p in (hours, note) if p) or phrase(lang, "hours_unknown"), phrase(lang, "hours")))
+        status = timing.open_status(centre, now) if now is not None else None
+        live = timing.describe_status(status, lang, now) if status is not None and now is not None else None
+        text = "; ".join(p for p in (hours, note) if p) or phrase(lang, "hours_unknown")
+        blocks.append(Block("field", f"{text}. {live}" if live else text, phrase(lang, "hours")))
     contact = contact_line(centre)
     if contact:
         blocks.append(Block("field", contact, phrase(lang, "contact")))
@@ -136,8 +140,8 @@ def centre_blocks(centre: Centre, lang: str) -> list[Block]:
     return blocks
 
 
-def programme_blocks(programme: Programme, lang: str) -> list[Block]:
-    """Who a programme is for, how long, what it costs, how to sign up."""
+def programme_blocks(programme: Programme, lang: str, now: dt.datetime | None = None) -> list[Block]:
+    """Who a programme is for, how long, what it costs, when, how to sign up."""
     blocks = [Block("field", programme.for_whom.get(lang), phrase(lang, "who"))]
     for key, value in (("duration", programme.duration), ("cost", programme.cost)):
         if value is not None:
@@ -145,17 +149,29 @@ def programme_blocks(programme: Programme, lang: str) -> list[Block]:
     if programme.instruction_languages:
         names = ", ".join(language_name(code, lang) for code in programme.instruction_languages)
         blocks.append(Block("field", names, phrase(lang, "taught_in")))
+    if now is not None:
+        today = now.astimezone(timing.BRUSSELS).date()
+        upcoming = timing.next_sessions(programme, today)
+        when = "; ".join(timing.describe_session(s, lang, today) for s in upcoming[:2]) if upcoming else phrase(lang, "no_session")
+        blocks.append(Block("field", when, phrase(lang, "when")))
     if programme.how_to_apply is not None:
         blocks.append(Block("field", programme.how_to_apply.get(lang), phrase(lang, "apply")))
     return blocks
 
 
 def confident_reply(
-    passage: Passage, lang: str, centre: Centre | None, programme: Programme | None, truncated: bool, stale_since: dt.date | None = None
+    passage: Passage,
+    lang: str,
+    centre: Centre | None,
+    programme: Programme | None,
+    truncated: bool,
+    stale_since: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> list[Block]:
     """The full answer: the matching passage, then the programme's and the centre's practical facts.
 
-    `stale_since` is the date an entry was last verified, given when that is too long ago."""
+    `stale_since` is the date an entry was last verified, given when that is too long ago; `now`
+    (aware) makes hours and sessions time-aware."""
     blocks: list[Block] = []
     if truncated:
         blocks.append(Block("note", phrase(lang, "truncated")))
@@ -166,17 +182,23 @@ def confident_reply(
     else:
         title = passage.title.split(" — ")[-1]
     blocks.append(Block("title", title))
+    conditions = timing.conditions_line(programme, lang) if programme is not None else None
+    if conditions:
+        blocks.append(Block("text", conditions))
+    if programme is not None and programme.instruction_languages and lang not in programme.instruction_languages:
+        names = ", ".join(language_name(code, lang) for code in programme.instruction_languages)
+        blocks.append(Block("note", phrase(lang, "taught_other", languages=names)))
     if passage.lang != lang:
         blocks.append(Block("note", phrase(lang, "fallback_language")))
     blocks.append(Block("text", passage.text))
     if programme is not None:
-        blocks.extend(programme_blocks(programme, lang))
+        blocks.extend(programme_blocks(programme, lang, now))
         if programme.as_of:
             blocks.append(Block("note", phrase(lang, "dated", as_of=programme.as_of)))
     if centre is not None:
         if programme is not None:
             blocks.append(Block("title", centre.name.get(lang)))
-        blocks.extend(centre_blocks(centre, lang))
+        blocks.extend(centre_blocks(centre, lang, now))
     if stale_since is not None:
         blocks.append(Block("note", phrase(lang, "stale", date=stale_since.isoformat())))
     dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""

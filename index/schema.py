@@ -172,6 +172,37 @@ class OpeningHours(Strict):
         return self
 
 
+class Closure(Strict):
+    """Days a centre is closed although its hours say open: holidays, works, summer break."""
+
+    start: dt.date
+    end: dt.date
+    note: LocalText | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Closure:
+        if self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class Session(Strict):
+    """A dated information session or registration window of a programme."""
+
+    kind: Literal["info-session", "registration"]
+    date: dt.date
+    end: dt.date | None = None
+    time: Time | None = None
+    place: LocalText | None = None
+    source: Url
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Session:
+        if self.end is not None and self.end < self.date:
+            raise ValueError(f"end ({self.end}) is before date ({self.date})")
+        return self
+
+
 class Record(Strict):
     """Fields every file has."""
 
@@ -191,6 +222,7 @@ class Centre(Record):
     location: Location | None = None
     hours: list[OpeningHours] | None = None
     hours_note: LocalText | None = None
+    closures: list[Closure] | None = None
     transport: LocalText | None = None
     languages: list[LanguageCode] | None = None
     accessibility: LocalText | None = None
@@ -225,6 +257,7 @@ class Programme(Record):
     certificate: LocalText | None = None
     how_to_apply: LocalText | None = None
     outcomes: LocalText | None = None
+    sessions: list[Session] | None = None
     as_of: str | None = None
 
     @field_validator("as_of", mode="before")

@@ -100,7 +100,23 @@ def test_answers_from_stale_entries_say_when_they_were_checked(knowledge_dir: Pa
     embedder = FakeEmbedder()
     build_index(knowledge_dir, tmp_path / "index", embedder)
     index = open_index(tmp_path / "index", embedder)
-    fresh = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, today=lambda: dt.date(2026, 12, 1))
+    fresh = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, clock=lambda: dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
     assert "We last checked" not in fresh.answer("coding course for adults looking for work").text
-    stale = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, today=lambda: dt.date(2027, 9, 1))
+    stale = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, clock=lambda: dt.datetime(2027, 9, 1, 10, tzinfo=dt.timezone.utc))
     assert "We last checked this information on 2026-11-01: please confirm it with the centre." in stale.answer("coding course for adults looking for work").text
+
+
+@pytest.mark.parametrize("lang,expected", [("fr", "alpha-fr"), ("nl", "alpha-nl")])
+def test_ties_go_to_the_programme_taught_in_the_learners_language(knowledge_dir: Path, tmp_path: Path, lang: str, expected: str) -> None:
+    from tests.helpers import PROGRAMME
+
+    for code in ("nl", "fr"):
+        text = PROGRAMME.format(id=f"alpha-{code}", centre="alpha", topic="welding").replace(
+            "verified: 2026-11-01", f"instruction_languages: [{code}]\nverified: 2026-11-01"
+        )
+        (knowledge_dir / "programmes" / f"alpha-{code}.md").write_text(text, encoding="utf-8")
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    engine = Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+    answer = engine.answer("welding course", lang=lang)
+    assert answer.best.programme == expected  # type: ignore[union-attr]
