@@ -115,27 +115,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive console conversation with the same engine as the Telegram bot."""
+    from bot.console import chat
     from bot.gaps import GapStore
 
     settings = _settings(args)
     engine = _engine(args)
-    gaps = GapStore(settings.gaps_path, settings.retention_days, settings.record_gaps)
-    print(
-        "Ask where to learn digital skills in Brussels (English, français, Nederlands). "
-        "Empty line or Ctrl-D to quit.\n"
-    )
-    while True:
-        try:
-            question = input("you> ")
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not question.strip() or question.strip().lower() in {"/quit", "/exit", "quit", "exit"}:
-            return 0
-        answer = engine.answer(question, args.lang)
-        print("\n" + answer.text + "\n", flush=True)
-        if answer.kind == "unsure":
-            gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
+    return chat(engine, GapStore(settings.gaps_path, settings.retention_days, settings.record_gaps), args.lang, write=lambda text: print(text, flush=True))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

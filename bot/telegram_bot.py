@@ -37,10 +37,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot import reply
+from bot import reply, telegram_eligibility
+from bot.conversations import ConversationStore
 from bot.engine import Answer, Engine
 from bot.gaps import GapStore
-from bot.i18n import phrase
+from bot.i18n import detect_language, phrase
 from bot.places import find_place, nearest_centres
 from bot.settings import Settings
 from bot.telegram_format import answer_keyboard, callback, language_keyboard, split_html, start_keyboard, without_feedback
@@ -65,12 +66,15 @@ class BotState:
     embedder: Embedder
     engine: Engine
     gaps: GapStore | None = None
+    conversations: ConversationStore | None = None
     stats: Counter = field(default_factory=Counter)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         if self.gaps is None:
             self.gaps = GapStore(self.settings.gaps_path, self.settings.retention_days, self.settings.record_gaps)
+        if self.conversations is None:
+            self.conversations = ConversationStore(self.settings.data_dir / "conversations.sqlite")
 
     async def reload(self) -> Engine:
         """Load the newest built index off the event loop and swap it in with one assignment.
@@ -188,6 +192,12 @@ async def centres_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await _send_html(update.effective_message, reply.render_html(blocks))
 
 
+async def eligibility_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start the guided 'can I join?' check over every programme with published conditions."""
+    state = _state(context)
+    await telegram_eligibility.start_check(update.effective_message, state.engine, state.conversations, _language(update, context), None)
+
+
 async def language_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Offer the three languages as buttons."""
     lang = _language(update, context)
@@ -203,6 +213,12 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     state = _state(context)
     engine = state.engine  # read once: a reload must not change it under this answer
     chosen = context.chat_data.get("lang") if context.chat_data is not None else None
+    if await telegram_eligibility.on_typed_answer(message, engine, state.conversations, question):
+        return
+    if telegram_eligibility.CAN_I_JOIN.search(question):
+        lang = detect_language(question, chosen or _hint(update))
+        await telegram_eligibility.start_check(message, engine, state.conversations, lang, context.chat_data.get("last_centre"))
+        return
     place = find_place(question)
     if place is not None:
         state.stats["places"] += 1
@@ -220,6 +236,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await asyncio.to_thread(state.gaps.record, "unsure", question, answer.lang, answer.score, passage)
     elif sent is not None and answer.kind == "answer":
         _remember_question(context, sent.message_id, question, answer)
+        context.chat_data["last_centre"] = answer.best.centre if answer.best else None
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -272,7 +289,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.edit_message_text(phrase(rest, "language_set"))
         return
     await query.answer()
-    if kind == "show":
+    if kind == "el":
+        await telegram_eligibility.on_check_button(update, engine, state.conversations, lang)
+    elif kind == "show":
         answer = await asyncio.to_thread(engine.answer_for, rest, lang)
         if answer is None:
             await message.reply_text(phrase(lang, "expired"))
@@ -434,6 +453,7 @@ def build_application(state: BotState) -> Application:
     application.add_handler(CommandHandler("privacy", privacy_command))
     application.add_handler(CommandHandler(["centres", "centers"], centres_command))
     application.add_handler(CommandHandler("language", language_command))
+    application.add_handler(CommandHandler("eligibility", eligibility_command))
     application.add_handler(CommandHandler("reload", reload_command))
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT & ~filters.COMMAND, on_text))

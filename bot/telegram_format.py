@@ -106,6 +106,11 @@ def answer_keyboard(answer: Answer, engine: Engine, lang: str) -> InlineKeyboard
         button = _button(phrase(lang, "button_contact"), "contact", centre.id)
         if button:
             rows.append([button])
+    programme = engine.index.programmes.get(answer.best.programme) if answer.best and answer.best.programme else None
+    if programme is not None and programme.eligibility is not None:
+        button = _button(phrase(lang, "button_eligibility"), "el", "s", "-", programme.id)
+        if button:
+            rows.append([button])
     if answer.best is not None:
         up, down = _button("👍", "fb", "1", answer.best.passage), _button("👎", "fb", "0", answer.best.passage)
         if up and down:

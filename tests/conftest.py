@@ -49,3 +49,20 @@ def shipped_engine(shipped_index_dir: Path, real_embedder):  # type: ignore[no-u
     from index.store import open_index
 
     return Engine(open_index(shipped_index_dir, real_embedder), real_embedder)
+
+
+@pytest.fixture
+async def harness(knowledge_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A running bot on the small knowledge folder, talking to the stand-in Bot API."""
+    from bot.cli import configure_logging
+    from tests.bot_harness import TOKEN, Harness
+    from tests.fake_bot_api import FakeBotApi
+
+    configure_logging()
+    with FakeBotApi(token=TOKEN) as api:
+        running = Harness(api, knowledge_dir, tmp_path)
+        await running.start()
+        try:
+            yield running
+        finally:
+            await running.stop()

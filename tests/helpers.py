@@ -150,3 +150,14 @@ def _lexical_only():  # type: ignore[no-untyped-def]
 
 LEXICAL_ONLY = _lexical_only()
 """A confidence model that trusts BM25 alone, so the fake embedder's arbitrary cosines do not matter."""
+
+
+def add_eligibility_programmes(root: Path) -> Path:
+    """Two more programmes at centre alpha, with published conditions, for eligibility tests."""
+    for id, rules in (
+        ("alpha-women", "eligibility:\n  gender: women\n  age_min: 45\n  jobseeker: required\n"),
+        ("alpha-youth", "eligibility:\n  age_min: 18\n  age_max: 25\n  jobseeker: required\n  jobseeker_agency: [actiris]\n  residence: brussels-region\n"),
+    ):
+        text = PROGRAMME.format(id=id, centre="alpha", topic=f"{id} welding").replace("verified: 2026-11-01", f"{rules}verified: 2026-11-01")
+        (root / "programmes" / f"{id}.md").write_text(text, encoding="utf-8")
+    return root

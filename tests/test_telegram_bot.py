@@ -5,68 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import AsyncIterator
-
 import pytest
 
-from bot.cli import configure_logging
 from bot.engine import Engine
-from bot.settings import Settings
-from bot.telegram_bot import BotState, build_application
 from index.store import build_index, open_index
-from tests.fake_bot_api import FakeBotApi, SentCall
-from tests.helpers import LEXICAL_ONLY, FakeEmbedder
+from tests.bot_harness import ADMIN, TOKEN, Harness
+from tests.helpers import LEXICAL_ONLY
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
-ADMIN = 4242
 CHAT = 1001
-
-
-class Harness:
-    """The stand-in server, the running application and its shared state."""
-
-    def __init__(self, api: FakeBotApi, state: BotState, knowledge: Path, index: Path) -> None:
-        self.api, self.state, self.knowledge, self.index = api, state, knowledge, index
-
-    async def replies(self, chat_id: int, count: int, timeout: float = 10.0) -> list[SentCall]:
-        return await self.api.wait_for_sent_async(chat_id, count, timeout=timeout)
-
-    def texts(self, chat_id: int) -> list[str]:
-        return [call.text or "" for call in self.api.sent(chat_id, methods=("sendMessage",))]
-
-    async def quiet(self, chat_id: int, seconds: float = 0.5) -> list[SentCall]:
-        await asyncio.sleep(seconds)
-        return self.api.sent(chat_id, methods=("sendMessage", "sendVenue", "sendLocation"))
-
-
-@pytest.fixture
-async def harness(knowledge_dir: Path, tmp_path: Path) -> AsyncIterator[Harness]:
-    configure_logging()
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index", embedder)
-    engine = Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
-    with FakeBotApi(token=TOKEN) as api:
-        settings = Settings(
-            telegram_token=TOKEN,
-            telegram_api_url=api.base_url,
-            index_dir=tmp_path / "index",
-            knowledge_dir=knowledge_dir,
-            admin_ids=[ADMIN],
-            data_dir=tmp_path / "data",
-            index_watch_seconds=0.2,
-        )
-        state = BotState(settings, embedder, engine)
-        application = build_application(state)
-        async with application:
-            await application.start()
-            await application.updater.start_polling(poll_interval=0, timeout=1)
-            try:
-                yield Harness(api, state, knowledge_dir, tmp_path / "index")
-            finally:
-                await application.updater.stop()
-                await application.stop()
 
 
 async def test_start_welcomes_in_the_users_language_with_paths(harness: Harness) -> None:

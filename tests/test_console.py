@@ -1,0 +1,59 @@
+"""The console chat, driven by scripted input: answers, the eligibility check, recorded gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from bot.console import chat
+from bot.engine import Engine
+from bot.gaps import GapStore
+from index.store import build_index, open_index
+from tests.helpers import LEXICAL_ONLY, FakeEmbedder, add_eligibility_programmes
+
+
+@pytest.fixture
+def knowledge_dir(knowledge_dir: Path) -> Path:
+    return add_eligibility_programmes(knowledge_dir)
+
+
+def _run(engine: Engine, gaps: GapStore, lines: list[str], lang: str | None = None) -> str:
+    feed: Iterator[str] = iter(lines)
+    out: list[str] = []
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    assert chat(engine, gaps, lang, read, out.append) == 0
+    return "\n".join(out)
+
+
+@pytest.fixture
+def engine(knowledge_dir: Path, tmp_path: Path) -> Engine:
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    return Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+
+
+def test_console_answers_and_records_unsure_questions(engine: Engine, tmp_path: Path) -> None:
+    gaps = GapStore(tmp_path / "gaps.sqlite")
+    out = _run(engine, gaps, ["printing courses in Schaerbeek", "what is the weather tomorrow", ""])
+    assert "Beta centre" in out and "I'm not sure" in out
+    assert [g.question for g in gaps.gaps()] == ["what is the weather tomorrow"]
+
+
+def test_console_eligibility_check_with_numbers_words_and_back(engine: Engine, tmp_path: Path) -> None:
+    out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["/eligibility", "1", "b", "2", "23", "yes", "oui", ""])
+    assert "Are you a woman or a man?" in out and "1) A woman" in out
+    assert out.count("Are you a woman or a man?") == 2  # asked again after going back
+    assert "You meet the stated conditions of:" in out and "alpha-youth welding course — Alpha centre" in out
+
+
+def test_console_check_can_be_stopped(engine: Engine, tmp_path: Path) -> None:
+    out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["/eligibility", "s", ""])
+    assert "Check stopped." in out
