@@ -147,3 +147,14 @@ def test_corrupt_cache_is_rebuilt(knowledge_dir: Path, tmp_path: Path, fake_embe
     (tmp_path / "index" / "embeddings.sqlite").write_bytes(b"this is not a database" * 100)
     report = build_index(knowledge_dir, tmp_path / "index", fake_embedder)
     assert report.embedded == 30
+
+
+def test_large_indexes_use_hnsw_and_still_answer(knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+    from index.search import Searcher
+
+    monkeypatch.setattr(store, "HNSW_FROM", 10)
+    build_index(knowledge_dir, tmp_path / "index", fake_embedder)
+    loaded = open_index(tmp_path / "index", fake_embedder)
+    assert loaded.manifest["index_type"] == "IndexHNSWFlat" and type(loaded.vectors).__name__ == "IndexHNSWFlat"
+    hits = Searcher(loaded, fake_embedder).search("printing in Schaerbeek", k=5)
+    assert hits[0].passage.centre == "beta" and all(-1.01 <= h.dense <= 1.01 for h in hits)
