@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from bot.settings import Settings, SettingsError, load_settings
+from bot.confidence import ConfidenceFileError
 from index.embedder import ModelLoadError
 from index.knowledge import Knowledge, load_knowledge, stale_entries
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
@@ -102,7 +103,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     first = True
     for question in questions:
-        answer = engine.answer(question, args.lang)
+        answer = engine.answer(question, lang=args.lang)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -182,7 +183,10 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     groups = group_gaps(gaps, _embedder(settings)) if gaps else []
     print(format_groups(groups, feedback))
     if args.csv:
-        write_csv(groups, Path(args.csv))
+        try:
+            write_csv(groups, Path(args.csv))
+        except OSError as error:
+            raise CliError(f"cannot write {args.csv}: {error.strerror}") from None
         print(f"wrote {args.csv}", file=sys.stderr)
     return 0
 
@@ -192,8 +196,11 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     from bot.confidence import DEFAULT_FILE
     from bot.evaluation import calibrate, load_labelled
 
+    try:
+        questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read the labelled questions: {error}") from None
     engine = _engine(args)
-    questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
     model, report = calibrate(engine, questions)
     print(json.dumps({"model": model.__dict__, "train": report}, indent=2))
     if args.write:
@@ -231,9 +238,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask = add("ask", cmd_ask, "answer QUESTION, or every line of stdin")
     ask.add_argument("question", nargs="?", help="the question (default: read one per line from stdin)")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
-    ask.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
+    ask.add_argument("--lang", choices=["en", "fr", "nl"], help="answer in this language instead of the detected one")
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
-    chat.add_argument("--lang", help="the learner's language if known (en, fr, nl)")
+    chat.add_argument("--lang", choices=["en", "fr", "nl"], help="answer in this language instead of the detected one")
     add("serve", cmd_serve, "run the Telegram bot")
     gaps = add("gaps", cmd_gaps, "recorded unsure answers and 👎, grouped by meaning, biggest first", index=False)
     gaps.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
@@ -255,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging(args.verbose)
     try:
         return args.func(args)
-    except (CliError, SettingsError, ModelLoadError, IndexUnavailable, KnowledgeInvalid, BuildBusy) as error:
+    except (CliError, SettingsError, ModelLoadError, IndexUnavailable, KnowledgeInvalid, BuildBusy, ConfidenceFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -18,6 +18,10 @@ from typing import Sequence
 from index.search import Hit, Searcher
 
 DEFAULT_FILE = Path(__file__).with_name("confidence.json")
+
+
+class ConfidenceFileError(Exception):
+    """The confidence model file is missing or malformed; the message says what to run."""
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best")
 
 
@@ -56,11 +60,17 @@ class ConfidenceModel:
 
     @classmethod
     def load(cls, path: Path = DEFAULT_FILE) -> ConfidenceModel:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        missing = set(FEATURES) - set(data.get("weights", {}))
-        if missing:
-            raise ValueError(f"{path}: the confidence model lacks weights for {', '.join(sorted(missing))}")
-        return cls(**data)
+        """Read a model written by `telecentre calibrate --write`; ConfidenceFileError when unusable."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            missing = set(FEATURES) - set(data.get("weights", {}))
+            if missing:
+                raise ValueError(f"it lacks weights for {', '.join(sorted(missing))}")
+            return cls(**data)
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            raise ConfidenceFileError(
+                f"cannot use the confidence model {path} ({error}): run `telecentre calibrate --write {path}` or unset TELECENTRE_CONFIDENCE_FILE"
+            ) from None
 
 
 def fit(samples: Sequence[tuple[dict[str, float], bool]]) -> tuple[dict[str, float], float]:

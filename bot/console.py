@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Callable
 
 from bot import eligibility
+from bot.eligibility import CAN_I_JOIN
 from bot.engine import Engine
 from bot.gaps import GapStore
 from bot.i18n import detect_language, phrase
 from bot.reply import render_text
-from bot.telegram_eligibility import CAN_I_JOIN
 
 BANNER = (
     "Ask where to learn digital skills in Brussels (English, français, Nederlands). "
@@ -30,11 +30,11 @@ def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str],
             return 0
         if not question.strip() or question.strip().lower() in QUIT:
             return 0
-        if question.strip().lower() == "/eligibility" or CAN_I_JOIN.search(question):
+        if question.strip().lower() == "/eligibility" or CAN_I_JOIN.match(question):
             check_lang = lang or (detect_language(question) if question.strip() != "/eligibility" else "en")
             check(engine, check_lang, None if question.strip().lower() == "/eligibility" else last_centre, read, write)
             continue
-        answer = engine.answer(question, lang)
+        answer = engine.answer(question, lang=lang)
         write("\n" + answer.text + "\n")
         if answer.kind == "unsure":
             gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)

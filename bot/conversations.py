@@ -17,6 +17,8 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from bot.storage import connect
+
 log = logging.getLogger(__name__)
 
 
@@ -37,19 +39,20 @@ class ConversationStore:
             self._salt = salt_path.read_bytes()
         return hmac.new(self._salt, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("CREATE TABLE IF NOT EXISTS conversations (chat TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at TEXT NOT NULL)")
-        return connection
+    def _connect(self, now: dt.datetime) -> sqlite3.Connection:
+        """A connection to the table, with every expired conversation already deleted."""
+
+        def setup(connection: sqlite3.Connection) -> None:
+            connection.execute("CREATE TABLE IF NOT EXISTS conversations (chat TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at TEXT NOT NULL)")
+            connection.execute("DELETE FROM conversations WHERE expires_at < ?", (now.isoformat(),))
+
+        return connect(self.path, setup)
 
     def get(self, chat_id: int, now: dt.datetime | None = None) -> dict | None:
         """The chat's state, or None when there is none, it expired, or the store is unusable."""
         now = now or dt.datetime.now(dt.timezone.utc)
         try:
-            with closing(self._connect()) as connection:
-                connection.execute("DELETE FROM conversations WHERE expires_at < ?", (now.isoformat(),))
+            with closing(self._connect(now)) as connection:
                 row = connection.execute("SELECT state FROM conversations WHERE chat = ?", (self._key(chat_id),)).fetchone()
         except (sqlite3.Error, OSError) as error:
             log.warning("conversation state unavailable: %s", type(error).__name__)
@@ -59,7 +62,7 @@ class ConversationStore:
     def put(self, chat_id: int, state: dict, now: dt.datetime | None = None) -> None:
         now = now or dt.datetime.now(dt.timezone.utc)
         try:
-            with closing(self._connect()) as connection:
+            with closing(self._connect(now)) as connection:
                 connection.execute(
                     "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)", (self._key(chat_id), json.dumps(state), (now + self.ttl).isoformat())
                 )
@@ -68,7 +71,7 @@ class ConversationStore:
 
     def drop(self, chat_id: int) -> None:
         try:
-            with closing(self._connect()) as connection:
+            with closing(self._connect(dt.datetime.now(dt.timezone.utc))) as connection:
                 connection.execute("DELETE FROM conversations WHERE chat = ?", (self._key(chat_id),))
         except (sqlite3.Error, OSError) as error:
             log.warning("conversation state not dropped: %s", type(error).__name__)

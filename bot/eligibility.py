@@ -10,11 +10,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 from bot.i18n import phrase
+from bot.reply import Block
 from index.schema import Programme
 
 DIMENSIONS = ("gender", "age", "jobseeker", "residence")
+
+CAN_I_JOIN = re.compile(
+    r"^\W*(can i (join|apply|sign up|register|participate)|am i eligible|puis-je (m'inscrire|participer|m'y inscrire)|"
+    r"est-ce que je peux (m'inscrire|participer)|suis-je (éligible|admissible)|kan ik (meedoen|deelnemen|me inschrijven)|"
+    r"mag ik (meedoen|deelnemen))\W*(\w+\W*){0,3}$",
+    re.IGNORECASE,
+)
+"""'Can I join?' and its cousins, typed on their own (a few more words at most) after an answer."""
+
+MAX_TYPED_ANSWER_WORDS = 4
+"""A typed reply longer than this is a new question, not an answer to the check."""
 
 
 @dataclass(frozen=True)
@@ -131,8 +144,14 @@ _MAN = {"man", "male", "m", "homme"}
 
 
 def parse_typed(text: str, question: Question) -> str | None:
-    """A typed reply ("oui", "23", "vrouw") as the value of a choice, or None if it is not one."""
-    words = set(re.findall(r"\w+", text.lower()))
+    """A short typed reply ("oui", "23 ans", "une femme") as the value of a choice, or None.
+
+    Longer messages are questions in their own right and are left alone."""
+    tokens = re.findall(r"\w+", text.lower())
+    if not tokens or len(tokens) > MAX_TYPED_ANSWER_WORDS:
+        return None
+    # Single letters ("y", "n", "m", "f") count only when they are the whole reply.
+    words = set(tokens) if len(tokens) == 1 else {token for token in tokens if len(token) > 1}
     if question.dimension == "age":
         numbers = [int(n) for n in re.findall(r"\b\d{1,2}\b", text)]
         if len(numbers) != 1:
@@ -164,10 +183,8 @@ def question_count(candidates: list[Programme]) -> int:
     return sum(any(_constrains(p, d) for p in candidates) for d in DIMENSIONS)
 
 
-def summary_blocks(result: Verdict, lang: str, title_of) -> list:  # type: ignore[no-untyped-def]
+def summary_blocks(result: Verdict, lang: str, title_of: Callable[[str, str], str]) -> list[Block]:
     """The outcome: programmes qualified for (with how to apply), nearly (with why), next step."""
-    from bot.reply import Block
-
     blocks = []
     if result.qualifies:
         blocks.append(Block("text", phrase(lang, "el_result_yes")))

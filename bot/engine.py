@@ -39,6 +39,11 @@ class Option:
     passage: str
     score: float
 
+    @property
+    def target(self) -> str:
+        """The id of the option's file: a programme, a centre or an FAQ."""
+        return self.passage.split("#")[0]
+
     def to_dict(self) -> dict:
         return {"centre": self.centre, "programme": self.programme, "passage": self.passage, "score": round(self.score, 4)}
 
@@ -53,7 +58,7 @@ class Answer:
     alternatives: list[Option]
     blocks: list[Block]
     truncated: bool = False
-    kind: str = "answer"  # answer, unsure or empty
+    kind: str = "answer"  # answer, unsure, empty, or shown (a button's target)
     hits: list[Hit] = field(default_factory=list, repr=False)
     features: dict[str, float] = field(default_factory=dict, repr=False)
     ranked: list[Option] = field(default_factory=list, repr=False)
@@ -114,6 +119,7 @@ class Engine:
         self.confidence = confidence or ConfidenceModel.load()
         self.threshold = self.confidence.threshold if threshold is None else threshold
         self._cached_answer = lru_cache(maxsize=ANSWER_CACHE_SIZE)(self._answer)
+        self._cache_minute: dt.datetime | None = None
         self.freshness_days = freshness_days
         self.clock = clock
         # A place name says where, not what: it should not outweigh the learner's need.
@@ -124,7 +130,7 @@ class Engine:
         self._names = BRUSSELS_PLACES | _name_words(index)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
-            self._targets.setdefault(passage.group.split("#")[0], passage)
+            self._targets.setdefault(passage.target, passage)
 
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
@@ -149,8 +155,12 @@ class Engine:
         `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
         choice) overrides it. Repeated questions come from a bounded cache.
         """
-        # Answers say "open now", so a cached one is reused within the same minute only.
+        # Answers say "open now", so a cached one is reused within the same minute only; the
+        # cache is emptied when the minute changes, so questions do not linger in memory.
         minute = self.clock().replace(second=0, microsecond=0)
+        if minute != self._cache_minute:
+            self._cached_answer.cache_clear()
+            self._cache_minute = minute
         return self._cached_answer(question, lang_hint, lang, minute)
 
     def use_mode(self, mode: str, fusion: str | None = None) -> None:
@@ -183,6 +193,10 @@ class Engine:
         blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
         return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values, options)
 
+    def knows(self, target: str) -> bool:
+        """Whether `target` is the id of a programme, centre or FAQ in this index."""
+        return target in self._targets
+
     def answer_for(self, target: str, lang: str) -> Answer | None:
         """The answer about one programme, centre or FAQ by id (for buttons); None if unknown."""
         passage = self._in_language(self._targets[target], lang) if target in self._targets else None
@@ -195,7 +209,7 @@ class Engine:
         """The full reply for `passage`, with a freshness warning when its entry is old."""
         centre = self.index.centres.get(passage.centre) if passage.centre else None
         programme = self.index.programmes.get(passage.programme) if passage.programme else None
-        record = programme or self.index.faqs.get(passage.group.split("#")[0]) or centre
+        record = self.index.faqs.get(passage.target) or programme or centre
         now = self.clock()
         stale = record.verified if record and record.verified < now.date() - dt.timedelta(days=self.freshness_days) else None
         return reply.confident_reply(passage, lang, centre, programme, truncated, stale, now)
@@ -214,7 +228,7 @@ class Engine:
         options: list[Option] = []
         seen: set[str] = set()
         for hit in hits:
-            key = hit.passage.group.split("#")[0]
+            key = hit.passage.target
             if key not in seen:
                 seen.add(key)
                 options.append(Option(hit.passage.centre, hit.passage.programme, hit.passage.id, hit.dense))
@@ -240,7 +254,7 @@ class Engine:
         where = ""
         if centre is not None and centre.address is not None and centre.address.municipality is not None:
             where = centre.address.municipality.get(lang)
-        return self.title_of(option.passage.split("#")[0], lang), where
+        return self.title_of(option.target, lang), where
 
     def _contact(self, options: list[Option], lang: str) -> tuple[str, str] | None:
         for option in options:

@@ -87,7 +87,7 @@ def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-unt
     if question.out_of_scope:
         centre_rank = programme_rank = None
     elif question.faq is not None:
-        centre_rank = programme_rank = _rank(unique, lambda o: o.passage.split("#")[0] == question.faq)
+        centre_rank = programme_rank = _rank(unique, lambda o: o.target == question.faq)
     else:
         centres: list = []
         for option in unique:

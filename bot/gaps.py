@@ -19,6 +19,8 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.storage import connect
+
 log = logging.getLogger(__name__)
 
 # Ordered: IBANs and national numbers before phone numbers, which would match their digits.
@@ -97,25 +99,35 @@ class GapStore:
         self._purged_at: dt.datetime | None = None
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
+        """A connection with the newest schema, and nothing older than the retention period left."""
+        return connect(self.path, self._setup)
+
+    def _setup(self, connection: sqlite3.Connection) -> None:
         if connection.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
             _migrate(connection)
-        return connection
+        now = dt.datetime.now(dt.timezone.utc)
+        if self._purged_at is None or now - self._purged_at > dt.timedelta(hours=1):
+            self._purge(connection, now)
+            self._purged_at = now
 
-    def _write(self, sql: str, values: tuple, now: dt.datetime | None) -> bool:
+    def purge(self) -> None:
+        """Delete what is older than the retention period, whether or not recording is on."""
+        if self.path.exists():
+            self._purged_at = None
+            try:
+                with closing(self._connect()):
+                    pass
+            except (sqlite3.Error, OSError) as error:
+                log.warning("old gaps not purged: %s", type(error).__name__)
+
+    def _write(self, sql: str, values: tuple) -> bool:
         if not self.enabled:
             return False
-        now = now or dt.datetime.now(dt.timezone.utc)
         try:
             with self._lock, closing(self._connect()) as connection:
                 connection.execute(sql, values)
-                if self._purged_at is None or now - self._purged_at > dt.timedelta(hours=1):
-                    self._purge(connection, now)
-                    self._purged_at = now
             return True
-        except sqlite3.Error as error:
+        except (sqlite3.Error, OSError) as error:
             log.warning("gap not recorded: %s", type(error).__name__)
             return False
 
@@ -124,14 +136,14 @@ class GapStore:
         now = now or dt.datetime.now(dt.timezone.utc)
         text = redact(question)[:1000] if question else None
         sql = "INSERT INTO gaps (asked_at, kind, question, lang, score, passage) VALUES (?, ?, ?, ?, ?, ?)"
-        return self._write(sql, (now.isoformat(timespec="seconds"), kind, text, lang, score, passage), now)
+        return self._write(sql, (now.isoformat(timespec="seconds"), kind, text, lang, score, passage))
 
     def feedback(self, passage: str, up: bool, now: dt.datetime | None = None) -> bool:
         """Count a 👍 or 👎 for a passage (counts only, per day)."""
         now = now or dt.datetime.now(dt.timezone.utc)
         column = "up" if up else "down"
         sql = f"INSERT INTO feedback (day, passage, {column}) VALUES (?, ?, 1) ON CONFLICT (day, passage) DO UPDATE SET {column} = {column} + 1"
-        return self._write(sql, (now.date().isoformat(), passage), now)
+        return self._write(sql, (now.date().isoformat(), passage))
 
     def _purge(self, connection: sqlite3.Connection, now: dt.datetime) -> None:
         cutoff = now - self.retention
@@ -141,7 +153,8 @@ class GapStore:
     def gaps(self, since_days: int | None = None, now: dt.datetime | None = None) -> list[Gap]:
         """Recorded gaps, oldest first, optionally only those of the last `since_days` days."""
         now = now or dt.datetime.now(dt.timezone.utc)
-        since = (now - dt.timedelta(days=since_days)).isoformat(timespec="seconds") if since_days else ""
+        window = min(dt.timedelta(days=since_days), self.retention) if since_days else self.retention
+        since = (now - window).isoformat(timespec="seconds")  # never older than the retention period
         with closing(self._connect()) as connection:
             rows = connection.execute(
                 "SELECT asked_at, kind, question, lang, score, passage FROM gaps WHERE asked_at >= ? ORDER BY asked_at", (since,)
@@ -151,7 +164,8 @@ class GapStore:
     def feedback_counts(self, since_days: int | None = None, now: dt.datetime | None = None) -> list[tuple[str, int, int]]:
         """(passage, 👍, 👎) per passage, most 👎 first."""
         now = now or dt.datetime.now(dt.timezone.utc)
-        since = (now - dt.timedelta(days=since_days)).date().isoformat() if since_days else ""
+        window = min(dt.timedelta(days=since_days), self.retention) if since_days else self.retention
+        since = (now - window).date().isoformat()
         with closing(self._connect()) as connection:
             return connection.execute(
                 "SELECT passage, SUM(up), SUM(down) FROM feedback WHERE day >= ? GROUP BY passage ORDER BY SUM(down) DESC, SUM(up)",

@@ -151,7 +151,7 @@ def programme_blocks(programme: Programme, lang: str, now: dt.datetime | None = 
         blocks.append(Block("field", names, phrase(lang, "taught_in")))
     if now is not None:
         today = now.astimezone(timing.BRUSSELS).date()
-        upcoming = timing.next_sessions(programme, today)
+        upcoming = timing.next_sessions(programme, now)
         when = "; ".join(timing.describe_session(s, lang, today) for s in upcoming[:2]) if upcoming else phrase(lang, "no_session")
         blocks.append(Block("field", when, phrase(lang, "when")))
     if programme.how_to_apply is not None:

@@ -26,7 +26,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatType, ParseMode
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -37,7 +37,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import reply, telegram_eligibility
+from bot import eligibility, reply, telegram_eligibility
 from bot.conversations import ConversationStore
 from bot.engine import Answer, Engine
 from bot.gaps import GapStore
@@ -75,6 +75,7 @@ class BotState:
             self.gaps = GapStore(self.settings.gaps_path, self.settings.retention_days, self.settings.record_gaps)
         if self.conversations is None:
             self.conversations = ConversationStore(self.settings.data_dir / "conversations.sqlite")
+        self.gaps.purge()
 
     async def reload(self) -> Engine:
         """Load the newest built index off the event loop and swap it in with one assignment.
@@ -215,14 +216,14 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chosen = context.chat_data.get("lang") if context.chat_data is not None else None
     if await telegram_eligibility.on_typed_answer(message, engine, state.conversations, question):
         return
-    if telegram_eligibility.CAN_I_JOIN.search(question):
+    if eligibility.CAN_I_JOIN.match(question):
         lang = detect_language(question, chosen or _hint(update))
         await telegram_eligibility.start_check(message, engine, state.conversations, lang, context.chat_data.get("last_centre"))
         return
     place = find_place(question)
     if place is not None:
         state.stats["places"] += 1
-        lang = chosen or _language(update, context)
+        lang = _language(update, context)
         pairs = nearest_centres(place.lat, place.lon, list(engine.index.centres.values()))
         await _send_html(message, reply.render_html(reply.nearest_reply(pairs, lang, place.name)))
         return
@@ -311,7 +312,7 @@ async def _send_options(message: Message, engine: Engine, targets: list[str], la
     rows = []
     for target in targets:
         data = callback("show", target)
-        if data and engine.answer_for(target, lang) is not None:
+        if data and engine.knows(target):
             rows.append([InlineKeyboardButton(engine.title_of(target, lang)[:60], callback_data=data)])
     if not rows:
         await message.reply_text(phrase(lang, "no_options"))
@@ -404,7 +405,7 @@ async def watch_index(state: BotState) -> None:
         await asyncio.sleep(state.settings.index_watch_seconds)
         try:
             version = pointer.read_text(encoding="utf-8").strip()
-        except OSError:
+        except (OSError, ValueError):  # missing, unreadable or not text: keep serving
             continue
         if version and version != state.engine.index.version:
             try:
@@ -457,10 +458,15 @@ def build_application(state: BotState) -> Application:
     application.add_handler(CommandHandler("reload", reload_command))
     application.add_handler(CommandHandler("stats", stats_command))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGES & filters.TEXT & ~filters.COMMAND, on_text))
-    application.add_handler(MessageHandler(filters.LOCATION, on_location))
+    # Only new messages: a shared live location sends an edit every few seconds for hours.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.LOCATION, on_location))
     application.add_handler(
         MessageHandler(
-            filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE | filters.Document.ALL | filters.ANIMATION | filters.CONTACT,
+            filters.UpdateType.MESSAGE
+            & (
+                filters.Sticker.ALL | filters.PHOTO | filters.VOICE | filters.AUDIO | filters.VIDEO | filters.VIDEO_NOTE
+                | filters.Document.ALL | filters.ANIMATION | filters.CONTACT
+            ),
             on_unsupported,
         )
     )
@@ -479,7 +485,7 @@ async def check_telegram(settings: Settings) -> str:
                 return bot.username
         except InvalidToken:
             raise ServeError("Telegram rejected the token: check TELECENTRE_TELEGRAM_TOKEN (from @BotFather)") from None
-        except NetworkError as error:
+        except (NetworkError, RetryAfter) as error:
             if attempt == settings.startup_retries:
                 host = urlparse(settings.telegram_api_url).netloc
                 raise ServeError(
@@ -487,6 +493,8 @@ async def check_telegram(settings: Settings) -> str:
                     "check the network or TELECENTRE_TELEGRAM_API_URL"
                 ) from None
             await asyncio.sleep(min(2**attempt, 10))
+        except TelegramError as error:
+            raise ServeError(f"the Bot API refused to start the bot ({type(error).__name__}): check TELECENTRE_TELEGRAM_API_URL") from None
     raise AssertionError("unreachable")
 
 

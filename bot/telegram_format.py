@@ -73,11 +73,6 @@ def callback(*parts: str) -> str | None:
     return data if len(data.encode("utf-8")) <= CALLBACK_LIMIT else None
 
 
-def target_of(option: Option) -> str:
-    """The id of the file an option comes from: a programme, a centre or an FAQ."""
-    return option.passage.split("#")[0]
-
-
 def _button(text: str, *parts: str) -> InlineKeyboardButton | None:
     data = callback(*parts)
     return InlineKeyboardButton(text, callback_data=data) if data else None
@@ -88,7 +83,7 @@ def answer_keyboard(answer: Answer, engine: Engine, lang: str) -> InlineKeyboard
     rows: list[list[InlineKeyboardButton]] = []
     if not answer.confident:
         for option in ([answer.best] if answer.best else []) + answer.alternatives:
-            button = _button(engine.title_of(target_of(option), lang)[:60], "show", target_of(option))
+            button = _button(engine.title_of(option.target, lang)[:60], "show", option.target)
             if button:
                 rows.append([button])
         return InlineKeyboardMarkup(rows) if rows else None
@@ -98,8 +93,8 @@ def answer_keyboard(answer: Answer, engine: Engine, lang: str) -> InlineKeyboard
         rows.append([InlineKeyboardButton(phrase(lang, "button_directions"), url=link)])
     targets: list[str] = []
     for option in answer.alternatives:
-        if callback("alts", ",".join([*targets, target_of(option)])):
-            targets.append(target_of(option))
+        if callback("alts", ",".join([*targets, option.target])):
+            targets.append(option.target)
     if targets:
         rows.append([InlineKeyboardButton(phrase(lang, "button_options"), callback_data=callback("alts", ",".join(targets)))])
     if centre is not None:

@@ -93,9 +93,20 @@ def long_date(day: dt.date, lang: str) -> str:
     return f"{weekday(day, lang)} {day.day} {month} {day.year}"
 
 
-def next_sessions(programme: Programme, today: dt.date) -> list[Session]:
-    """Sessions and registration windows not yet over, soonest first; past ones never."""
-    return sorted((s for s in programme.sessions or [] if (s.end or s.date) >= today), key=lambda s: s.date)
+def next_sessions(programme: Programme, now: dt.datetime) -> list[Session]:
+    """Sessions and registration windows not yet over at `now`, soonest first; past ones never
+    (a session earlier today is past once its time has gone)."""
+    local = now.astimezone(BRUSSELS)
+    today = local.date()
+
+    def upcoming(session: Session) -> bool:
+        if session.end is not None:
+            return session.end >= today
+        if session.date == today and session.time is not None:
+            return dt.time.fromisoformat(session.time) > local.time()
+        return session.date >= today
+
+    return sorted((s for s in programme.sessions or [] if upcoming(s)), key=lambda s: s.date)
 
 
 def describe_session(session: Session, lang: str, today: dt.date) -> str:

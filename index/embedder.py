@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Protocol, Sequence
 
@@ -78,23 +79,27 @@ class SentenceTransformerEmbedder:
         self.dimension = int(self._model.get_embedding_dimension())
         self.max_tokens = int(self._model.max_seq_length)
         self.batch_size = batch_size
+        # The tokenizer is shared and stateful (padding, truncation): one caller at a time.
+        self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        vectors = self._model.encode(
-            list(texts),
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=show_progress,
-        )
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=show_progress,
+            )
         return np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(texts), self.dimension)
 
     def truncate(self, text: str) -> tuple[str, bool]:
         # Tokens beyond max_seq_length are dropped by the model anyway; cut the text at the same
         # place so that the lexical search and the reply see what the model saw.
-        encoding = self._model.tokenizer(
-            text, truncation=True, max_length=self.max_tokens, return_offsets_mapping=True, add_special_tokens=True
-        )
+        with self._lock:
+            encoding = self._model.tokenizer(
+                text, truncation=True, max_length=self.max_tokens, return_offsets_mapping=True, add_special_tokens=True
+            )
         ends = [end for _, end in encoding["offset_mapping"] if end]
         if not ends or ends[-1] >= len(text.rstrip()):
             return text, False

@@ -121,7 +121,7 @@ class Knowledge:
         return digest.hexdigest()
 
     def summary(self) -> str:
-        counts = {name: sum(1 for path in self.file_hashes if Path(path).parent.name == name) for name in RECORD_TYPES}
+        counts = {name: sum(1 for path in self.file_hashes if path.split("/")[0] == name) for name in RECORD_TYPES}
         return (
             f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
@@ -138,7 +138,7 @@ def load_knowledge(root: Path) -> Knowledge:
         for path in sorted((root / folder).glob("**/*")):
             if path.is_dir():
                 continue
-            shown = _shown(path, root)
+            shown = str(path)
             if path.suffix.lower() != ".md":
                 knowledge.problems.append(Problem(shown, 0, "-", "only .md files are read here: this file is ignored", "warning"))
                 continue
@@ -148,7 +148,7 @@ def load_knowledge(root: Path) -> Knowledge:
     for stray in sorted(root.glob("*/")):
         if stray.is_dir() and stray.name not in RECORD_TYPES and not stray.name.startswith("."):
             knowledge.problems.append(
-                Problem(_shown(stray, root), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
+                Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
             )
     _check_across_files(knowledge)
     if not knowledge.documents and not knowledge.errors:
@@ -156,12 +156,12 @@ def load_knowledge(root: Path) -> Knowledge:
     return knowledge
 
 
-def _shown(path: Path, root: Path) -> str:
-    return str(path)
-
-
 def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge) -> Document | None:
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:  # a broken link, a file removed meanwhile, no permission
+        knowledge.problems.append(Problem(shown, 0, "-", f"the file cannot be read ({error.strerror or type(error).__name__})"))
+        return None
     sha = hashlib.sha256(raw).hexdigest()
     knowledge.file_hashes[path.relative_to(knowledge.root).as_posix()] = sha
     problems = knowledge.problems
@@ -308,7 +308,6 @@ def _parse_body(body: str, first_line: int, shown: str, problems: list[Problem])
         elif lang is None:
             if line.strip():
                 problems.append(Problem(shown, number, "-", "text before the first language heading (# en, # fr or # nl) is not read"))
-                lang = None
         else:
             if not buffer and not line.strip():
                 start = number + 1 if heading is None else start

@@ -37,6 +37,11 @@ class Passage:
     """Searchable text that is not shown (e.g. who a programme is for, shown elsewhere)."""
 
     @property
+    def target(self) -> str:
+        """The id of the file this passage comes from: a centre, a programme or an FAQ."""
+        return self.group.split("#")[0]
+
+    @property
     def search_text(self) -> str:
         """What the embedder and the lexical index read: title, text, then the extra words."""
         return "\n".join(part for part in (self.title, self.text, self.extra) if part)

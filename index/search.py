@@ -1,8 +1,11 @@
-"""Hybrid search: dense (FAISS, cosine) and lexical (BM25) rankings fused by reciprocal rank.
+"""Hybrid search: dense (FAISS, cosine) and lexical (BM25) results fused into one ranking.
+
+Fusion is a weighted sum of the cosine and the BM25 score scaled to the query's best (the
+default, chosen on the labelled train split), or reciprocal-rank fusion.
 
 The dense model understands paraphrase; BM25 catches names, places and words in French or Dutch
 that an English-centred model reads poorly. Both raw scores are kept on each hit because the
-fused score is rank-based and says nothing about how good the best hit is.
+fused score is relative to the query and says nothing about how good the best hit is.
 """
 
 from __future__ import annotations
@@ -84,8 +87,8 @@ class Searcher:
         embedder: Embedder,
         mode: Mode = "hybrid",
         word_weights: dict[str, float] | None = None,
-        fusion: Fusion = "rrf",
-        dense_weight: float = 0.5,
+        fusion: Fusion = "weighted",
+        dense_weight: float = 0.7,
     ) -> None:
         self.index = index
         self.embedder = embedder

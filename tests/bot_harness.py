@@ -55,7 +55,7 @@ class Harness:
         await self.stop()
         await self.start()
 
-    async def replies(self, chat_id: int, count: int, timeout: float = 10.0) -> list[SentCall]:
+    async def replies(self, chat_id: int, count: int, timeout: float = 30.0) -> list[SentCall]:
         return await self.api.wait_for_sent_async(chat_id, count, timeout=timeout)
 
     def texts(self, chat_id: int) -> list[str]:

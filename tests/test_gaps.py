@@ -128,3 +128,12 @@ def test_groups_by_meaning_biggest_first(tmp_path: Path) -> None:
     write_csv(groups, tmp_path / "gaps.csv")
     lines = (tmp_path / "gaps.csv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "group,count,languages,kinds,fallback_passage,examples" and len(lines) == 5
+
+
+def test_retention_applies_even_with_recording_off(tmp_path: Path) -> None:
+    path = tmp_path / "gaps.sqlite"
+    GapStore(path).record("unsure", "kept too long?", "en", 0.1, None, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=45))
+    off = GapStore(path, retention_days=30, enabled=False)
+    off.purge()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("SELECT COUNT(*) FROM gaps").fetchone()[0] == 0

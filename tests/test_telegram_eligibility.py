@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -29,6 +30,16 @@ def _buttons(call) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 def _press(harness: Harness, call, label: str) -> str:  # type: ignore[no-untyped-def]
     data = next(d for text, d in _buttons(call) if text == label)
     return harness.api.push_callback(CHAT, call.result["message_id"], data)
+
+
+async def _stored_state(harness: Harness) -> dict:
+    """The check's state once the bot has saved it (just after sending the question)."""
+    for _ in range(100):
+        state = harness.state.conversations.get(CHAT)
+        if state and "message" in state:
+            return state
+        await asyncio.sleep(0.05)
+    raise AssertionError("no state stored")
 
 
 async def _edited(harness: Harness, count: int):  # type: ignore[no-untyped-def]
@@ -67,17 +78,17 @@ async def test_typing_instead_of_pressing(harness: Harness) -> None:
     harness.api.push_text(CHAT, "/eligibility", language_code="fr")
     (first,) = await harness.replies(CHAT, 1)
     assert first.text.endswith("Êtes-vous une femme ou un homme ? (Certaines formations sont réservées aux femmes.)")
-    harness.api.push_text(CHAT, "je suis un homme")
-    age = (await harness.replies(CHAT, 2))[-1]
-    assert age.text == "Quel âge avez-vous ?"
-    harness.api.push_text(CHAT, "j'ai 22 ans")
-    jobseeker = (await harness.replies(CHAT, 3))[-1]
-    assert jobseeker.text.startswith("Êtes-vous inscrit·e comme demandeur·euse d'emploi")
+    for typed, count, expected in (
+        ("je suis un homme", 2, "Quel âge avez-vous ?"),
+        ("j'ai 22 ans", 3, "Êtes-vous inscrit·e comme demandeur·euse d'emploi (chez Actiris, au VDAB ou au Forem) ?"),
+        ("oui", 4, "Habitez-vous en Région bruxelloise ?"),
+    ):
+        harness.api.push_text(CHAT, typed)
+        sent = await harness.api.wait_for_sent_async(CHAT, count, methods=("sendMessage",))
+        assert sent[-1].text == expected
+        assert harness.api.message(CHAT, sent[-2].result["message_id"]).get("reply_markup") is None  # old buttons gone
     harness.api.push_text(CHAT, "oui")
-    residence = (await harness.replies(CHAT, 4))[-1]
-    assert residence.text == "Habitez-vous en Région bruxelloise ?"
-    harness.api.push_text(CHAT, "oui")
-    result = (await harness.replies(CHAT, 5))[-1]
+    result = (await harness.api.wait_for_sent_async(CHAT, 5, methods=("sendMessage",)))[-1]
     assert "Vous remplissez les conditions publiées de :" in result.text and "alpha-youth" in result.text
 
 
@@ -103,7 +114,7 @@ async def test_check_survives_a_restart(harness: Harness) -> None:
 async def test_a_stale_button_after_expiry_says_so(harness: Harness) -> None:
     harness.api.push_text(CHAT, "/eligibility")
     (first,) = await harness.replies(CHAT, 1)
-    state = harness.state.conversations.get(CHAT)
+    state = await _stored_state(harness)
     harness.state.conversations.put(CHAT, state, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
     query = _press(harness, first, "A woman")
     expired = (await harness.replies(CHAT, 2))[-1]
@@ -133,3 +144,14 @@ async def test_answers_state_the_key_conditions(harness: Harness) -> None:
     harness.api.push_text(CHAT, "alpha-youth welding course for adults looking for work")
     text = (await harness.replies(CHAT, 2))[0].text
     assert "For people aged 18 to 25, registered as job seekers (Actiris), living in the Brussels Region." in text
+
+
+async def test_an_old_question_button_cannot_answer_a_later_question(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "/eligibility")
+    (first,) = await harness.replies(CHAT, 1)
+    _press(harness, first, "A woman")
+    await _edited(harness, 1)
+    _press(harness, first, "A man")  # the first question's button, pressed again
+    stale = (await harness.api.wait_for_sent_async(CHAT, 2, methods=("sendMessage",)))[-1]
+    assert stale.text == "This check has expired. Start again with /eligibility."
+    assert (await _stored_state(harness))["values"] == ["w"]

@@ -95,11 +95,14 @@ def test_past_sessions_are_never_shown_as_upcoming() -> None:
         {"kind": "registration", "date": "2026-11-15", "end": "2026-12-15", "source": "https://x.example.org/c"},
     ])
     today = dt.date(2026, 12, 1)
-    upcoming = next_sessions(programme, today)
+    upcoming = next_sessions(programme, dt.datetime(2026, 12, 1, 9, tzinfo=UTC))
     assert [s.date.isoformat() for s in upcoming] == ["2026-11-15", "2026-12-08"]
     assert describe_session(upcoming[0], "en", today) == "Registration is open until Tuesday 15 December 2026"
     assert describe_session(upcoming[1], "fr", today) == "Prochaine séance d'information : mardi 8 décembre 2026 à 14:00"
-    assert next_sessions(programme, dt.date(2026, 12, 16)) == []
+    assert next_sessions(programme, dt.datetime(2026, 12, 16, 9, tzinfo=UTC)) == []
+    # on the day itself, a session is upcoming until its time (14:00 Brussels = 13:00 UTC)
+    assert [s.date.isoformat() for s in next_sessions(programme, dt.datetime(2026, 12, 8, 12, 30, tzinfo=UTC))][-1] == "2026-12-08"
+    assert "2026-12-08" not in [s.date.isoformat() for s in next_sessions(programme, dt.datetime(2026, 12, 8, 13, 30, tzinfo=UTC))]
 
 
 def test_conditions_in_one_line_per_language() -> None:
