@@ -22,6 +22,7 @@ def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str],
     """Answer questions until an empty line or end of input."""
     write(BANNER)
     last_centre: str | None = None
+    last_lang = lang or "en"
     while True:
         try:
             question = read("you> ")
@@ -31,7 +32,7 @@ def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str],
         if not question.strip() or question.strip().lower() in QUIT:
             return 0
         if question.strip().lower() == "/eligibility" or CAN_I_JOIN.match(question):
-            check_lang = lang or (detect_language(question) if question.strip() != "/eligibility" else "en")
+            check_lang = lang or (detect_language(question, last_lang) if question.strip() != "/eligibility" else last_lang)
             check(engine, check_lang, None if question.strip().lower() == "/eligibility" else last_centre, read, write)
             continue
         answer = engine.answer(question, lang=lang)
@@ -40,6 +41,8 @@ def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str],
             gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
         elif answer.best is not None:
             last_centre = answer.best.centre
+        if answer.kind != "empty":
+            last_lang = answer.lang
 
 
 def check(engine: Engine, lang: str, centre: str | None, read: Callable[[str], str], write: Callable[[str], None]) -> None:
@@ -57,7 +60,7 @@ def check(engine: Engine, lang: str, centre: str | None, read: Callable[[str], s
             typed = read("you> ").strip()
         except (EOFError, KeyboardInterrupt):
             return
-        if typed.lower() in ("s", "stop", "/quit"):
+        if not typed or typed.lower() in ("s", "stop", "/quit"):
             write(phrase(lang, "el_stopped"))
             return
         if typed.lower() in ("b", "back") and history:
@@ -68,7 +71,7 @@ def check(engine: Engine, lang: str, centre: str | None, read: Callable[[str], s
         else:
             value = eligibility.parse_typed(typed, question)
         if value is None:
-            write(phrase(lang, "el_typed_hint").replace("/eligibility", "s"))
+            write(phrase(lang, "el_typed_hint_console"))
             continue
         history.append((question.dimension, value))
     result = eligibility.verdict(candidates, dict(history), lang)

@@ -57,3 +57,10 @@ def test_console_eligibility_check_with_numbers_words_and_back(engine: Engine, t
 def test_console_check_can_be_stopped(engine: Engine, tmp_path: Path) -> None:
     out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["/eligibility", "s", ""])
     assert "Check stopped." in out
+
+
+def test_console_check_follows_the_conversations_language(engine: Engine, tmp_path: Path) -> None:
+    out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["Je cherche un cours de welding pour adultes", "/eligibility", "peut-être", "s", ""])
+    assert "Êtes-vous une femme ou un homme ?" in out
+    assert "Répondez avec un des numéros, b pour revenir en arrière ou s pour arrêter." in out
+    assert "Vérification arrêtée." in out
