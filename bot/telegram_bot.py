@@ -276,6 +276,11 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if kind == "fb":
         verdict, _, passage = rest.partition(":")
         up = verdict == "1"
+        rated = context.chat_data.setdefault("rated", [])
+        if message.message_id in rated:  # a double tap counts once (checked before any await)
+            await query.answer(phrase(lang, "feedback_thanks"))
+            return
+        rated[:] = [*rated[-(REMEMBERED_QUESTIONS - 1) :], message.message_id]
         state.stats["feedback_up" if up else "feedback_down"] += 1
         await asyncio.to_thread(state.gaps.feedback, passage, up)
         if not up:

@@ -298,3 +298,14 @@ async def test_a_broken_new_index_keeps_the_old_one_serving(harness: Harness) ->
         assert "Beta centre" in (await harness.replies(CHAT, 2))[0].text
     finally:
         watcher.cancel()
+
+
+async def test_a_double_tap_on_feedback_counts_once(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    _, venue = await harness.replies(CHAT, 2)
+    up = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("fb:1:"))
+    first = harness.api.push_callback(CHAT, venue.result["message_id"], up)
+    second = harness.api.push_callback(CHAT, venue.result["message_id"], up)
+    await harness.api.wait_for_async(lambda calls: {first, second} <= {a["callback_query_id"] for a in harness.api.answered_callbacks})
+    assert harness.state.stats["feedback_up"] == 1
+    assert harness.api.count_status(400) == 0
