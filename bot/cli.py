@@ -129,10 +129,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from bot.telegram_bot import ServeError, run
 
     settings = _settings(args)
-    if settings.telegram_token is None:
-        raise CliError("TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token there (see README)")
     try:
-        run(settings, _embedder(settings))
+        run(settings, lambda: _embedder(settings))
     except ServeError as error:
         raise CliError(str(error)) from None
     return 0

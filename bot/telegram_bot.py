@@ -13,6 +13,7 @@ import re
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import urlparse
 
 from telegram import (
@@ -107,13 +108,8 @@ def _hint(update: Update) -> str | None:
     return update.effective_user.language_code if update.effective_user else None
 
 
-async def _send_html(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None) -> None:
-    """Send `text` (HTML) in as many messages as needed; buttons go on the last one."""
-    await _send_html_last(message, text, markup)  # type: ignore[arg-type]
-
-
-async def _send_html_last(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None) -> Message | None:
-    """Like _send_html, returning the last message sent (the one carrying `markup`)."""
+async def _send_html(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None) -> Message | None:
+    """Send `text` (HTML) in as many messages as needed; the buttons go on the last one, returned."""
     sent = None
     chunks = split_html(text)
     for n, chunk in enumerate(chunks):
@@ -124,6 +120,11 @@ async def _send_html_last(message: Message, text: str, markup: InlineKeyboardMar
     return sent
 
 
+async def _say(message: Message, text: str, markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None) -> None:
+    """Send one fixed phrase (escaped like any other text)."""
+    await _send_html(message, reply.render_html([reply.Block("text", text)]), markup)
+
+
 async def _send_answer(message: Message, answer: Answer, engine: Engine, lang: str) -> Message | None:
     """The answer text, then the centre's pin carrying the buttons (or the buttons on the text).
 
@@ -131,7 +132,7 @@ async def _send_answer(message: Message, answer: Answer, engine: Engine, lang: s
     keyboard = answer_keyboard(answer, engine, lang)
     centre = engine.index.centres.get(answer.best.centre) if answer.confident and answer.best and answer.best.centre else None
     location = centre.location if centre else None
-    sent = await _send_html_last(message, answer.html, None if location else keyboard)
+    sent = await _send_html(message, answer.html, None if location else keyboard)
     if centre is not None and location is not None:
         name = centre.name.get(lang)
         title = name if location.precision == "street" else phrase(lang, "venue_approx", name=name)
@@ -166,13 +167,13 @@ def _addressed_text(message: Message, bot: Bot) -> str | None:
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome the learner with the common paths as buttons."""
     lang = _language(update, context)
-    await _send_html(update.effective_message, reply.render_html([reply.Block("text", phrase(lang, "welcome"))]), start_keyboard(lang))
+    await _say(update.effective_message, phrase(lang, "welcome"), start_keyboard(lang))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explain what the bot understands."""
     lang = _language(update, context)
-    await _send_html(update.effective_message, reply.render_html([reply.Block("text", phrase(lang, "help"))]))
+    await _say(update.effective_message, phrase(lang, "help"))
 
 
 async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -180,7 +181,7 @@ async def privacy_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     lang = _language(update, context)
     settings = _state(context).settings
     text = phrase(lang, "privacy", days=str(settings.retention_days)) if settings.record_gaps else phrase(lang, "privacy_off")
-    await _send_html(update.effective_message, reply.render_html([reply.Block("text", text)]))
+    await _say(update.effective_message, text)
 
 
 async def centres_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -335,7 +336,7 @@ async def _send_contact(message: Message, engine: Engine, centre_id: str, lang: 
     text = phrase(lang, key, name=centre.name.get(lang), contact=contact or "")
     if key == "contact_none" and centre.website:
         text += f"\n{centre.website}"
-    await _send_html(message, reply.render_html([reply.Block("text", text)]))
+    await _say(message, text)
 
 
 async def _send_path(message: Message, engine: Engine, path: str, lang: str) -> None:
@@ -518,15 +519,18 @@ class RedactToken(logging.Filter):
         return True
 
 
-def run(settings: Settings, embedder: Embedder) -> None:
-    """Serve the bot until SIGINT/SIGTERM: long polling, or a webhook when one is configured."""
+def run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
+    """Serve the bot until SIGINT/SIGTERM: long polling, or a webhook when one is configured.
+
+    Settings are checked before `load_embedder` is called, so a missing token fails at once."""
     if settings.telegram_token is None:
-        raise ServeError("TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token there")
+        raise ServeError("TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token there (see README)")
     if settings.webhook_url and settings.webhook_secret is None:
         raise ServeError("TELECENTRE_WEBHOOK_URL is set but TELECENTRE_WEBHOOK_SECRET is not: set it to a long random string")
     redact = RedactToken(settings.telegram_token.get_secret_value())
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    embedder = load_embedder()
     engine = Engine.from_settings(settings, embedder)  # refuses a missing or mismatched index first
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
