@@ -203,7 +203,7 @@ def _rss(pid: int) -> tuple[int, int]:
 
 def bench_serve_memory(index_dir: Path, questions: list[str]) -> None:
     """Resident memory of `telecentre serve` after start-up and its peak under a question burst."""
-    from tests.fake_bot_api import FakeBotApi
+    from tests.support.fake_bot_api import FakeBotApi
 
     print("serve memory", flush=True)
     token = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"

@@ -126,7 +126,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run the Telegram bot (polling, or a webhook when TELECENTRE_WEBHOOK_URL is set)."""
-    from bot.telegram_bot import ServeError, run
+    from bot.telegram.app import ServeError, run
 
     settings = _settings(args)
     try:

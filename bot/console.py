@@ -9,7 +9,7 @@ from bot.eligibility import CAN_I_JOIN
 from bot.engine import Engine
 from bot.gaps import GapStore
 from bot.i18n import detect_language, phrase
-from bot.reply import render_text
+from bot.blocks import render_text
 
 BANNER = (
     "Ask where to learn digital skills in Brussels (English, français, Nederlands). "

@@ -17,7 +17,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from bot.storage import connect
+from bot.sqlite_files import connect
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from bot.i18n import phrase
-from bot.reply import Block
+from bot.blocks import Block
 from index.schema import Programme
 
 DIMENSIONS = ("gender", "age", "jobseeker", "residence")

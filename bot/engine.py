@@ -9,16 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Literal
 
 from bot import reply
+from bot.blocks import Block, render_html, render_text
 from bot.confidence import ConfidenceModel, features
 from bot.i18n import BRUSSELS_PLACES, detect_language
-from bot.reply import Block
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
-from index.passages import Passage
-from index.search import Hit, Searcher, terms
+from index.passages import Passage, target_of
+from index.schema import LANGUAGES, Lang, is_lang
+from index.search import Fusion, Hit, Mode, Searcher, terms
 from index.store import LoadedIndex, open_index
 
 MAX_INPUT_CHARS = 4000
@@ -42,23 +43,27 @@ class Option:
     @property
     def target(self) -> str:
         """The id of the option's file: a programme, a centre or an FAQ."""
-        return self.passage.split("#")[0]
+        return target_of(self.passage)
 
     def to_dict(self) -> dict:
         return {"centre": self.centre, "programme": self.programme, "passage": self.passage, "score": round(self.score, 4)}
 
 
+AnswerKind = Literal["answer", "unsure", "empty", "shown"]
+"""A confident answer, an honest "not sure", a reply to an empty message, or a button's target shown."""
+
+
 @dataclass
 class Answer:
     question: str
-    lang: str
+    lang: Lang
     confident: bool
     score: float
     best: Option | None
     alternatives: list[Option]
     blocks: list[Block]
     truncated: bool = False
-    kind: str = "answer"  # answer, unsure, empty, or shown (a button's target)
+    kind: AnswerKind = "answer"
     hits: list[Hit] = field(default_factory=list, repr=False)
     features: dict[str, float] = field(default_factory=dict, repr=False)
     ranked: list[Option] = field(default_factory=list, repr=False)
@@ -66,11 +71,11 @@ class Answer:
 
     @property
     def text(self) -> str:
-        return reply.render_text(self.blocks)
+        return render_text(self.blocks)
 
     @property
     def html(self) -> str:
-        return reply.render_html(self.blocks)
+        return render_html(self.blocks)
 
     def to_dict(self) -> dict:
         return {
@@ -90,9 +95,9 @@ def _name_words(index: LoadedIndex) -> frozenset[str]:
     """Lower-case words of centre names and municipalities, to keep out of language detection."""
     words: set[str] = set()
     for centre in index.centres.values():
-        texts = [centre.name.get(lang) for lang in ("en", "fr", "nl")]
+        texts = [centre.name.get(lang) for lang in LANGUAGES]
         if centre.address is not None and centre.address.municipality is not None:
-            texts += [centre.address.municipality.get(lang) for lang in ("en", "fr", "nl")]
+            texts += [centre.address.municipality.get(lang) for lang in LANGUAGES]
         for text in texts:
             words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
     return frozenset(words)
@@ -108,8 +113,8 @@ class Engine:
         *,
         confidence: ConfidenceModel | None = None,
         threshold: float | None = None,
-        mode: str = "hybrid",
-        fusion: str = "weighted",
+        mode: Mode = "hybrid",
+        fusion: Fusion = "weighted",
         dense_weight: float = 0.7,
         freshness_days: int = 180,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
@@ -124,7 +129,7 @@ class Engine:
         self.clock = clock
         # A place name says where, not what: it should not outweigh the learner's need.
         self.searcher = Searcher(
-            index, embedder, mode, {place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion, dense_weight  # type: ignore[arg-type]
+            index, embedder, mode=mode, word_weights={place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion=fusion, dense_weight=dense_weight
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._names = BRUSSELS_PLACES | _name_words(index)
@@ -149,7 +154,7 @@ class Engine:
             freshness_days=settings.freshness_days,
         )
 
-    def answer(self, question: str, lang_hint: str | None = None, *, lang: str | None = None) -> Answer:
+    def answer(self, question: str, lang_hint: str | None = None, *, lang: Lang | None = None) -> Answer:
         """Answer one question; never raises for odd input.
 
         `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
@@ -163,23 +168,26 @@ class Engine:
             self._cache_minute = minute
         return self._cached_answer(question, lang_hint, lang, minute)
 
-    def use_mode(self, mode: str, fusion: str | None = None) -> None:
+    def use_mode(self, mode: Mode, fusion: Fusion | None = None) -> None:
         """Switch the search mode (hybrid, dense or lexical) and fusion, forgetting cached answers."""
-        self.searcher.mode = mode  # type: ignore[assignment]
+        self.searcher.mode = mode
         if fusion is not None:
-            self.searcher.fusion = fusion  # type: ignore[assignment]
+            self.searcher.fusion = fusion
         self._cached_answer.cache_clear()
 
-    def _answer(self, question: str, lang_hint: str | None, lang: str | None, minute: dt.datetime) -> Answer:
+    def _answer(self, question: str, lang_hint: str | None, chosen: Lang | None, minute: dt.datetime) -> Answer:
         text = " ".join(question.split())
-        if lang in ("en", "fr", "nl"):
-            lang_hint = lang
+        if chosen is not None:
+            lang_hint = chosen
         if not text:
-            lang = lang_hint if lang_hint in ("en", "fr", "nl") else None
-            return Answer(question, lang or "en", False, 0.0, None, [], reply.empty_reply(lang), kind="empty")
+            known = lang_hint if is_lang(lang_hint) else None
+            return Answer(
+                question=question, lang=known or "en", confident=False, score=0.0, best=None, alternatives=[],
+                blocks=reply.empty_reply(known), kind="empty",
+            )
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
-        lang = lang if lang in ("en", "fr", "nl") else detect_language(text, lang_hint, self._names)
+        lang = chosen if chosen is not None else detect_language(text, lang_hint, self._names)
         hits = self._own_language_first(self.searcher.search(text, k=20), lang)
         options = self._options(hits)
         values = features(hits, terms(text), self.searcher)
@@ -187,23 +195,32 @@ class Engine:
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         if confident and best is not None:
-            blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated)
-            return Answer(question, lang, True, score, best, options[1 : ALTERNATIVES + 1], blocks, truncated, "answer", hits, values, options)
+            return Answer(
+                question=question, lang=lang, confident=True, score=score, best=best, alternatives=options[1 : ALTERNATIVES + 1],
+                blocks=self._compose(self._in_language(hits[0].passage, lang), lang, truncated), truncated=truncated,
+                kind="answer", hits=hits, features=values, ranked=options,
+            )
         shown = options[:ALTERNATIVES]
-        blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
-        return Answer(question, lang, False, score, best, shown[1:], blocks, truncated, "unsure", hits, values, options)
+        return Answer(
+            question=question, lang=lang, confident=False, score=score, best=best, alternatives=shown[1:],
+            blocks=reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated),
+            truncated=truncated, kind="unsure", hits=hits, features=values, ranked=options,
+        )
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""
         return target in self._targets
 
-    def answer_for(self, target: str, lang: str) -> Answer | None:
+    def answer_for(self, target: str, lang: Lang) -> Answer | None:
         """The answer about one programme, centre or FAQ by id (for buttons); None if unknown."""
         passage = self._in_language(self._targets[target], lang) if target in self._targets else None
         if passage is None:
             return None
         best = Option(passage.centre, passage.programme, passage.id, 1.0)
-        return Answer(target, lang, True, 1.0, best, [], self._compose(passage, lang, False), kind="shown")
+        return Answer(
+            question=target, lang=lang, confident=True, score=1.0, best=best, alternatives=[],
+            blocks=self._compose(passage, lang, False), kind="shown",
+        )
 
     def _compose(self, passage: Passage, lang: str, truncated: bool) -> list[Block]:
         """The full reply for `passage`, with a freshness warning when its entry is old."""

@@ -19,7 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.storage import connect
+from bot.sqlite_files import connect
 
 log = logging.getLogger(__name__)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from index.schema import LANGUAGES
+from index.schema import LANGUAGES, Lang, is_lang
 
-DEFAULT_LANGUAGE = "en"
+DEFAULT_LANGUAGE: Lang = "en"
 
-PHRASES: dict[str, dict[str, str]] = {
+PHRASES: dict[Lang, dict[str, str]] = {
     "en": {
         "who": "Who it is for",
         "apply": "How to sign up",
@@ -363,7 +363,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
 }
 
-LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
     "en": {"en": "English", "fr": "French", "nl": "Dutch", "ar": "Arabic"},
     "fr": {"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe"},
     "nl": {"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch"},
@@ -372,12 +372,13 @@ LANGUAGE_NAMES: dict[str, dict[str, str]] = {
 
 def phrase(lang: str, key: str, **values: str) -> str:
     """The fixed phrase `key` in `lang` (English when unknown), filled with `values`."""
-    table = PHRASES.get(lang, PHRASES[DEFAULT_LANGUAGE])
+    table = PHRASES[lang] if is_lang(lang) else PHRASES[DEFAULT_LANGUAGE]
     return table[key].format(**values) if values else table[key]
 
 
 def language_name(code: str, lang: str) -> str:
-    return LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(code, code)
+    """The name of language `code` written in `lang` ("néerlandais" for nl in French); the code when unknown."""
+    return (LANGUAGE_NAMES[lang] if is_lang(lang) else LANGUAGE_NAMES[DEFAULT_LANGUAGE]).get(code, code)
 
 
 @lru_cache(maxsize=1)
@@ -403,20 +404,21 @@ BRUSSELS_PLACES = frozenset(
 _WORDS = re.compile(r"[\w'-]+")
 
 
-def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> str:
+def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> Lang:
     """The language of `text` among en/fr/nl; `prior` (e.g. Telegram's language_code) breaks doubt.
 
     Words in `ignore` (lower-case: place and centre names) are left out of the decision.
     """
-    prior = (prior or "").split("-")[0].lower() or None
-    if prior not in LANGUAGES:
-        prior = None
+    code = (prior or "").split("-")[0].lower()
+    known: Lang | None = code if is_lang(code) else None
     text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
     if best is None or best.value < 0.4:
-        return prior or DEFAULT_LANGUAGE
-    code = best.language.iso_code_639_1.name.lower()
-    if prior and code != prior and best.value < 0.75:
-        return prior
-    return code
+        return known or DEFAULT_LANGUAGE
+    detected = best.language.iso_code_639_1.name.lower()
+    if not is_lang(detected):  # the detector knows only our three languages
+        return known or DEFAULT_LANGUAGE
+    if known and detected != known and best.value < 0.75:
+        return known
+    return detected

@@ -1,68 +1,19 @@
 """Compose what a learner reads: the matching offer, who it is for, how to sign up, where and when.
 
-A reply is a list of `Block`s so that each channel renders it its own way: plain text for the
-console and JSON, escaped HTML for Telegram. Knowledge text is never trusted as markup.
+A reply is a list of `Block`s (bot/blocks.py) so that each channel renders it its own way.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import quote
 
 from bot import timing
+from bot.blocks import Block
+from bot.conditions import conditions_line
 from bot.i18n import language_name, phrase
 from index.passages import Passage
 from index.schema import DAYS, Centre, OpeningHours, Programme
-
-BlockKind = Literal["title", "text", "field", "link", "note", "item"]
-
-
-@dataclass(frozen=True)
-class Block:
-    kind: BlockKind
-    value: str
-    label: str = ""
-
-
-def render_text(blocks: list[Block]) -> str:
-    """Plain text, for the console and `ask --json`."""
-    lines: list[str] = []
-    for block in blocks:
-        if block.kind in ("title", "note") and lines:
-            lines.append("")
-        if block.kind in ("field", "link"):
-            lines.append(f"{block.label}: {block.value}")
-        elif block.kind == "item":
-            lines.append(f"{block.label} {block.value}")
-        else:
-            lines.append(block.value)
-    return "\n".join(lines).strip()
-
-
-def render_html(blocks: list[Block]) -> str:
-    """Telegram HTML: every dynamic fragment escaped, only fixed tags added."""
-    lines: list[str] = []
-    for block in blocks:
-        value, label = html.escape(block.value, quote=False), html.escape(block.label, quote=False)
-        if block.kind in ("title", "note") and lines:
-            lines.append("")
-        if block.kind == "title":
-            lines.append(f"<b>{value}</b>")
-        elif block.kind == "field":
-            lines.append(f"<b>{label}:</b> {value}")
-        elif block.kind == "link":
-            lines.append(f'<b>{label}:</b> <a href="{html.escape(block.value, quote=True)}">{value}</a>')
-        elif block.kind == "item":
-            lines.append(f"{label} {value}")
-        elif block.kind == "note":
-            lines.append(f"<i>{value}</i>")
-        else:
-            lines.append(value)
-    return "\n".join(lines).strip()
-
 
 def format_hours(hours: list[OpeningHours] | None, lang: str) -> str | None:
     """'Mon–Fri 09:00–17:00; Sat 10:00–12:00' in the learner's language."""
@@ -182,7 +133,7 @@ def confident_reply(
     else:
         title = passage.title.split(" — ")[-1]
     blocks.append(Block("title", title))
-    conditions = timing.conditions_line(programme, lang) if programme is not None else None
+    conditions = conditions_line(programme, lang) if programme is not None else None
     if conditions:
         blocks.append(Block("text", conditions))
     if programme is not None and programme.instruction_languages and lang not in programme.instruction_languages:

@@ -10,9 +10,11 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from index.embedder import default_model_path
+from index.search import Fusion, Mode
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
 _TOKEN = re.compile(r"^\d{3,}:[A-Za-z0-9_-]{30,}$")
+
 
 class SettingsError(Exception):
     """Settings are wrong; the message names the variables and never their secret values."""
@@ -26,8 +28,8 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Path("knowledge")
     index_dir: Path = Path("var/index")
     embedding_model: str = Field(default_factory=default_model_path)
-    search_mode: str = Field(default="hybrid", pattern="^(hybrid|dense|lexical)$")
-    fusion: str = Field(default="weighted", pattern="^(weighted|rrf)$")
+    search_mode: Mode = "hybrid"
+    fusion: Fusion = "weighted"
     dense_weight: float = Field(default=0.7, ge=0.0, le=1.0)
     confidence_file: Path | None = None
     confidence_threshold: float | None = Field(default=None, ge=0.0, le=1.0)

@@ -1,4 +1,4 @@
-"""Time-aware facts in Europe/Brussels time: open now or when next, sessions, who may join.
+"""Time-aware facts in Europe/Brussels time: open now or when next, and upcoming sessions.
 
 Everything takes `now` (or `today`) as an argument, so answers are testable with a frozen clock
 and correct across the daylight-saving change.
@@ -123,28 +123,3 @@ def describe_session(session: Session, lang: str, today: dt.date) -> str:
     if session.place is not None:
         text += f" ({session.place.get(lang)})"
     return text
-
-
-def conditions_line(programme: Programme, lang: str) -> str | None:
-    """The key conditions in one line: 'For women aged 45 and over, registered as job seekers with Actiris.'"""
-    rules = programme.eligibility
-    if rules is None:
-        return None
-    women = rules.gender == "women"
-    parts = [phrase(lang, "cond_women" if women else ("cond_men" if rules.gender == "men" else "cond_people"))]
-    if rules.age_min is not None and rules.age_max is not None:
-        parts.append(phrase(lang, "cond_age_range", low=str(rules.age_min), high=str(rules.age_max)))
-    elif rules.age_min is not None:
-        parts.append(phrase(lang, "cond_age_min", low=str(rules.age_min)))
-    elif rules.age_max is not None:
-        parts.append(phrase(lang, "cond_age_max", high=str(rules.age_max)))
-    if rules.jobseeker in ("required", "priority"):
-        agencies = ", ".join(a.capitalize() if a != "vdab" else "VDAB" for a in rules.jobseeker_agency or [])
-        key = "cond_jobseeker_women" if women else "cond_jobseeker"
-        text = phrase(lang, key) + (f" ({agencies})" if agencies else "")
-        parts.append(text if rules.jobseeker == "required" else phrase(lang, "cond_priority", who=text))
-    if rules.residence == "brussels-region":
-        parts.append(phrase(lang, "cond_brussels_women" if women else "cond_brussels"))
-    if len(parts) == 1:
-        return None if not women and rules.gender != "men" else parts[0] + "."
-    return parts[0] + " " + ", ".join(parts[1:]) + "."

@@ -39,7 +39,7 @@ class Passage:
     @property
     def target(self) -> str:
         """The id of the file this passage comes from: a centre, a programme or an FAQ."""
-        return self.group.split("#")[0]
+        return target_of(self.id)
 
     @property
     def search_text(self) -> str:
@@ -53,6 +53,11 @@ class Passage:
     def of(cls, record_id: str, key: str | int, lang: str, **fields: object) -> Passage:
         """The passage `key` (a section number, or CARD) of a file, in `lang`."""
         return cls(id=f"{record_id}#{key}:{lang}", group=f"{record_id}#{key}", lang=lang, **fields)  # type: ignore[arg-type]
+
+
+def target_of(passage_id: str) -> str:
+    """The file id in a passage id `<file id>#<key>:<lang>` (also accepts a bare group `<file id>#<key>`)."""
+    return passage_id.split("#", 1)[0]
 
 
 def unwrap(text: str) -> str:

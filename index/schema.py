@@ -8,14 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeGuard, get_args
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-LANGUAGES: tuple[str, ...] = ("en", "fr", "nl")
+Lang = Literal["en", "fr", "nl"]
+"""A language the bot answers in and the knowledge is written in."""
+
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 """Languages the bot answers in, in order of fallback."""
 
-DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+def is_lang(value: object) -> TypeGuard[Lang]:
+    """Whether `value` is one of the bot's languages (e.g. a Telegram language_code already cut to two letters)."""
+    return value in LANGUAGES
+
+
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[Day, ...] = get_args(Day)
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
@@ -155,9 +165,6 @@ class Location(Strict):
         if self.precision == "landmark" and not self.landmark:
             raise ValueError("precision is 'landmark' but no 'landmark' is named")
         return self
-
-
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class OpeningHours(Strict):

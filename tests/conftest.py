@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder, write_knowledge
+from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder, write_knowledge
 
 
 @pytest.fixture
@@ -55,8 +55,8 @@ def shipped_engine(shipped_index_dir: Path, real_embedder):  # type: ignore[no-u
 async def harness(knowledge_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     """A running bot on the small knowledge folder, talking to the stand-in Bot API."""
     from bot.cli import configure_logging
-    from tests.bot_harness import TOKEN, Harness
-    from tests.fake_bot_api import FakeBotApi
+    from tests.support.bot_harness import TOKEN, Harness
+    from tests.support.fake_bot_api import FakeBotApi
 
     configure_logging()
     with FakeBotApi(token=TOKEN) as api:

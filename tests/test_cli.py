@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.helpers import ROOT, write_knowledge
+from tests.support.helpers import ROOT, write_knowledge
 
 
 def test_validate_clean_folder(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from bot.console import chat
 from bot.engine import Engine
 from bot.gaps import GapStore
 from index.store import build_index, open_index
-from tests.helpers import LEXICAL_ONLY, FakeEmbedder, add_eligibility_programmes
+from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder, add_eligibility_programmes
 
 
 @pytest.fixture

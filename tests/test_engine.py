@@ -8,7 +8,7 @@ import pytest
 
 from bot.engine import MAX_INPUT_CHARS, Engine
 from index.store import build_index, open_index
-from tests.helpers import LEXICAL_ONLY, FakeEmbedder
+from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder
 
 
 @pytest.fixture
@@ -108,7 +108,7 @@ def test_answers_from_stale_entries_say_when_they_were_checked(knowledge_dir: Pa
 
 @pytest.mark.parametrize("lang,expected", [("fr", "alpha-fr"), ("nl", "alpha-nl")])
 def test_ties_go_to_the_programme_taught_in_the_learners_language(knowledge_dir: Path, tmp_path: Path, lang: str, expected: str) -> None:
-    from tests.helpers import PROGRAMME
+    from tests.support.helpers import PROGRAMME
 
     for code in ("nl", "fr"):
         text = PROGRAMME.format(id=f"alpha-{code}", centre="alpha", topic="welding").replace(

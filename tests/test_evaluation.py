@@ -9,7 +9,7 @@ import pytest
 
 from bot.engine import Option
 from bot.evaluation import LabelledQuestion, best_threshold, judge, load_labelled, metrics, misses, run
-from tests.helpers import LABELLED
+from tests.support.helpers import LABELLED
 
 
 @dataclass

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.fake_telegram_rules import ApiError, parse_text
+from tests.support.fake_telegram_rules import ApiError, parse_text
 
 
 def assert_bad_request(parse: Callable[[], object], description: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bot.gap_report import format_groups, group_gaps, write_csv
 from bot.gaps import MIGRATIONS, GapStore, redact
-from tests.helpers import FakeEmbedder
+from tests.support.helpers import FakeEmbedder
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.knowledge import MAX_PASSAGE_CHARS, load_knowledge
-from tests.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE, write_knowledge
+from tests.support.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE, write_knowledge
 
 
 def _centre(**replace: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluation import best_threshold, calibrate, load_labelled, metrics, objective, run
-from tests.helpers import LABELLED
+from tests.support.helpers import LABELLED
 
 pytestmark = pytest.mark.model
 

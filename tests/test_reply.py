@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.reply import Block, format_address, format_hours, map_link, render_html, render_text, unsure_reply
+from bot.blocks import Block, render_html, render_text
+from bot.reply import format_address, format_hours, map_link, unsure_reply
 from index.schema import Centre, OpeningHours
 
 

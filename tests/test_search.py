@@ -8,7 +8,7 @@ import pytest
 
 from index.search import Searcher, fold, tokenize
 from index.store import build_index, open_index
-from tests.helpers import FakeEmbedder
+from tests.support.helpers import FakeEmbedder
 
 
 def test_fold_strips_accents_and_case() -> None:

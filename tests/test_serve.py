@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_bot_api import FakeBotApi
-from tests.helpers import ROOT, write_knowledge
+from tests.support.fake_bot_api import FakeBotApi
+from tests.support.helpers import ROOT, write_knowledge
 
 pytestmark = [pytest.mark.e2e, pytest.mark.model]
 

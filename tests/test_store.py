@@ -9,7 +9,7 @@ import pytest
 
 from index import store
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid, build_index, current_manifest, open_index
-from tests.helpers import FakeEmbedder
+from tests.support.helpers import FakeEmbedder
 
 
 def _edit(path: Path, old: str, new: str) -> None:

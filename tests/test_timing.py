@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from bot.timing import BRUSSELS, conditions_line, describe_session, describe_status, next_sessions, open_status
+from bot.conditions import conditions_line
+from bot.timing import BRUSSELS, describe_session, describe_status, next_sessions, open_status
 from index.schema import Centre, Programme
 
 UTC = dt.timezone.utc
@@ -118,7 +119,8 @@ def test_conditions_in_one_line_per_language() -> None:
 
 @pytest.mark.parametrize("lang,expected", [("en", "Please note: taught in Dutch."), ("nl", None)])
 def test_instruction_language_is_flagged_when_it_is_not_the_learners(lang: str, expected: str | None) -> None:
-    from bot.reply import confident_reply, render_text
+    from bot.blocks import render_text
+    from bot.reply import confident_reply
     from index.passages import Passage
 
     programme = _programme(instruction_languages=["nl"])

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram_bot import BotState, build_application
+from bot.telegram.app import build_application
+from bot.telegram.context import BotState
 from index.store import build_index, open_index
-from tests.fake_bot_api import FakeBotApi, SentCall
-from tests.helpers import LEXICAL_ONLY, FakeEmbedder
+from tests.support.fake_bot_api import FakeBotApi, SentCall
+from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder
 
 TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 ADMIN = 4242

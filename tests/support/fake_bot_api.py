@@ -5,7 +5,7 @@ that speaks enough of the Bot API for a python-telegram-bot application to
 poll for updates and send replies.  It is deliberately *strict*: it rejects the
 same things real Telegram rejects (bad HTML/MarkdownV2, over-long texts, long
 callback data, unknown chats, flood) so that tests catch those bugs early.  The
-rules for texts, keyboards and request parameters live in ``tests.fake_telegram_rules``.
+rules for texts, keyboards and request parameters live in ``tests.support.fake_telegram_rules``.
 
 Usage::
 
@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 # What Telegram accepts lives in ``fake_telegram_rules``; these names are re-exported here.
-from tests.fake_telegram_rules import (
+from tests.support.fake_telegram_rules import (
     ApiError,
     parse_html,
     parse_markdown,

@@ -1,4 +1,4 @@
-"""What the Telegram Bot API accepts, for the stand-in server in ``tests.fake_bot_api``.
+"""What the Telegram Bot API accepts, for the stand-in server in ``tests.support.fake_bot_api``.
 
 Pure functions, no server state: the ``ApiError`` responses, UTF-16 lengths, the HTML /
 MarkdownV2 / legacy Markdown parsers (which reject what Telegram rejects), validation of

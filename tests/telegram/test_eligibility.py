@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bot_harness import Harness
-from tests.helpers import add_eligibility_programmes
+from tests.support.bot_harness import Harness
+from tests.support.helpers import add_eligibility_programmes
 
 pytestmark = pytest.mark.e2e
 

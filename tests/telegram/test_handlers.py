@@ -9,8 +9,8 @@ import pytest
 
 from bot.engine import Engine
 from index.store import build_index, open_index
-from tests.bot_harness import ADMIN, TOKEN, Harness
-from tests.helpers import LEXICAL_ONLY
+from tests.support.bot_harness import ADMIN, TOKEN, Harness
+from tests.support.helpers import LEXICAL_ONLY
 
 pytestmark = pytest.mark.e2e
 
@@ -262,7 +262,7 @@ async def test_privacy_says_what_is_kept_and_for_how_long(harness: Harness) -> N
 
 
 async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> None:
-    from bot.telegram_bot import watch_index
+    from bot.telegram.admin import watch_index
 
     watcher = asyncio.create_task(watch_index(harness.state))
     try:
@@ -286,7 +286,7 @@ async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> 
 
 
 async def test_a_broken_new_index_keeps_the_old_one_serving(harness: Harness) -> None:
-    from bot.telegram_bot import watch_index
+    from bot.telegram.admin import watch_index
 
     old = harness.state.engine
     (harness.index / "CURRENT").write_text("no-such-version\n")

@@ -10,7 +10,7 @@ import numpy as np
 
 from index.search import tokenize
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
 

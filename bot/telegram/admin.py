@@ -1,0 +1,90 @@
+"""Operators' commands (/reload, /stats), the error handler, and the index watcher.
+
+Admins are the numeric user ids in TELECENTRE_ADMIN_IDS; everyone else is told politely no.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+
+from telegram import Update
+from telegram.error import NetworkError, TelegramError
+
+from bot.i18n import phrase
+from bot.telegram.context import BotState, Context, bot_state, learner_language
+from bot.telegram.send import say
+from index.store import POINTER
+
+log = logging.getLogger(__name__)
+
+
+def is_admin(update: Update, context: Context) -> bool:
+    user = update.effective_user
+    return user is not None and user.id in bot_state(context).settings.admin_ids
+
+
+async def reload_command(update: Update, context: Context) -> None:
+    """Admin: load the newest built index; answers in flight finish on the old one."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = learner_language(update, context)
+    if not is_admin(update, context):
+        await say(message, phrase(lang, "not_admin"))
+        return
+    try:
+        engine = await bot_state(context).reload()
+    except Exception as error:  # keep serving the old index whatever went wrong
+        log.warning("reload failed: %s", type(error).__name__)
+        await say(message, phrase(lang, "reload_failed", reason=str(error)[:300]))
+        return
+    await say(message, phrase(lang, "reloaded", version=engine.index.version, passages=str(len(engine.index.passages))))
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """Admin: anonymous counters since start."""
+    message = update.effective_message
+    if message is None:
+        return
+    if not is_admin(update, context):
+        await say(message, phrase(learner_language(update, context), "not_admin"))
+        return
+    state = bot_state(context)
+    lines = [f"index {state.engine.index.version}"] + [f"{key}: {value}" for key, value in sorted(state.stats.items())]
+    await say(message, "\n".join(lines))
+
+
+async def on_error(update: object, context: Context) -> None:
+    """Log the error's class, place and update id (never text), and apologise to the learner."""
+    error = context.error
+    where = ""
+    if error is not None and error.__traceback__ is not None:
+        frame = traceback.extract_tb(error.__traceback__)[-1]
+        where = f" at {frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %s%s", update_id, type(error).__name__, where)
+    if isinstance(update, Update) and update.effective_chat is not None and not isinstance(error, NetworkError):
+        try:
+            await context.bot.send_message(update.effective_chat.id, phrase(learner_language(update, context), "sorry"))
+        except TelegramError:
+            pass
+
+
+async def watch_index(state: BotState) -> None:
+    """Reload whenever `telecentre build` points CURRENT at a new version (every few seconds)."""
+    pointer = state.settings.index_dir / POINTER
+    while True:
+        await asyncio.sleep(state.settings.index_watch_seconds)
+        try:
+            version = pointer.read_text(encoding="utf-8").strip()
+        except (OSError, ValueError):  # missing, unreadable or not text: keep serving
+            continue
+        if version and version != state.engine.index.version:
+            try:
+                engine = await state.reload()
+                log.warning("now serving index %s", engine.index.version)
+            except Exception as error:  # the old index keeps serving
+                log.warning("new index %s not loaded (%s): still serving %s", version, type(error).__name__, state.engine.index.version)
+                await asyncio.sleep(state.settings.index_watch_seconds * 5)

@@ -1,0 +1,131 @@
+"""What every handler shares: the bot's state, the typed per-chat data, and the learner's language.
+
+Chat data is typed (PTB's `ContextTypes(chat_data=ChatData)`, as in its contexttypesbot example),
+so a handler reads `context.chat_data.lang` rather than guessing dictionary keys. It lives in
+memory only and is lost on restart, on purpose: it holds a learner's last questions.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.conversations import ConversationStore
+from bot.engine import Answer, Engine
+from bot.gaps import GapStore
+from bot.settings import Settings
+from index.embedder import Embedder
+from index.schema import Lang, is_lang
+
+REMEMBERED_QUESTIONS = 20
+"""How many recent answers per chat a 👎 can still refer to."""
+
+
+class AskedQuestion(NamedTuple):
+    """A question this chat asked, kept so that a later 👎 on its answer can say what it was about."""
+
+    text: str
+    lang: Lang
+    score: float
+
+
+@dataclass
+class ChatData:
+    """Per-chat memory: the chosen language, recent questions, rated answers, the last centre named."""
+
+    lang: Lang | None = None
+    asked: dict[int, AskedQuestion] = field(default_factory=dict)
+    """Message id of the answer's buttons → the question, oldest first, at most REMEMBERED_QUESTIONS."""
+    rated: list[int] = field(default_factory=list)
+    """Message ids whose 👍/👎 was already counted (a double tap counts once)."""
+    last_centre: str | None = None
+
+    def remember(self, message_id: int, question: str, answer: Answer) -> None:
+        self.asked[message_id] = AskedQuestion(question, answer.lang, answer.score)
+        while len(self.asked) > REMEMBERED_QUESTIONS:
+            self.asked.pop(next(iter(self.asked)))
+
+    def mark_rated(self, message_id: int) -> bool:
+        """Record a rating of `message_id`; False when it was already rated."""
+        if message_id in self.rated:
+            return False
+        self.rated[:] = [*self.rated[-(REMEMBERED_QUESTIONS - 1) :], message_id]
+        return True
+
+
+@dataclass
+class BotState:
+    """What the handlers share: settings, the current engine, the stores, anonymous counters."""
+
+    settings: Settings
+    embedder: Embedder
+    engine: Engine
+    gaps: GapStore | None = None
+    conversations: ConversationStore | None = None
+    stats: Counter[str] = field(default_factory=Counter)
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    def __post_init__(self) -> None:
+        if self.gaps is None:
+            self.gaps = GapStore(self.settings.gaps_path, self.settings.retention_days, self.settings.record_gaps)
+        if self.conversations is None:
+            self.conversations = ConversationStore(self.settings.data_dir / "conversations.sqlite")
+        self.gaps.purge()
+
+    @property
+    def gap_store(self) -> GapStore:
+        assert self.gaps is not None  # set in __post_init__
+        return self.gaps
+
+    @property
+    def conversation_store(self) -> ConversationStore:
+        assert self.conversations is not None  # set in __post_init__
+        return self.conversations
+
+    async def reload(self) -> Engine:
+        """Load the newest built index off the event loop and swap it in with one assignment.
+
+        Answers already running keep the engine they started with; a failed load raises and
+        leaves the current engine serving."""
+        async with self.reload_lock:
+            engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
+            self.engine = engine
+            self.stats["reloads"] += 1
+            return engine
+
+
+Context = CallbackContext[ExtBot[None], dict[Any, Any], ChatData, dict[str, Any]]
+"""The context every handler receives: `context.chat_data` is a `ChatData`."""
+
+CONTEXT_TYPES = ContextTypes(context=CallbackContext, chat_data=ChatData)
+
+BotApplication = Application[ExtBot[None], Context, dict[Any, Any], ChatData, dict[str, Any], None]
+
+
+def bot_state(context: Context) -> BotState:
+    state: BotState = context.bot_data["state"]
+    return state
+
+
+def chat_data(context: Context) -> ChatData:
+    """This update's chat data (updates without a chat get a throwaway one)."""
+    return context.chat_data if context.chat_data is not None else ChatData()
+
+
+def language_hint(update: Update) -> str | None:
+    """Telegram's language_code of the sender (e.g. "fr-BE"), a hint for language detection."""
+    return update.effective_user.language_code if update.effective_user else None
+
+
+def learner_language(update: Update, context: Context) -> Lang:
+    """The learner's chosen language, else Telegram's language_code, else English."""
+    chosen = chat_data(context).lang
+    if chosen is not None:
+        return chosen
+    code = (language_hint(update) or "").split("-")[0].lower()
+    return code if is_lang(code) else "en"
