@@ -14,10 +14,20 @@ from typing import Callable, TextIO
 from bot.settings import Settings, SettingsError, load_settings
 from bot.confidence import ConfidenceFileError
 from index.embedder import ModelLoadError
+from index.schema import LANGUAGES
+from index.search import Fusion, Mode
 from index.knowledge import Knowledge, load_knowledge, stale_entries
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
+
+EVAL_MODES: dict[str, tuple[Mode, Fusion | None]] = {
+    "hybrid": ("hybrid", None),
+    "hybrid-rrf": ("hybrid", "rrf"),
+    "dense": ("dense", None),
+    "lexical": ("lexical", None),
+}
+"""What `telecentre eval --mode` can score: a search mode, and a fusion (None: TELECENTRE_FUSION)."""
 
 
 class CliError(Exception):
@@ -148,10 +158,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read the labelled questions: {error}") from None
     engine = Engine.from_settings(settings, _embedder(settings))
-    modes = ["hybrid", "hybrid-rrf", "dense", "lexical"] if args.mode == "all" else [args.mode]
+    modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]
     report: dict = {"file": args.file, "modes": {}}
     for mode in modes:
-        search_mode, _, fusion = mode.partition("-")
+        search_mode, fusion = EVAL_MODES[mode]
         engine.use_mode(search_mode, fusion or settings.fusion)
         outcomes = run(engine, questions)
         report["modes"][mode] = {
@@ -236,9 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask = add("ask", cmd_ask, "answer QUESTION, or every line of stdin")
     ask.add_argument("question", nargs="?", help="the question (default: read one per line from stdin)")
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
-    ask.add_argument("--lang", choices=["en", "fr", "nl"], help="answer in this language instead of the detected one")
+    ask.add_argument("--lang", choices=LANGUAGES, help="answer in this language instead of the detected one")
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
-    chat.add_argument("--lang", choices=["en", "fr", "nl"], help="answer in this language instead of the detected one")
+    chat.add_argument("--lang", choices=LANGUAGES, help="answer in this language instead of the detected one")
     add("serve", cmd_serve, "run the Telegram bot")
     gaps = add("gaps", cmd_gaps, "recorded unsure answers and 👎, grouped by meaning, biggest first", index=False)
     gaps.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
@@ -247,7 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument(
-        "--mode", choices=["hybrid", "hybrid-rrf", "dense", "lexical", "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
+        "--mode", choices=[*EVAL_MODES, "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
     )
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
@@ -259,7 +269,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     configure_logging(args.verbose)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except (CliError, SettingsError, ModelLoadError, IndexUnavailable, KnowledgeInvalid, BuildBusy, ConfidenceFileError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

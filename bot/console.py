@@ -10,6 +10,7 @@ from bot.engine import Engine
 from bot.gaps import GapStore
 from bot.i18n import detect_language, phrase
 from bot.blocks import render_text
+from index.schema import Lang
 
 BANNER = (
     "Ask where to learn digital skills in Brussels (English, français, Nederlands). "
@@ -18,7 +19,7 @@ BANNER = (
 QUIT = {"/quit", "/exit", "quit", "exit"}
 
 
-def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
+def chat(engine: Engine, gaps: GapStore, lang: Lang | None, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
     """Answer questions until an empty line or end of input."""
     write(BANNER)
     last_centre: str | None = None
@@ -45,7 +46,7 @@ def chat(engine: Engine, gaps: GapStore, lang: str | None, read: Callable[[str],
             last_lang = answer.lang
 
 
-def check(engine: Engine, lang: str, centre: str | None, read: Callable[[str], str], write: Callable[[str], None]) -> None:
+def check(engine: Engine, lang: Lang, centre: str | None, read: Callable[[str], str], write: Callable[[str], None]) -> None:
     """The eligibility check as numbered choices; 'b' goes back, 's' stops. Nothing is stored."""
     candidates = eligibility.candidates_for(engine.index.programmes, centre)
     if not candidates:

@@ -14,7 +14,7 @@ from typing import Callable
 
 from bot.i18n import phrase
 from bot.blocks import Block
-from index.schema import Programme
+from index.schema import Lang, Programme
 
 DIMENSIONS = ("gender", "age", "jobseeker", "residence")
 
@@ -74,7 +74,7 @@ def age_bands(programmes: list[Programme]) -> list[tuple[int, int | None]]:
     return [(start, (starts[i + 1] - 1) if i + 1 < len(starts) else None) for i, start in enumerate(starts)]
 
 
-def _band_label(band: tuple[int, int | None], lang: str) -> str:
+def _band_label(band: tuple[int, int | None], lang: Lang) -> str:
     low, high = band
     if high is None:
         return phrase(lang, "el_age_over", low=str(low))
@@ -83,7 +83,7 @@ def _band_label(band: tuple[int, int | None], lang: str) -> str:
     return f"{low}–{high}"
 
 
-def next_question(candidates: list[Programme], answers: dict[str, str], lang: str) -> Question | None:
+def next_question(candidates: list[Programme], answers: dict[str, str], lang: Lang) -> Question | None:
     """The next question that can still change the outcome, or None when the verdict is known."""
     # Programmes missed on two conditions already cannot be "nearly" any more: their
     # conditions no longer justify a question.
@@ -101,7 +101,7 @@ def next_question(candidates: list[Programme], answers: dict[str, str], lang: st
     return None
 
 
-def _failures(programme: Programme, answers: dict[str, str], lang: str) -> list[str]:
+def _failures(programme: Programme, answers: dict[str, str], lang: Lang) -> list[str]:
     """Reasons, in words, why the answers so far do not meet the programme's conditions."""
     rules = programme.eligibility
     if rules is None:
@@ -125,7 +125,7 @@ def _failures(programme: Programme, answers: dict[str, str], lang: str) -> list[
     return reasons
 
 
-def verdict(candidates: list[Programme], answers: dict[str, str], lang: str) -> Verdict:
+def verdict(candidates: list[Programme], answers: dict[str, str], lang: Lang) -> Verdict:
     """Programmes met in full, and those missed by exactly one condition (with why)."""
     result = Verdict()
     for programme in candidates:
@@ -183,7 +183,7 @@ def question_count(candidates: list[Programme]) -> int:
     return sum(any(_constrains(p, d) for p in candidates) for d in DIMENSIONS)
 
 
-def summary_blocks(result: Verdict, lang: str, title_of: Callable[[str, str], str]) -> list[Block]:
+def summary_blocks(result: Verdict, lang: Lang, title_of: Callable[[str, Lang], str]) -> list[Block]:
     """The outcome: programmes qualified for (with how to apply), nearly (with why), next step."""
     blocks = []
     if result.qualifies:

@@ -222,7 +222,7 @@ class Engine:
             blocks=self._compose(passage, lang, False), kind="shown",
         )
 
-    def _compose(self, passage: Passage, lang: str, truncated: bool) -> list[Block]:
+    def _compose(self, passage: Passage, lang: Lang, truncated: bool) -> list[Block]:
         """The full reply for `passage`, with a freshness warning when its entry is old."""
         centre = self.index.centres.get(passage.centre) if passage.centre else None
         programme = self.index.programmes.get(passage.programme) if passage.programme else None
@@ -231,7 +231,7 @@ class Engine:
         stale = record.verified if record and record.verified < now.date() - dt.timedelta(days=self.freshness_days) else None
         return reply.confident_reply(passage, lang, centre, programme, truncated, stale, now)
 
-    def _own_language_first(self, hits: list[Hit], lang: str) -> list[Hit]:
+    def _own_language_first(self, hits: list[Hit], lang: Lang) -> list[Hit]:
         """Among hits that tie (to 0.001), programmes taught in the learner's language come first."""
 
         def taught_elsewhere(hit: Hit) -> bool:
@@ -251,10 +251,10 @@ class Engine:
                 options.append(Option(hit.passage.centre, hit.passage.programme, hit.passage.id, hit.dense))
         return options
 
-    def _in_language(self, passage: Passage, lang: str) -> Passage:
+    def _in_language(self, passage: Passage, lang: Lang) -> Passage:
         return self._groups.get((passage.group, lang), passage)
 
-    def title_of(self, target: str, lang: str) -> str:
+    def title_of(self, target: str, lang: Lang) -> str:
         """A short human name for a programme ("title — centre"), a centre or an FAQ."""
         programme = self.index.programmes.get(target)
         if programme is not None:
@@ -266,14 +266,14 @@ class Engine:
         passage = self._targets.get(target)
         return self._in_language(passage, lang).title if passage else target
 
-    def _describe(self, option: Option, lang: str) -> tuple[str, str]:
+    def _describe(self, option: Option, lang: Lang) -> tuple[str, str]:
         centre = self.index.centres.get(option.centre) if option.centre else None
         where = ""
         if centre is not None and centre.address is not None and centre.address.municipality is not None:
             where = centre.address.municipality.get(lang)
         return self.title_of(option.target, lang), where
 
-    def _contact(self, options: list[Option], lang: str) -> tuple[str, str] | None:
+    def _contact(self, options: list[Option], lang: Lang) -> tuple[str, str] | None:
         for option in options:
             centre = self.index.centres.get(option.centre) if option.centre else None
             contact = reply.contact_line(centre) if centre else None

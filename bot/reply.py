@@ -13,9 +13,9 @@ from bot.blocks import Block
 from bot.conditions import conditions_line
 from bot.i18n import language_name, phrase
 from index.passages import Passage
-from index.schema import DAYS, Centre, OpeningHours, Programme
+from index.schema import DAYS, Centre, Lang, OpeningHours, Programme
 
-def format_hours(hours: list[OpeningHours] | None, lang: str) -> str | None:
+def format_hours(hours: list[OpeningHours] | None, lang: Lang) -> str | None:
     """'Mon–Fri 09:00–17:00; Sat 10:00–12:00' in the learner's language."""
     if not hours:
         return None
@@ -36,7 +36,7 @@ def format_hours(hours: list[OpeningHours] | None, lang: str) -> str | None:
     return "; ".join(parts)
 
 
-def format_address(centre: Centre, lang: str) -> str:
+def format_address(centre: Centre, lang: Lang) -> str:
     address = centre.address
     if address is None or address.street is None:
         where = address.municipality.get(lang) if address and address.municipality else None
@@ -50,7 +50,7 @@ def format_address(centre: Centre, lang: str) -> str:
     return text
 
 
-def map_link(centre: Centre, lang: str) -> str | None:
+def map_link(centre: Centre, lang: Lang) -> str | None:
     """An OpenStreetMap search for the street address (so the pin follows the address, not our coordinates)."""
     address, location = centre.address, centre.location
     if address is not None and address.street is not None:
@@ -70,7 +70,7 @@ def contact_line(centre: Centre) -> str | None:
     return " · ".join(parts) if parts else None
 
 
-def centre_blocks(centre: Centre, lang: str, now: dt.datetime | None = None) -> list[Block]:
+def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None) -> list[Block]:
     """Name, address, hours (and whether it is open at `now`), contact and map of a centre."""
     blocks = [Block("field", centre.name.get(lang), phrase(lang, "centre"))]
     if centre.kind == "centre" or centre.address is not None:
@@ -91,7 +91,7 @@ def centre_blocks(centre: Centre, lang: str, now: dt.datetime | None = None) -> 
     return blocks
 
 
-def programme_blocks(programme: Programme, lang: str, now: dt.datetime | None = None) -> list[Block]:
+def programme_blocks(programme: Programme, lang: Lang, now: dt.datetime | None = None) -> list[Block]:
     """Who a programme is for, how long, what it costs, when, how to sign up."""
     blocks = [Block("field", programme.for_whom.get(lang), phrase(lang, "who"))]
     for key, value in (("duration", programme.duration), ("cost", programme.cost)):
@@ -112,7 +112,7 @@ def programme_blocks(programme: Programme, lang: str, now: dt.datetime | None = 
 
 def confident_reply(
     passage: Passage,
-    lang: str,
+    lang: Lang,
     centre: Centre | None,
     programme: Programme | None,
     truncated: bool,
@@ -157,7 +157,7 @@ def confident_reply(
     return blocks
 
 
-def unsure_reply(options: list[tuple[str, str]], lang: str, contact: tuple[str, str] | None, truncated: bool) -> list[Block]:
+def unsure_reply(options: list[tuple[str, str]], lang: Lang, contact: tuple[str, str] | None, truncated: bool) -> list[Block]:
     """An honest 'not sure': the closest options, a person to contact, and an example question."""
     blocks: list[Block] = []
     if truncated:
@@ -173,13 +173,13 @@ def unsure_reply(options: list[tuple[str, str]], lang: str, contact: tuple[str, 
     return blocks
 
 
-def empty_reply(lang: str | None) -> list[Block]:
+def empty_reply(lang: Lang | None) -> list[Block]:
     """Asked nothing: an example question, in every language when we cannot tell which."""
     langs = [lang] if lang else ["en", "fr", "nl"]
     return [Block("text", phrase(code, "empty")) for code in langs]
 
 
-def nearest_reply(pairs: list[tuple[Centre, float]], lang: str, place: str | None) -> list[Block]:
+def nearest_reply(pairs: list[tuple[Centre, float]], lang: Lang, place: str | None) -> list[Block]:
     """Centres nearest to a point or a municipality, with rough distances and map links."""
     if not pairs:
         return [Block("text", phrase(lang, "no_located_centres"))]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from bot.i18n import phrase
-from index.schema import DAYS, Centre, Closure, Programme, Session
+from index.schema import DAYS, Centre, Closure, Lang, Programme, Session
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 LOOKAHEAD_DAYS = 60
@@ -59,7 +59,7 @@ def open_status(centre: Centre, now: dt.datetime) -> OpenStatus | None:
     return OpenStatus(False, closure=today_closure)
 
 
-def describe_status(status: OpenStatus, lang: str, now: dt.datetime) -> str:
+def describe_status(status: OpenStatus, lang: Lang, now: dt.datetime) -> str:
     """'Open now until 17:00', 'Closed now; opens Monday at 09:00', with a closure's reason."""
     if status.open and status.until is not None:
         return phrase(lang, "open_until", time=status.until.strftime("%H:%M"))
@@ -83,11 +83,11 @@ def describe_status(status: OpenStatus, lang: str, now: dt.datetime) -> str:
     return " ".join(parts)
 
 
-def weekday(day: dt.date, lang: str) -> str:
+def weekday(day: dt.date, lang: Lang) -> str:
     return phrase(lang, "weekdays").split(",")[day.weekday()]
 
 
-def long_date(day: dt.date, lang: str) -> str:
+def long_date(day: dt.date, lang: Lang) -> str:
     """'Tuesday 3 March 2027' / 'mardi 3 mars 2027' / 'dinsdag 3 maart 2027'."""
     month = phrase(lang, "months").split(",")[day.month - 1]
     return f"{weekday(day, lang)} {day.day} {month} {day.year}"
@@ -109,7 +109,7 @@ def next_sessions(programme: Programme, now: dt.datetime) -> list[Session]:
     return sorted((s for s in programme.sessions or [] if upcoming(s)), key=lambda s: s.date)
 
 
-def describe_session(session: Session, lang: str, today: dt.date) -> str:
+def describe_session(session: Session, lang: Lang, today: dt.date) -> str:
     when = long_date(session.date, lang) + (f" {phrase(lang, 'at')} {session.time}" if session.time else "")
     if session.kind == "registration":
         if session.date <= today and session.end is not None:

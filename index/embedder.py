@@ -76,8 +76,8 @@ class SentenceTransformerEmbedder:
                 "or unset it to use the packaged all-MiniLM-L6-v2."
             ) from None
         self.name = DEFAULT_MODEL_NAME if str(local) == default_model_path() else model
-        self.dimension = int(self._model.get_embedding_dimension())
-        self.max_tokens = int(self._model.max_seq_length)
+        self.dimension = int(self._model.get_embedding_dimension() or 0)
+        self.max_tokens = int(self._model.max_seq_length or 0)
         self.batch_size = batch_size
         # The tokenizer is shared and stateful (padding, truncation): one caller at a time.
         self._lock = threading.Lock()

@@ -12,9 +12,10 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Mapping, cast
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from index import frontmatter
 from index.schema import LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
@@ -226,7 +227,7 @@ _FRIENDLY = {
 }
 
 
-def _message(detail: dict, kind: type[Record], loc: tuple[str | int, ...]) -> str:
+def _message(detail: ErrorDetails, kind: type[Record], loc: tuple[str | int, ...]) -> str:
     kind_of_error = detail["type"]
     if kind_of_error == "extra_forbidden":
         return _unknown_field(kind, loc)
@@ -261,10 +262,10 @@ def _unknown_field(kind: type, loc: tuple[str | int, ...]) -> str:
 def _inner_model(annotation: object) -> type | None:
     for candidate in (annotation, *getattr(annotation, "__args__", ())):
         if hasattr(candidate, "model_fields"):
-            return candidate  # type: ignore[return-value]
+            return cast(type, candidate)
         for inner in getattr(candidate, "__args__", ()):
             if hasattr(inner, "model_fields"):
-                return inner  # type: ignore[return-value]
+                return cast(type, inner)
     return None
 
 
@@ -320,9 +321,9 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
     record, shown = document.record, document.path
     counts = {lang: len(items) for lang, items in document.sections.items()}
     if len(set(counts.values())) > 1:
-        listed = ", ".join(f"{lang} has {count}" for lang, count in counts.items())
+        counted = ", ".join(f"{lang} has {count}" for lang, count in counts.items())
         problems.append(
-            Problem(shown, front.body_line, "-", f"languages have different numbers of sections ({listed}): keep the same ## sections, in the same order, in every language")
+            Problem(shown, front.body_line, "-", f"languages have different numbers of sections ({counted}): keep the same ## sections, in the same order, in every language")
         )
     for items in document.sections.values():
         for section in items:
@@ -375,7 +376,7 @@ def _check_across_files(knowledge: Knowledge) -> None:
             knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
 
 
-def _suggest(name: str, known: dict[str, object]) -> str:
+def _suggest(name: str, known: Mapping[str, object]) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

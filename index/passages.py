@@ -82,6 +82,8 @@ def make_passages(knowledge: Knowledge) -> list[Passage]:
     passages: list[Passage] = []
     for document in sorted(knowledge.documents, key=lambda d: d.path):
         record = document.record
+        centre_id: str | None
+        programme_id: str | None
         if isinstance(record, Centre):
             centre_id, programme_id, kind = record.id, None, "centre"
         elif isinstance(record, Programme):

@@ -108,10 +108,11 @@ class LocalText(Strict):
 
     def get(self, lang: str) -> str:
         """The text in `lang`, else in the first language that has it."""
-        own = getattr(self, lang, None)
+        texts: dict[str, str | None] = {"en": self.en, "fr": self.fr, "nl": self.nl}
+        own = texts.get(lang)
         if own:
             return own
-        return next(getattr(self, other) for other in LANGUAGES if getattr(self, other))
+        return next(text for other in LANGUAGES if (text := texts[other]))
 
     def has(self, lang: str) -> bool:
         return bool(getattr(self, lang, None))

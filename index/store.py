@@ -25,7 +25,7 @@ import time
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import faiss
 import numpy as np
@@ -118,13 +118,14 @@ def _build_lock(index_dir: Path) -> Iterator[None]:
         yield
 
 
-def current_manifest(index_dir: Path) -> dict | None:
+def current_manifest(index_dir: Path) -> dict[str, Any] | None:
     """The manifest of the version being served, or None when there is none readable."""
     try:
         version = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-        return json.loads((index_dir / "versions" / version / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((index_dir / "versions" / version / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return manifest if isinstance(manifest, dict) else None
 
 
 def is_current(index_dir: Path, knowledge: Knowledge, embedder: Embedder) -> bool:
@@ -200,12 +201,14 @@ recall that the benchmark reports."""
 def make_faiss_index(vectors: np.ndarray) -> faiss.Index:
     """Inner-product search over normalised vectors (cosine): exact when small, HNSW when large."""
     dimension = vectors.shape[1]
+    index: faiss.Index
     if len(vectors) < HNSW_FROM:
         index = faiss.IndexFlatIP(dimension)
     else:
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 128
+        hnsw = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
+        hnsw.hnsw.efConstruction = 80
+        hnsw.hnsw.efSearch = 128
+        index = hnsw
     if len(vectors):
         index.add(vectors)
     return index

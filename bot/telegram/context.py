@@ -104,7 +104,8 @@ Context = CallbackContext[ExtBot[None], dict[Any, Any], ChatData, dict[str, Any]
 
 CONTEXT_TYPES = ContextTypes(context=CallbackContext, chat_data=ChatData)
 
-BotApplication = Application[ExtBot[None], Context, dict[Any, Any], ChatData, dict[str, Any], None]
+BotApplication = Application[Any, Any, Any, ChatData, dict[str, Any], Any]
+"""The application as built in app.py (its bot and job-queue types follow from the builder's options)."""
 
 
 def bot_state(context: Context) -> BotState:
