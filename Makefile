@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo setup index test bench clean
+.PHONY: demo setup index test lint format bench clean
 
 demo: index ## set up, build the index if missing or stale, and chat in the console (or serve on Telegram with a token)
 	@if [ -n "$$TELECENTRE_TELEGRAM_TOKEN" ] || grep -qs '^TELECENTRE_TELEGRAM_TOKEN=.' .env; then \
@@ -23,6 +23,15 @@ index: setup ## build the search index only when the knowledge or model changed
 
 test: setup ## run the whole test suite
 	$(BIN)/python -m pytest
+
+lint: setup ## formatter, linter and type checker (run by CI)
+	$(BIN)/ruff format --check bot index tests benchmarks
+	$(BIN)/ruff check bot index tests benchmarks
+	$(BIN)/mypy
+
+format: setup ## rewrite the code in the house style and fix what the linter can
+	$(BIN)/ruff format bot index tests benchmarks
+	$(BIN)/ruff check --fix bot index tests benchmarks
 
 bench: setup ## speed and scale figures, each beside its baseline (several minutes; not run in CI)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

@@ -6,12 +6,15 @@ tests that need it are marked `model`.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
+from typing import Any, Callable
 
 import pytest
 
-from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder, write_knowledge
+from bot.engine import Engine
+from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder, build_engine, write_knowledge
 
 
 @pytest.fixture
@@ -22,6 +25,17 @@ def knowledge_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+@pytest.fixture
+def make_engine(knowledge_dir: Path, tmp_path: Path) -> Callable[..., Engine]:
+    """Engines on the small knowledge folder (or another), each built into its own index folder."""
+    built = itertools.count()
+
+    def make(knowledge: Path | None = None, **options: Any) -> Engine:
+        return build_engine(knowledge or knowledge_dir, tmp_path / f"index-{next(built)}", **options)
+
+    return make
 
 
 @pytest.fixture(scope="session")

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pytest
 
 from bot.console import chat
 from bot.engine import Engine
 from bot.gaps import GapStore
-from index.store import build_index, open_index
-from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder, add_eligibility_programmes
+from tests.support.helpers import add_eligibility_programmes
 
 
 @pytest.fixture
@@ -34,10 +33,8 @@ def _run(engine: Engine, gaps: GapStore, lines: list[str], lang: str | None = No
 
 
 @pytest.fixture
-def engine(knowledge_dir: Path, tmp_path: Path) -> Engine:
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index", embedder)
-    return Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+def engine(make_engine: Callable[[], Engine]) -> Engine:
+    return make_engine()
 
 
 def test_console_answers_and_records_unsure_questions(engine: Engine, tmp_path: Path) -> None:

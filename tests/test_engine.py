@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
 from bot.engine import MAX_INPUT_CHARS, Engine
-from index.store import build_index, open_index
-from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder
 
 
 @pytest.fixture
-def engine(knowledge_dir: Path, tmp_path: Path) -> Engine:
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index", embedder)
-    return Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
+def engine(make_engine: Callable[..., Engine]) -> Engine:
+    return make_engine()
 
 
 @pytest.mark.parametrize("question", ["", "   ", "\n\t \n"])
@@ -76,12 +73,10 @@ def test_json_has_the_documented_keys(engine: Engine) -> None:
     assert "beta" not in {(alt["centre"], alt["programme"]) for alt in data["alternatives"]}
 
 
-def test_html_rendering_escapes_knowledge_text(knowledge_dir: Path, tmp_path: Path) -> None:
+def test_html_rendering_escapes_knowledge_text(knowledge_dir: Path, make_engine: Callable[..., Engine]) -> None:
     path = knowledge_dir / "programmes" / "alpha-coding.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Write to the centre.", "Write to <b>us</b> & wait."), encoding="utf-8")
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index2", embedder)
-    engine = Engine(open_index(tmp_path / "index2", embedder), embedder, confidence=LEXICAL_ONLY)
+    engine = make_engine()
     html = engine.answer("coding course for adults looking for work").html
     assert "Write to &lt;b&gt;us&lt;/b&gt; &amp; wait." in html
 
@@ -94,20 +89,19 @@ def test_repeated_questions_come_from_the_cache(engine: Engine) -> None:
     assert engine.answer("printing courses Schaerbeek") is not first
 
 
-def test_answers_from_stale_entries_say_when_they_were_checked(knowledge_dir: Path, tmp_path: Path) -> None:
+def test_answers_from_stale_entries_say_when_they_were_checked(make_engine: Callable[..., Engine]) -> None:
     import datetime as dt
 
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index", embedder)
-    index = open_index(tmp_path / "index", embedder)
-    fresh = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, clock=lambda: dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
+    fresh = make_engine(freshness_days=180, clock=lambda: dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
     assert "We last checked" not in fresh.answer("coding course for adults looking for work").text
-    stale = Engine(index, embedder, confidence=LEXICAL_ONLY, freshness_days=180, clock=lambda: dt.datetime(2027, 9, 1, 10, tzinfo=dt.timezone.utc))
+    stale = make_engine(freshness_days=180, clock=lambda: dt.datetime(2027, 9, 1, 10, tzinfo=dt.timezone.utc))
     assert "We last checked this information on 2026-11-01: please confirm it with the centre." in stale.answer("coding course for adults looking for work").text
 
 
 @pytest.mark.parametrize("lang,expected", [("fr", "alpha-fr"), ("nl", "alpha-nl")])
-def test_ties_go_to_the_programme_taught_in_the_learners_language(knowledge_dir: Path, tmp_path: Path, lang: str, expected: str) -> None:
+def test_ties_go_to_the_programme_taught_in_the_learners_language(
+    knowledge_dir: Path, make_engine: Callable[..., Engine], lang: str, expected: str
+) -> None:
     from tests.support.helpers import PROGRAMME
 
     for code in ("nl", "fr"):
@@ -115,8 +109,5 @@ def test_ties_go_to_the_programme_taught_in_the_learners_language(knowledge_dir:
             "verified: 2026-11-01", f"instruction_languages: [{code}]\nverified: 2026-11-01"
         )
         (knowledge_dir / "programmes" / f"alpha-{code}.md").write_text(text, encoding="utf-8")
-    embedder = FakeEmbedder()
-    build_index(knowledge_dir, tmp_path / "index", embedder)
-    engine = Engine(open_index(tmp_path / "index", embedder), embedder, confidence=LEXICAL_ONLY)
-    answer = engine.answer("welding course", lang=lang)
+    answer = make_engine().answer("welding course", lang=lang)
     assert answer.best.programme == expected  # type: ignore[union-attr]

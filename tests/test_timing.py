@@ -1,4 +1,4 @@
-"""Frozen-clock tests: opening hours in Brussels time, closures, daylight saving, sessions, conditions."""
+"""Frozen-clock tests: opening hours in Brussels time, closures, daylight saving, sessions."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from bot.conditions import conditions_line
 from bot.timing import BRUSSELS, describe_session, describe_status, next_sessions, open_status
 from index.schema import Centre, Programme
 
@@ -104,17 +103,6 @@ def test_past_sessions_are_never_shown_as_upcoming() -> None:
     # on the day itself, a session is upcoming until its time (14:00 Brussels = 13:00 UTC)
     assert [s.date.isoformat() for s in next_sessions(programme, dt.datetime(2026, 12, 8, 12, 30, tzinfo=UTC))][-1] == "2026-12-08"
     assert "2026-12-08" not in [s.date.isoformat() for s in next_sessions(programme, dt.datetime(2026, 12, 8, 13, 30, tzinfo=UTC))]
-
-
-def test_conditions_in_one_line_per_language() -> None:
-    programme = _programme(eligibility={"gender": "women", "age_min": 45, "jobseeker": "required", "jobseeker_agency": ["actiris"], "residence": "brussels-region"})
-    assert conditions_line(programme, "en") == "For women aged 45 and over, registered as job seekers (Actiris), living in the Brussels Region."
-    assert conditions_line(programme, "fr") == "Pour les femmes de 45 ans et plus, inscrites comme demandeuses d'emploi (Actiris), domiciliées en Région bruxelloise."
-    assert conditions_line(programme, "nl").startswith("Voor vrouwen van 45 jaar of ouder, ingeschreven als werkzoekende (Actiris)")
-    young = _programme(eligibility={"age_min": 18, "age_max": 25})
-    assert conditions_line(young, "en") == "For people aged 18 to 25."
-    assert conditions_line(_programme(eligibility={"gender": "any"}), "en") is None
-    assert conditions_line(_programme(), "en") is None
 
 
 @pytest.mark.parametrize("lang,expected", [("en", "Please note: taught in Dutch."), ("nl", None)])

@@ -37,7 +37,7 @@ class Harness:
         self.state: BotState
 
     async def start(self) -> None:
-        engine = Engine(open_index(self.index, self.embedder), self.embedder, confidence=LEXICAL_ONLY)
+        engine = Engine(open_index(self.index, self.embedder), self.embedder, confidence=LEXICAL_ONLY)  # built in __init__
         self.state = BotState(self.settings, self.embedder, engine)
         self.application = build_application(self.state)
         await self.application.initialize()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
+from bot.engine import Engine
+from index.embedder import Embedder
 from index.search import tokenize
+from index.store import build_index, open_index
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
@@ -161,3 +164,13 @@ def add_eligibility_programmes(root: Path) -> Path:
         text = PROGRAMME.format(id=id, centre="alpha", topic=f"{id} welding").replace("verified: 2026-11-01", f"{rules}verified: 2026-11-01")
         (root / "programmes" / f"{id}.md").write_text(text, encoding="utf-8")
     return root
+
+
+def build_engine(knowledge: Path, index_dir: Path, embedder: Embedder | None = None, **options: Any) -> Engine:
+    """Build `knowledge` into `index_dir` (with a fake embedder unless one is given) and an engine on it.
+
+    The engine trusts BM25 alone unless `confidence` is given, so fake cosines do not matter."""
+    embedder = embedder or FakeEmbedder()
+    build_index(knowledge, index_dir, embedder)
+    options.setdefault("confidence", LEXICAL_ONLY)
+    return Engine(open_index(index_dir, embedder), embedder, **options)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 import pytest
 
-from bot.engine import Engine
-from index.store import build_index, open_index
+from index.store import build_index
 from tests.support.bot_harness import ADMIN, TOKEN, Harness
-from tests.support.helpers import LEXICAL_ONLY
+from tests.support.helpers import build_engine
 
 pytestmark = pytest.mark.e2e
 
@@ -146,8 +144,7 @@ async def test_very_long_message_is_answered(harness: Harness) -> None:
 async def test_knowledge_text_with_markup_characters_is_escaped(harness: Harness) -> None:
     path = harness.knowledge / "programmes" / "alpha-coding.md"
     path.write_text(path.read_text(encoding="utf-8").replace("Write to the centre.", "Write to <b>us</b> & wait <3"), encoding="utf-8")
-    build_index(harness.knowledge, harness.index, harness.state.embedder)
-    harness.state.engine = Engine(open_index(harness.index, harness.state.embedder), harness.state.embedder, confidence=LEXICAL_ONLY)
+    harness.state.engine = build_engine(harness.knowledge, harness.index, harness.state.embedder)
     harness.api.push_text(CHAT, "coding course for adults looking for work")
     (text, _) = await harness.replies(CHAT, 2)
     assert "How to sign up: Write to <b>us</b> & wait <3" in text.text
