@@ -87,7 +87,7 @@ def next_question(candidates: list[Programme], answers: dict[str, str], lang: La
     """The next question that can still change the outcome, or None when the verdict is known."""
     # Programmes missed on two conditions already cannot be "nearly" any more: their
     # conditions no longer justify a question.
-    relevant = [p for p in candidates if len(_failures(p, answers, lang)) <= 1]
+    relevant = [p for p in candidates if len(unmet_conditions(p, answers, lang)) <= 1]
     for dimension in DIMENSIONS:
         if dimension in answers or not any(_constrains(p, dimension) for p in relevant):
             continue
@@ -101,7 +101,7 @@ def next_question(candidates: list[Programme], answers: dict[str, str], lang: La
     return None
 
 
-def _failures(programme: Programme, answers: dict[str, str], lang: Lang) -> list[str]:
+def unmet_conditions(programme: Programme, answers: dict[str, str], lang: Lang) -> list[str]:
     """Reasons, in words, why the answers so far do not meet the programme's conditions."""
     rules = programme.eligibility
     if rules is None:
@@ -129,7 +129,7 @@ def verdict(candidates: list[Programme], answers: dict[str, str], lang: Lang) ->
     """Programmes met in full, and those missed by exactly one condition (with why)."""
     result = Verdict()
     for programme in candidates:
-        reasons = _failures(programme, answers, lang)
+        reasons = unmet_conditions(programme, answers, lang)
         if not reasons:
             result.qualifies.append(programme)
         elif len(reasons) == 1:

@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable, Literal
 
-from bot import reply
+from bot import reply, routing
+from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
 from bot.confidence import ConfidenceModel, features
-from bot.i18n import BRUSSELS_PLACES, detect_language
+from bot.i18n import BRUSSELS_PLACES, detect_question_language, other_language_note, reply_language
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.passages import Passage, target_of
@@ -64,6 +65,12 @@ class Answer:
     blocks: list[Block]
     truncated: bool = False
     kind: AnswerKind = "answer"
+    asked_lang: str = ""
+    """The language the question was written in (ISO 639-1): `lang` or another one."""
+    audience: Audience = field(default_factory=Audience)
+    places: list[routing.NamedPoint] = field(default_factory=list)
+    fits: dict[str, routing.Fit] = field(default_factory=dict, repr=False)
+    """How each target fits the places and audience understood (see bot/routing.py)."""
     hits: list[Hit] = field(default_factory=list, repr=False)
     features: dict[str, float] = field(default_factory=dict, repr=False)
     ranked: list[Option] = field(default_factory=list, repr=False)
@@ -187,25 +194,32 @@ class Engine:
             )
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
-        lang = chosen if chosen is not None else detect_language(text, lang_hint, self._names)
-        hits = self._own_language_first(self.searcher.search(text, k=20), lang)
-        options = self._options(hits)
-        values = features(hits, terms(text), self.searcher)
+        asked = detect_question_language(text, lang_hint, self._names)
+        lang = chosen if chosen is not None else reply_language(asked, lang_hint)
+        audience, places = read_audience(text), self._places_in(text)
+        found = self.searcher.search(text, k=20)
+        values = features(found, terms(text), self.searcher)  # how relevant, before where and who
+        ranking = routing.rank(found, self.index, places, audience, lang)
+        hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values)
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         if confident and best is not None:
-            return Answer(
-                question=question, lang=lang, confident=True, score=score, best=best, alternatives=options[1 : ALTERNATIVES + 1],
-                blocks=self._compose(self._in_language(hits[0].passage, lang), lang, truncated), truncated=truncated,
-                kind="answer", hits=hits, features=values, ranked=options,
-            )
-        shown = options[:ALTERNATIVES]
+            blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
+            alternatives = options[1 : ALTERNATIVES + 1]
+        else:
+            shown = options[:ALTERNATIVES]
+            blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
+            alternatives = shown[1:]
         return Answer(
-            question=question, lang=lang, confident=False, score=score, best=best, alternatives=shown[1:],
-            blocks=reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated),
-            truncated=truncated, kind="unsure", hits=hits, features=values, ranked=options,
+            question=question, lang=lang, confident=confident, score=score, best=best, alternatives=alternatives,
+            blocks=reply.with_note(blocks, other_language_note(asked)), truncated=truncated, kind="answer" if confident else "unsure",
+            asked_lang=asked, audience=audience, places=places, fits=ranking.fits, hits=hits, features=values, ranked=options,
         )
+
+    def _places_in(self, text: str) -> list[routing.NamedPoint]:
+        """Places named in the question, with coordinates (none until the gazetteer is loaded)."""
+        return []
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""
@@ -222,23 +236,25 @@ class Engine:
             blocks=self._compose(passage, lang, False), kind="shown",
         )
 
-    def _compose(self, passage: Passage, lang: Lang, truncated: bool) -> list[Block]:
-        """The full reply for `passage`, with a freshness warning when its entry is old."""
+    def _compose(
+        self, passage: Passage, lang: Lang, truncated: bool, fit: routing.Fit | None = None, options: list[Option] | None = None
+    ) -> list[Block]:
+        """The full reply for `passage`: why it fits, a freshness warning when its entry is old,
+        and, for an answer that names no centre (a general FAQ), the centres that apply."""
         centre = self.index.centres.get(passage.centre) if passage.centre else None
         programme = self.index.programmes.get(passage.programme) if passage.programme else None
         record = self.index.faqs.get(passage.target) or programme or centre
         now = self.clock()
         stale = record.verified if record and record.verified < now.date() - dt.timedelta(days=self.freshness_days) else None
-        return reply.confident_reply(passage, lang, centre, programme, truncated, stale, now)
+        blocks = reply.confident_reply(passage, lang, centre, programme, truncated, stale, now, fit)
+        if centre is None and options:
+            places = [self._describe(o, lang, centre_only=True) for o in options if o.centre and self._serves_individuals(o.centre)]
+            blocks.extend(reply.where_to_go(list(dict.fromkeys(places))[:ALTERNATIVES], lang))
+        return blocks
 
-    def _own_language_first(self, hits: list[Hit], lang: Lang) -> list[Hit]:
-        """Among hits that tie (to 0.001), programmes taught in the learner's language come first."""
-
-        def taught_elsewhere(hit: Hit) -> bool:
-            programme = self.index.programmes.get(hit.passage.programme) if hit.passage.programme else None
-            return bool(programme and programme.instruction_languages and lang not in programme.instruction_languages)
-
-        return sorted(hits, key=lambda hit: (-round(hit.score, 3), taught_elsewhere(hit), -hit.score))
+    def _serves_individuals(self, centre_id: str) -> bool:
+        centre = self.index.centres.get(centre_id)
+        return centre is not None and centre.kind != "for-groups"
 
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per knowledge file (centre, programme or FAQ), in the order of their best hit."""
@@ -266,12 +282,14 @@ class Engine:
         passage = self._targets.get(target)
         return self._in_language(passage, lang).title if passage else target
 
-    def _describe(self, option: Option, lang: Lang) -> tuple[str, str]:
+    def _describe(self, option: Option, lang: Lang, *, centre_only: bool = False) -> tuple[str, str]:
+        """The option's title (or its centre's name) and the municipality it is in."""
         centre = self.index.centres.get(option.centre) if option.centre else None
         where = ""
         if centre is not None and centre.address is not None and centre.address.municipality is not None:
             where = centre.address.municipality.get(lang)
-        return self.title_of(option.target, lang), where
+        title = centre.name.get(lang) if centre_only and centre is not None else self.title_of(option.target, lang)
+        return title, where
 
     def _contact(self, options: list[Option], lang: Lang) -> tuple[str, str] | None:
         for option in options:

@@ -12,6 +12,7 @@ from bot import timing
 from bot.blocks import Block
 from bot.conditions import conditions_line
 from bot.i18n import language_name, phrase
+from bot.routing import Fit
 from index.passages import Passage
 from index.schema import DAYS, Centre, Lang, OpeningHours, Programme
 
@@ -118,11 +119,12 @@ def confident_reply(
     truncated: bool,
     stale_since: dt.date | None = None,
     now: dt.datetime | None = None,
+    fit: Fit | None = None,
 ) -> list[Block]:
     """The full answer: the matching passage, then the programme's and the centre's practical facts.
 
     `stale_since` is the date an entry was last verified, given when that is too long ago; `now`
-    (aware) makes hours and sessions time-aware."""
+    (aware) makes hours and sessions time-aware; `fit` says why this option was chosen."""
     blocks: list[Block] = []
     if truncated:
         blocks.append(Block("note", phrase(lang, "truncated")))
@@ -136,6 +138,7 @@ def confident_reply(
     conditions = conditions_line(programme, lang) if programme is not None else None
     if conditions:
         blocks.append(Block("text", conditions))
+    blocks.extend(fit_blocks(fit, lang))
     if programme is not None and programme.instruction_languages and lang not in programme.instruction_languages:
         names = ", ".join(language_name(code, lang) for code in programme.instruction_languages)
         blocks.append(Block("note", phrase(lang, "taught_other", languages=names)))
@@ -155,6 +158,31 @@ def confident_reply(
     dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""
     blocks.append(Block("field", passage.source + dated, phrase(lang, "source")))
     return blocks
+
+
+def fit_blocks(fit: Fit | None, lang: Lang) -> list[Block]:
+    """Why this option, in a few words ("near Kuregem, for women"), and what the learner may lack."""
+    if fit is None:
+        return []
+    reasons = [phrase(lang, "why_near", place=fit.near)] if fit.near else []
+    reasons += [phrase(lang, f"why_{matched}") for matched in fit.matched]
+    blocks = [Block("note", phrase(lang, "why", reasons=", ".join(reasons)))] if reasons else []
+    if fit.unmet:
+        blocks.append(Block("note", phrase(lang, "unmet", reasons="; ".join(fit.unmet))))
+    return blocks
+
+
+def where_to_go(places: list[tuple[str, str]], lang: Lang) -> list[Block]:
+    """For an answer that names no centre: the centres that apply, with their municipality."""
+    if not places:
+        return []
+    items = [Block("item", f"{name} ({where})" if where else name, "•") for name, where in places]
+    return [Block("title", phrase(lang, "where_to_go")), *items]
+
+
+def with_note(blocks: list[Block], note: str | None) -> list[Block]:
+    """`blocks` after a note (e.g. that we answer in French, in the learner's own language)."""
+    return [Block("note", note), *blocks] if note else blocks
 
 
 def unsure_reply(options: list[tuple[str, str]], lang: Lang, contact: tuple[str, str] | None, truncated: bool) -> list[Block]:
