@@ -15,6 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.confidence import ConfidenceFileError
 from index.embedder import ModelLoadError
 from index.knowledge import Knowledge, load_knowledge, stale_entries
+from index.schema import LANGUAGES
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
@@ -208,6 +209,31 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the knowledge as Open Referral HSDS 3.0 JSON, for other directories to reuse."""
+    from bot.hsds import export_organizations
+    from bot.timing import BRUSSELS
+
+    settings = _settings(args)
+    knowledge = load_knowledge(settings.knowledge_dir)
+    if knowledge.errors:
+        _print_problems(knowledge, sys.stderr)
+        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was exported")
+    documents = export_organizations(knowledge, args.lang, dt.datetime.now(BRUSSELS))
+    target = Path(args.hsds) / "organizations.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(json.dumps(documents, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        partial.replace(target)
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror}") from None
+    services = sum(len(d.get("services", [])) for d in documents)
+    locations = sum(len(d.get("locations", [])) for d in documents)
+    print(f"wrote {target}: {len(documents)} organizations, {services} services, {locations} locations (HSDS 3.0, {args.lang})")
+    return 0
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Warnings only by default; -v adds our INFO lines but never a library's request log."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -249,6 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--mode", choices=["hybrid", "hybrid-rrf", "dense", "lexical", "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
     )
+    export = add("export", cmd_export, "write the knowledge in another format (Open Referral HSDS 3.0)", index=False)
+    export.add_argument("--hsds", metavar="DIR", required=True, help="folder to write organizations.json into (HSDS 3.0 organization documents)")
+    export.add_argument("--lang", choices=list(LANGUAGES), default=LANGUAGES[0], help="language of the texts (HSDS holds one; default: %(default)s)")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")
