@@ -85,10 +85,10 @@ def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) ->
 
 
 def _attributes(link_entity: str, link_id: str, pairs: Iterable[tuple[str, str | None]]) -> list[Json]:
-    """One attribute per (code, value) with a value, numbered per code so that ids stay stable."""
+    """One attribute per distinct (code, value) with a value, numbered per code so that ids stay stable."""
     seen: dict[str, int] = {}
     out = []
-    for code, value in pairs:
+    for code, value in dict.fromkeys(pairs):
         if value:
             seen[code] = seen.get(code, 0) + 1
             out.append(_attribute(link_entity, link_id, code, value, seen[code]))

@@ -262,6 +262,7 @@ def _assert_each_record_once(root: Path) -> None:
         own = [hsds_id("location", c.id) for c in knowledge.centres.values() if hsds_id("location", c.id) in ids]
         assert by_field["locations"] == sorted([*own, *(hsds_id("location", key) for key in sites)])
         for field, record in found:
+            assert len(set(_attrs(record))) == len(_attrs(record)), record["id"]
             if field == "service_at_locations":
                 assert ids[record["location_id"]] == 1 and ids[record["service_id"]] == 1
 
