@@ -286,6 +286,9 @@ def export_organizations(knowledge: Knowledge, lang: str, now: dt.datetime) -> l
     The list is what the HSDS `organization_package` schema describes; ids are stable across runs."""
     centres = dict(sorted(knowledge.centres.items()))
     programmes = dict(sorted(knowledge.programmes.items()))
+    unknown = sorted(p.id for p in programmes.values() if p.centre not in centres)
+    if unknown:  # `validate` reports these; exporting would silently drop the programmes
+        raise ValueError(f"programmes name a centre that does not exist: {', '.join(unknown)}")
     today = now.astimezone(timing.BRUSSELS).date()
     networks: dict[str, list[str]] = {}
     for centre in centres.values():
@@ -310,7 +313,4 @@ def export_organizations(knowledge: Knowledge, lang: str, now: dt.datetime) -> l
             "services": [_service(p, organization_id, places, lang, now) for p in programmes.values() if p.centre == centre.id],
             "attributes": _attributes("organization", organization_id, pairs),
         })
-    unknown = sorted(p.id for p in programmes.values() if p.centre not in centres)
-    if unknown:
-        raise ValueError(f"programmes name a centre that does not exist: {', '.join(unknown)}")
     return _clean(documents)
