@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo setup index test lint format bench clean
+.PHONY: demo setup index test lint format bench hsds-check clean
 
 demo: index ## set up, build the index if missing or stale, and chat in the console (or serve on Telegram with a token)
 	@if [ -n "$$TELECENTRE_TELEGRAM_TOKEN" ] || grep -qs '^TELECENTRE_TELEGRAM_TOKEN=.' .env; then \
@@ -32,6 +32,10 @@ lint: setup ## formatter, linter and type checker (run by CI)
 format: setup ## rewrite the code in the house style and fix what the linter can
 	$(BIN)/ruff format bot index tests benchmarks
 	$(BIN)/ruff check --fix bot index tests benchmarks
+
+hsds-check: setup ## export as HSDS 3.0 and check it against the specification's schema in $(HSDS_SCHEMA_DIR)
+	@test -f "$(HSDS_SCHEMA_DIR)/compiled/organization.json" || { echo "set HSDS_SCHEMA_DIR to a copy of schema/ of openreferral/specification at tag v3.0"; exit 2; }
+	$(BIN)/telecentre export --hsds var/hsds --schema "$(HSDS_SCHEMA_DIR)/compiled/organization.json"
 
 bench: setup ## speed and scale figures, each beside its baseline (several minutes; not run in CI)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)

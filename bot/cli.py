@@ -17,6 +17,7 @@ from index.embedder import ModelLoadError
 from index.schema import LANGUAGES
 from index.search import Fusion, Mode
 from index.knowledge import Knowledge, load_knowledge, stale_entries
+from index.schema import LANGUAGES
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
@@ -218,6 +219,41 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write the knowledge as Open Referral HSDS 3.0 JSON, for other directories to reuse."""
+    from bot.hsds import export_organizations, schema_problems
+    from bot.timing import BRUSSELS
+
+    settings = _settings(args)
+    knowledge = load_knowledge(settings.knowledge_dir)
+    if knowledge.errors:
+        _print_problems(knowledge, sys.stderr)
+        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was exported")
+    documents = export_organizations(knowledge, args.lang, dt.datetime.now(BRUSSELS))
+    target = Path(args.hsds) / "organizations.json"
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(json.dumps(documents, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        partial.replace(target)
+    except OSError as error:
+        raise CliError(f"cannot write {target}: {error.strerror}") from None
+    services = sum(len(d.get("services", [])) for d in documents)
+    locations = sum(len(d.get("locations", [])) for d in documents)
+    print(f"wrote {target}: {len(documents)} organizations, {services} services, {locations} locations (HSDS 3.0, {args.lang})")
+    if args.schema is None:
+        return 0
+    try:
+        schema = json.loads(Path(args.schema).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CliError(f"cannot read the schema {args.schema}: {error}") from None
+    problems = schema_problems(documents, schema)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(f"{args.schema}: {len(problems)} problems", file=sys.stderr if problems else sys.stdout)
+    return 1 if problems else 0
+
+
 def configure_logging(verbose: bool = False) -> None:
     """Warnings only by default; -v adds our INFO lines but never a library's request log."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -259,6 +295,12 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--mode", choices=[*EVAL_MODES, "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
     )
+    export = add("export", cmd_export, "write the knowledge in another format (Open Referral HSDS 3.0)", index=False)
+    export.add_argument("--hsds", metavar="DIR", required=True, help="folder to write organizations.json into (HSDS 3.0 organization documents)")
+    export.add_argument(
+        "--schema", metavar="FILE", help="also check the output against this JSON schema, e.g. HSDS 3.0's schema/compiled/organization.json"
+    )
+    export.add_argument("--lang", choices=list(LANGUAGES), default=LANGUAGES[0], help="language of the texts (HSDS holds one; default: %(default)s)")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")

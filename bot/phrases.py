@@ -10,6 +10,7 @@ from index.schema import Lang
 
 PHRASES: dict[Lang, dict[str, str]] = {
     "en": {
+        "brussels_region": "Brussels-Capital Region",
         "why": "Why this one: {reasons}.",
         "why_near": "near {place}",
         "why_women": "for women",
@@ -136,6 +137,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "cond_brussels_women": "living in the Brussels Region",
     },
     "fr": {
+        "brussels_region": "Région de Bruxelles-Capitale",
         "why": "Pourquoi ce choix : {reasons}.",
         "why_near": "près de {place}",
         "why_women": "pour les femmes",
@@ -262,6 +264,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "cond_brussels_women": "domiciliées en Région bruxelloise",
     },
     "nl": {
+        "brussels_region": "Brussels Hoofdstedelijk Gewest",
         "why": "Waarom deze keuze: {reasons}.",
         "why_near": "dicht bij {place}",
         "why_women": "voor vrouwen",
