@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from index.gazetteer import load_gazetteer
 from index.schema import LANGUAGES
 
 DEFAULT_LANGUAGE = "en"
@@ -391,14 +392,10 @@ def _detector():  # type: ignore[no-untyped-def]
     )
 
 
-BRUSSELS_PLACES = frozenset(
-    """anderlecht auderghem oudergem berchem bruxelles brussel brussels brussels-capital city etterbeek evere
-    forest vorst ganshoren ixelles elsene jette koekelberg molenbeek saint-jean sint-jans schaerbeek schaarbeek
-    saint-gilles sint-gillis saint-josse-ten-noode sint-joost-ten-node saint-josse sint-joost uccle ukkel
-    watermael-boitsfort watermaal-bosvoorde woluwe-saint-lambert sint-lambrechts-woluwe woluwe-saint-pierre
-    sint-pieters-woluwe laeken laken cureghem kuregem haren neder-over-heembeek""".split()
-)
-"""Place names are neither French nor Dutch nor English; left in, they sway language detection."""
+BRUSSELS_PLACES = load_gazetteer().words
+"""Place names are neither French nor Dutch nor English: left in, they sway language detection.
+
+They come from the shipped knowledge/places.yaml (index/gazetteer.py), the one list of places."""
 
 _WORDS = re.compile(r"[\w'-]+")
 

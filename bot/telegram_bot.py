@@ -43,7 +43,7 @@ from bot.conversations import ConversationStore
 from bot.engine import Answer, Engine
 from bot.gaps import GapStore
 from bot.i18n import detect_language, phrase
-from bot.places import find_place, nearest_centres
+from bot.places import find_place, gazetteer_for, nearest_centres
 from bot.settings import Settings
 from bot.telegram_format import answer_keyboard, callback, language_keyboard, split_html, start_keyboard, without_feedback
 from index.embedder import Embedder
@@ -221,7 +221,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         lang = detect_language(question, chosen or _hint(update))
         await telegram_eligibility.start_check(message, engine, state.conversations, lang, context.chat_data.get("last_centre"))
         return
-    place = find_place(question)
+    place = find_place(question, gazetteer_for(state.settings.knowledge_dir))
     if place is not None:
         state.stats["places"] += 1
         lang = _language(update, context)

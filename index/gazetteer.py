@@ -268,12 +268,11 @@ class Gazetteer:
         words: set[str] = set()
         for place in self.places.values():
             for name in place.names:
-                if fold(name) in self.ambiguous and place.kind in ("station", "landmark"):
-                    continue
+                others = self.ambiguous if place.kind in ("station", "landmark") else frozenset()
                 lower = name.lower()
                 parts = [part for part in re.split(r"[\s'’.-]+", lower) if part]
                 plain = [fold(part) for part in parts]
-                keep = [len(word) > 2 and word not in _COMMON_WORDS for word in plain]
+                keep = [len(word) > 2 and word not in _COMMON_WORDS and word not in others for word in plain]
                 words.update(word for word, ok in zip([*parts, *plain], keep + keep) if ok)
                 if len(parts) > 1 and not re.search(r"\s", lower) and any(keep) and place.kind not in ("station", "landmark"):
                     words.update((lower, fold(lower).replace(" ", "-")))
