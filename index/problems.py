@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Mapping
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ _FRIENDLY = {
 }
 
 
-def pydantic_message(detail: dict, kind: type, loc: tuple[str | int, ...]) -> str:
+def pydantic_message(detail: Mapping[str, Any], kind: type, loc: tuple[str | int, ...]) -> str:
     """A pydantic error in plain words for staff; `kind` is the model validated, `loc` where."""
     kind_of_error = detail["type"]
     if kind_of_error == "extra_forbidden":
