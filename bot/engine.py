@@ -15,7 +15,8 @@ from bot import reply, routing
 from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
 from bot.confidence import ConfidenceModel, features
-from bot.i18n import BRUSSELS_PLACES, detect_question_language, other_language_note, reply_language
+from bot.places import NamedPoint, point_of
+from bot.i18n import detect_question_language, other_language_note, reply_language
 from bot.settings import Settings
 from index.embedder import Embedder, SentenceTransformerEmbedder
 from index.passages import Passage, target_of
@@ -68,7 +69,7 @@ class Answer:
     asked_lang: str = ""
     """The language the question was written in (ISO 639-1): `lang` or another one."""
     audience: Audience = field(default_factory=Audience)
-    places: list[routing.NamedPoint] = field(default_factory=list)
+    places: list[NamedPoint] = field(default_factory=list)
     fits: dict[str, routing.Fit] = field(default_factory=dict, repr=False)
     """How each target fits the places and audience understood (see bot/routing.py)."""
     hits: list[Hit] = field(default_factory=list, repr=False)
@@ -135,11 +136,12 @@ class Engine:
         self.freshness_days = freshness_days
         self.clock = clock
         # A place name says where, not what: it should not outweigh the learner's need.
+        place_words = index.gazetteer.words
         self.searcher = Searcher(
-            index, embedder, mode=mode, word_weights={place: PLACE_WEIGHT for place in BRUSSELS_PLACES}, fusion=fusion, dense_weight=dense_weight
+            index, embedder, mode=mode, word_weights=dict.fromkeys(place_words, PLACE_WEIGHT), fusion=fusion, dense_weight=dense_weight
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
-        self._names = BRUSSELS_PLACES | _name_words(index)
+        self._names = place_words | _name_words(index)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
             self._targets.setdefault(passage.target, passage)
@@ -217,9 +219,11 @@ class Engine:
             asked_lang=asked, audience=audience, places=places, fits=ranking.fits, hits=hits, features=values, ranked=options,
         )
 
-    def _places_in(self, text: str) -> list[routing.NamedPoint]:
-        """Places named in the question, with coordinates (none until the gazetteer is loaded)."""
-        return []
+    def _places_in(self, text: str) -> list[NamedPoint]:
+        """Places named in the question that say where (a municipality, a neighbourhood, a station),
+        not "Brussels" as a whole or an area without one point."""
+        points = (point_of(match.place) for match in self.index.gazetteer.find(text) if match.place.precision != "region")
+        return [point for point in points if point is not None]
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""

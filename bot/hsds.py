@@ -25,7 +25,7 @@ from bot import timing
 from bot.i18n import language_name, phrase
 from bot.places import find_place
 from index.knowledge import Knowledge
-from index.schema import LANGUAGES, Address, Centre, LocalText, Location, OpeningHours, Programme, Source
+from index.schema import LANGUAGES, Address, Centre, Lang, LocalText, Location, OpeningHours, Programme, Source
 
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:telecentre-bot:hsds")
 """Ids are uuid5(NAMESPACE, "<table>/<our id>…"): the same knowledge always gets the same ids."""
@@ -101,11 +101,11 @@ def _source_value(source: Source) -> str:
     return f"{source.url} ({source.date}: {source.about})" if source.about else f"{source.url} ({source.date})"
 
 
-def _text(value: LocalText | None, lang: str) -> str | None:
+def _text(value: LocalText | None, lang: Lang) -> str | None:
     return value.get(lang) if value is not None else None
 
 
-def _alternate(value: LocalText, lang: str) -> str | None:
+def _alternate(value: LocalText, lang: Lang) -> str | None:
     """The other languages' versions of a name, when they differ: HSDS holds one language."""
     main = value.get(lang)
     others = [value.get(other) for other in LANGUAGES if other != lang and value.has(other)]
@@ -128,12 +128,12 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _address_line(address: Address, lang: str) -> str:
+def _address_line(address: Address, lang: Lang) -> str:
     municipality = " ".join(p for p in (address.postcode, _text(address.municipality, lang)) if p)
     return ", ".join(p for p in (_text(address.street, lang), municipality) if p)
 
 
-def _address(address: Address | None, location_id: str, lang: str, today: dt.date) -> tuple[list[Json], list[tuple[str, str | None]]]:
+def _address(address: Address | None, location_id: str, lang: Lang, today: dt.date) -> tuple[list[Json], list[tuple[str, str | None]]]:
     """The HSDS address (which needs street, postcode and city) and the attributes for the rest."""
     if address is None:
         return [], []
@@ -164,7 +164,7 @@ def _coordinates(location: Location | None) -> tuple[Json, list[tuple[str, str |
     return {"latitude": location.lat, "longitude": location.lon}, [("coordinates-precision", precision), ("source", location.source)]
 
 
-def _hours(hours: list[OpeningHours] | None, note: LocalText | None, owner: str, location_id: str, lang: str) -> list[Json]:
+def _hours(hours: list[OpeningHours] | None, note: LocalText | None, owner: str, location_id: str, lang: Lang) -> list[Json]:
     """Regular weekly hours as RRULE-style rows, in Brussels local time; the note on each."""
     notes = _text(note, lang)
     rows = [
@@ -177,7 +177,7 @@ def _hours(hours: list[OpeningHours] | None, note: LocalText | None, owner: str,
     return rows
 
 
-def _languages(codes: list[str] | None, field: str, owner_id: str, lang: str) -> list[Json]:
+def _languages(codes: list[str] | None, field: str, owner_id: str, lang: Lang) -> list[Json]:
     return [
         {"id": hsds_id("language", owner_id, code), field: owner_id, "code": code, "name": language_name(code, lang)}
         for code in codes or []
@@ -185,7 +185,7 @@ def _languages(codes: list[str] | None, field: str, owner_id: str, lang: str) ->
 
 
 def _location(
-    key: str, organization_id: str, name: LocalText, lang: str, today: dt.date, *, address: Address | None, location: Location | None,
+    key: str, organization_id: str, name: LocalText, lang: Lang, today: dt.date, *, address: Address | None, location: Location | None,
     hours: list[OpeningHours] | None, hours_note: LocalText | None, extra: Json, attributes: list[tuple[str, str | None]],
 ) -> Json:
     location_id = hsds_id("location", key)
@@ -205,7 +205,7 @@ def _has_place(centre: Centre) -> bool:
     return bool(centre.address or located or centre.hours or centre.hours_note or centre.transport or centre.accessibility or centre.languages)
 
 
-def _locations(centre: Centre, organization_id: str, lang: str, today: dt.date) -> list[Json]:
+def _locations(centre: Centre, organization_id: str, lang: Lang, today: dt.date) -> list[Json]:
     """The centre's own place (when it has one), then each of its `sites`."""
     out = []
     if _has_place(centre):
@@ -232,7 +232,7 @@ def _locations(centre: Centre, organization_id: str, lang: str, today: dt.date) 
     return out
 
 
-def _sessions(programme: Programme, service_id: str, lang: str, now: dt.datetime) -> list[Json]:
+def _sessions(programme: Programme, service_id: str, lang: Lang, now: dt.datetime) -> list[Json]:
     """Upcoming information sessions and registration windows (past ones are never shown)."""
     today = now.astimezone(timing.BRUSSELS).date()
     rows = []
@@ -249,7 +249,7 @@ def _sessions(programme: Programme, service_id: str, lang: str, now: dt.datetime
     return rows
 
 
-def _service(programme: Programme, organization_id: str, places: dict[str, str], lang: str, now: dt.datetime) -> Json:
+def _service(programme: Programme, organization_id: str, places: dict[str, str], lang: Lang, now: dt.datetime) -> Json:
     """A programme as an HSDS service: eligibility in columns where HSDS has them, else attributes."""
     service_id = hsds_id("service", programme.id)
     today = now.astimezone(timing.BRUSSELS).date()
@@ -282,7 +282,7 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
     }
 
 
-def export_organizations(knowledge: Knowledge, lang: str, now: dt.datetime) -> list[Json]:
+def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> list[Json]:
     """Every centre and network as an HSDS 3.0 organization document, in `lang`, at `now` (aware).
 
     The list is what the HSDS `organization_package` schema describes; ids are stable across runs."""
@@ -315,7 +315,8 @@ def export_organizations(knowledge: Knowledge, lang: str, now: dt.datetime) -> l
             "services": [_service(p, organization_id, places, lang, now) for p in programmes.values() if p.centre == centre.id],
             "attributes": _attributes("organization", organization_id, pairs),
         })
-    return _clean(documents)
+    cleaned: list[Json] = _clean(documents)
+    return cleaned
 
 
 def _strict(node: Any) -> None:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.phrases import LANGUAGE_NAMES, OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY, PHRASES
 from index.schema import Lang, is_lang
+from index.gazetteer import load_gazetteer
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -63,14 +64,10 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _UKRAINIAN_LETTERS = re.compile(r"[іїєґ]", re.IGNORECASE)
 
 
-BRUSSELS_PLACES = frozenset(
-    """anderlecht auderghem oudergem berchem bruxelles brussel brussels brussels-capital city etterbeek evere
-    forest vorst ganshoren ixelles elsene jette koekelberg molenbeek saint-jean sint-jans schaerbeek schaarbeek
-    saint-gilles sint-gillis saint-josse-ten-noode sint-joost-ten-node saint-josse sint-joost uccle ukkel
-    watermael-boitsfort watermaal-bosvoorde woluwe-saint-lambert sint-lambrechts-woluwe woluwe-saint-pierre
-    sint-pieters-woluwe laeken laken cureghem kuregem haren neder-over-heembeek""".split()
-)
-"""Place names are neither French nor Dutch nor English; left in, they sway language detection."""
+BRUSSELS_PLACES = load_gazetteer().words
+"""Place names are neither French nor Dutch nor English: left in, they sway language detection.
+
+They come from the shipped knowledge/places.yaml (index/gazetteer.py), the one list of places."""
 
 _WORDS = re.compile(r"[\w'-]+")
 

@@ -1,72 +1,46 @@
-"""Brussels municipalities and postcodes, and which centres are nearest to a point.
+"""Places typed alone, and which centres are nearest to a point.
 
-Coordinates are the municipalities' public Wikipedia coordinates (rounded to the arc minute,
-https://en.wikipedia.org/wiki/Municipalities_of_the_Brussels-Capital_Region); they only order
-centres by distance, so "about 2 km" is as precise as the bot ever claims.
+The places themselves (names, postcodes, coordinates from their Wikipedia pages) live in
+knowledge/places.yaml and are read by index/gazetteer.py; coordinates only order centres by
+distance, so "about 2 km" is as precise as the bot ever claims.
 """
 
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
+from index.gazetteer import PLACES_FILE, Gazetteer, Place, load_gazetteer
 from index.schema import Centre
+
+__all__ = ["NamedPoint", "Place", "distance_km", "find_place", "gazetteer_for", "nearest_centres"]
 
 
 @dataclass(frozen=True)
-class Place:
+class NamedPoint:
+    """A place a learner named, with the coordinates we order centres by."""
+
     name: str
     lat: float
     lon: float
 
 
-# name variants (FR / NL / EN), postcodes, coordinates
-_MUNICIPALITIES: list[tuple[tuple[str, ...], tuple[str, ...], float, float]] = [
-    (("Anderlecht", "Cureghem", "Kuregem"), ("1070",), 50.8333, 4.3000),
-    (("Auderghem", "Oudergem"), ("1160",), 50.8167, 4.4333),
-    (("Berchem-Sainte-Agathe", "Sint-Agatha-Berchem"), ("1082",), 50.8667, 4.2917),
-    (("Bruxelles", "Brussel", "Brussels", "Bruxelles-Ville", "Brussel-Stad", "City of Brussels"), ("1000",), 50.8467, 4.3525),
-    (("Laeken", "Laken"), ("1020",), 50.8833, 4.3500),
-    (("Neder-Over-Heembeek",), ("1120",), 50.9000, 4.3833),
-    (("Haren",), ("1130",), 50.8833, 4.4167),
-    (("Etterbeek",), ("1040",), 50.8333, 4.3833),
-    (("Evere",), ("1140",), 50.8667, 4.4000),
-    (("Forest", "Vorst"), ("1190",), 50.8167, 4.3167),
-    (("Ganshoren",), ("1083",), 50.8667, 4.3167),
-    (("Ixelles", "Elsene"), ("1050",), 50.8333, 4.3667),
-    (("Jette",), ("1090",), 50.8833, 4.3333),
-    (("Koekelberg",), ("1081",), 50.8667, 4.3333),
-    (("Molenbeek-Saint-Jean", "Sint-Jans-Molenbeek", "Molenbeek"), ("1080",), 50.8500, 4.3333),
-    (("Saint-Gilles", "Sint-Gillis"), ("1060",), 50.8333, 4.3500),
-    (("Saint-Josse-ten-Noode", "Sint-Joost-ten-Node", "Saint-Josse", "Sint-Joost"), ("1210",), 50.8500, 4.3667),
-    (("Schaerbeek", "Schaarbeek"), ("1030",), 50.8667, 4.3833),
-    (("Uccle", "Ukkel"), ("1180",), 50.8000, 4.3333),
-    (("Watermael-Boitsfort", "Watermaal-Bosvoorde"), ("1170",), 50.8000, 4.4167),
-    (("Woluwe-Saint-Lambert", "Sint-Lambrechts-Woluwe"), ("1200",), 50.8500, 4.4167),
-    (("Woluwe-Saint-Pierre", "Sint-Pieters-Woluwe"), ("1150",), 50.8333, 4.4333),
-]
+def gazetteer_for(knowledge_dir: Path) -> Gazetteer:
+    """The places of `knowledge_dir` (loaded once), or the shipped ones when it has no places file."""
+    path = knowledge_dir / PLACES_FILE
+    return load_gazetteer(path) if path.is_file() else load_gazetteer()
 
 
-def _key(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.lower())
-    return re.sub(r"[^a-z0-9]+", " ", "".join(c for c in folded if not unicodedata.combining(c))).strip()
+def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | None:
+    """The place when `text` is only a Brussels place or postcode ("1070", "à Cureghem"), if it has coordinates."""
+    place = (gazetteer or load_gazetteer()).only_place(text)
+    return point_of(place) if place is not None else None
 
 
-_PLACES: dict[str, Place] = {}
-for _names, _codes, _lat, _lon in _MUNICIPALITIES:
-    for _alias in (*_names, *_codes):
-        _PLACES[_key(_alias)] = Place(_names[0], _lat, _lon)
-
-
-def find_place(text: str) -> Place | None:
-    """The municipality when `text` is only a Brussels municipality name or postcode ("1070", "anderlecht")."""
-    key = _key(text)
-    for prefix in ("in ", "a ", "te ", "near ", "pres de ", "bij "):
-        if key.startswith(prefix) and key[len(prefix) :] in _PLACES:
-            key = key[len(prefix) :]
-    return _PLACES.get(key)
+def point_of(place: Place) -> NamedPoint | None:
+    """A place's name and coordinates; None for a place without one point (the canal zone)."""
+    return NamedPoint(place.name, place.lat, place.lon) if place.lat is not None and place.lon is not None else None
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.audience import Audience
 from bot.eligibility import unmet_conditions
-from bot.places import distance_km
+from bot.places import NamedPoint, distance_km
 from index.schema import Centre, Lang, Programme
 from index.search import Hit
 from index.store import LoadedIndex
@@ -34,15 +34,6 @@ GROUPS_BONUS = 0.20
 """The same organisation when a school or an association asks."""
 LANGUAGE_BONUS = 0.10
 """A programme taught in the language the learner asked for (minus this when it is not)."""
-
-
-@dataclass(frozen=True)
-class NamedPoint:
-    """A place named in the question, with coordinates."""
-
-    name: str
-    lat: float
-    lon: float
 
 
 Matched = Literal["women", "jobseekers", "age", "groups", "language"]

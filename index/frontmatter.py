@@ -27,7 +27,7 @@ class FrontMatterError(Exception):
 class FrontMatter:
     """Parsed front matter, the body below it and where each field stands in the file."""
 
-    data: dict[str, Any]
+    data: Any
     body: str
     body_line: int
     lines: dict[FieldPath, int] = field(default_factory=dict)
@@ -50,12 +50,24 @@ def split(text: str) -> FrontMatter:
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if end is None:
         raise FrontMatterError(1, "the fields opened by '---' on line 1 are never closed by another '---' line")
-    yaml_text = "".join(lines[1:end])
     offset = 1  # the YAML starts on file line 2, and PyYAML counts from 0
+    parsed = parse_yaml("".join(lines[1:end]), offset, empty={})
+    if not isinstance(parsed.data, dict):
+        raise FrontMatterError(2, "the fields between the '---' lines must be 'name: value' lines")
+    parsed.body, parsed.body_line = "".join(lines[end + 1 :]), end + 2
+    return parsed
+
+
+def parse_yaml(yaml_text: str, offset: int = 0, empty: Any = None) -> FrontMatter:
+    """Parse a YAML document that starts on file line `offset + 1`, keeping each field's line.
+
+    Shared by the front matter of Markdown files and by whole YAML files (places.yaml), so both
+    report syntax errors, duplicates and field lines the same way. `data` is `empty` for no YAML.
+    """
     loader = yaml.SafeLoader(yaml_text)
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        data = loader.construct_document(node) if node is not None else empty
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + offset if mark else 1
@@ -66,12 +78,10 @@ def split(text: str) -> FrontMatter:
         raise FrontMatterError(line, message) from None
     finally:
         loader.dispose()
-    if not isinstance(data, dict):
-        raise FrontMatterError(2, "the fields between the '---' lines must be 'name: value' lines")
-    front = FrontMatter(data=data, body="".join(lines[end + 1 :]), body_line=end + 2)
+    parsed = FrontMatter(data=data, body="", body_line=0)
     if node is not None:
-        _map_lines(node, (), offset, front)
-    return front
+        _map_lines(node, (), offset, parsed)
+    return parsed
 
 
 def _map_lines(node: yaml.Node, path: FieldPath, offset: int, front: FrontMatter) -> None:

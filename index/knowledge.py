@@ -12,21 +12,22 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, Mapping, cast
+
+from collections.abc import Mapping
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from index import frontmatter
-from index.schema import LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
+from index.gazetteer import PLACES_FILE, Gazetteer, load_places
+from index.problems import Problem, field_name as _field_name, pydantic_message
+from index.schema import BRUSSELS_BOUNDS, LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
 
 MAX_PASSAGE_CHARS = 2000
 """A passage longer than this cannot be sent with its directions inside one Telegram message."""
 
 LONG_PASSAGE_CHARS = 1200
 """Beyond about this length the embedding model stops reading; search then misses the end."""
-
-BRUSSELS_BOUNDS = ((50.76, 50.92), (4.24, 4.49))
 
 _LANGUAGE_HEADINGS = {
     "en": "en", "english": "en", "anglais": "en", "engels": "en",
@@ -36,21 +37,6 @@ _LANGUAGE_HEADINGS = {
 _SOURCE_LINE = re.compile(r"^\s*(?:source|bron)\s*:\s*(\S+)\s*$", re.IGNORECASE)
 _H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 _H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in one file."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -93,6 +79,8 @@ class Knowledge:
     file_hashes: dict[str, str] = field(default_factory=dict)
     broken_ids: set[str] = field(default_factory=set)
     """Ids of files that failed validation: references to them are not reported again."""
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    """The places of places.yaml (empty when it is missing or broken)."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -124,7 +112,8 @@ class Knowledge:
     def summary(self) -> str:
         counts = {name: sum(1 for path in self.file_hashes if path.split("/")[0] == name) for name in RECORD_TYPES}
         return (
-            f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files; "
+            f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files, "
+            f"{len(self.gazetteer.places)} places; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
 
@@ -152,6 +141,15 @@ def load_knowledge(root: Path) -> Knowledge:
                 Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
             )
     _check_across_files(knowledge)
+    places = root / PLACES_FILE
+    if places.exists():
+        loaded = load_places(places)
+        knowledge.gazetteer = loaded.gazetteer
+        knowledge.problems.extend(loaded.problems)
+        if loaded.sha256:
+            knowledge.file_hashes[PLACES_FILE] = loaded.sha256
+    else:
+        knowledge.problems.append(Problem(str(places), 0, "-", "no places file: place names in questions are not recognised", "warning"))
     if not knowledge.documents and not knowledge.errors:
         knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
     return knowledge
@@ -191,7 +189,7 @@ def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge)
             knowledge.broken_ids.add(front.data["id"])
         for detail in error.errors(include_url=False):
             loc = tuple(detail["loc"])
-            problems.append(Problem(shown, front.line_of(loc), _field_name(loc) or "-", _message(detail, kind, loc)))
+            problems.append(Problem(shown, front.line_of(loc), _field_name(loc) or "-", pydantic_message(detail, kind, loc)))
         return None
     if record.id != path.stem:
         problems.append(Problem(shown, front.line_of(("id",)), "id", f"id {record.id!r} differs from the file name {path.stem!r}: make them the same"))
@@ -199,74 +197,6 @@ def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge)
     document.sections = _parse_body(front.body, front.body_line, shown, problems)
     _check_record(document, front, problems)
     return document
-
-
-def _field_name(loc: tuple[str | int, ...]) -> str:
-    name = ""
-    for part in loc:
-        name += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if name else str(part))
-    return name
-
-
-_FRIENDLY = {
-    "missing": "this field is required but missing",
-    "string_type": "should be text",
-    "int_type": "should be a whole number",
-    "int_parsing": "should be a whole number",
-    "int_from_float": "should be a whole number",
-    "float_type": "should be a number",
-    "float_parsing": "should be a number",
-    "list_type": "should be a list (lines starting with '- ')",
-    "dict_type": "should be a group of 'name: value' lines",
-    "model_type": "should be a group of 'name: value' lines",
-    "model_attributes_type": "should be a group of 'name: value' lines",
-    "date_type": "should be a date like 2026-11-27",
-    "date_parsing": "should be a date like 2026-11-27",
-    "date_from_datetime_parsing": "should be a date like 2026-11-27",
-    "too_short": "should not be empty",
-}
-
-
-def _message(detail: ErrorDetails, kind: type[Record], loc: tuple[str | int, ...]) -> str:
-    kind_of_error = detail["type"]
-    if kind_of_error == "extra_forbidden":
-        return _unknown_field(kind, loc)
-    if kind_of_error == "value_error":
-        return str(detail["msg"]).removeprefix("Value error, ")
-    if kind_of_error in _FRIENDLY:
-        return _FRIENDLY[kind_of_error]
-    message = str(detail["msg"]).replace("Input should be", "should be")
-    value = detail.get("input")
-    if isinstance(value, (str, int, float)) and len(str(value)) < 80:
-        message = f"{value!r} {message}"
-    return message
-
-
-def _unknown_field(kind: type, loc: tuple[str | int, ...]) -> str:
-    """'unknown field' with the known ones (and a likely typo fix) for the model at `loc`."""
-    model = kind
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        annotation = getattr(model, "model_fields", {}).get(part)
-        if annotation is None:
-            break
-        model = _inner_model(annotation.annotation) or model
-    known = list(getattr(model, "model_fields", {}))
-    name = str(loc[-1])
-    close = difflib.get_close_matches(name, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown field{hint}; known fields here: {', '.join(known)}"
-
-
-def _inner_model(annotation: object) -> type | None:
-    for candidate in (annotation, *getattr(annotation, "__args__", ())):
-        if hasattr(candidate, "model_fields"):
-            return cast(type, candidate)
-        for inner in getattr(candidate, "__args__", ()):
-            if hasattr(inner, "model_fields"):
-                return cast(type, inner)
-    return None
 
 
 def _parse_body(body: str, first_line: int, shown: str, problems: list[Problem]) -> dict[str, list[Section]]:

@@ -27,6 +27,9 @@ def is_lang(value: object) -> TypeGuard[Lang]:
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[Day, ...] = get_args(Day)
 
+BRUSSELS_BOUNDS = ((50.76, 50.92), (4.24, 4.49))
+"""(lat min, lat max), (lon min, lon max): a box around the Brussels-Capital Region."""
+
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*\.[^\s]+$", re.IGNORECASE)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)

@@ -3,7 +3,7 @@
 Layout of an index folder:
 
     CURRENT               name of the version being served (replaced with os.replace)
-    versions/<version>/   vectors.faiss, passages.json, records.json, manifest.json
+    versions/<version>/   vectors.faiss, passages.json, records.json, places.yaml, manifest.json
     embeddings.sqlite     cache of vectors by model and content hash
     build.lock            held while a build runs
 
@@ -32,14 +32,15 @@ import numpy as np
 
 from index.cache import EmbeddingCache
 from index.embedder import PROBE_TEXT, Embedder
+from index.gazetteer import PLACES_FILE, Gazetteer, load_places
 from index.knowledge import Knowledge, load_knowledge
 from index.passages import Passage, make_passages
 from index.schema import Centre, Faq, Programme
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 POINTER = "CURRENT"
 KEEP_VERSIONS = 3
-FILES = ("vectors.faiss", "passages.json", "records.json")
+FILES = ("vectors.faiss", "passages.json", "records.json", PLACES_FILE)
 PROBE_MIN_COSINE = 0.999
 """Below this, the model loaded now is not the one the index was built with."""
 
@@ -82,6 +83,8 @@ class LoadedIndex:
     centres: dict[str, Centre]
     programmes: dict[str, Programme]
     faqs: dict[str, Faq] = field(default_factory=dict)
+    gazetteer: Gazetteer = field(default_factory=Gazetteer)
+    """The places the knowledge was built with (so a reload brings edited places too)."""
 
 
 def _library_versions() -> dict[str, str]:
@@ -237,6 +240,8 @@ def _write_version(
             for kind, cls in (("centres", Centre), ("programmes", Programme), ("faqs", Faq))
         }
         _write(staging / "records.json", json.dumps(records, ensure_ascii=False).encode())
+        places = knowledge.root / PLACES_FILE
+        _write(staging / PLACES_FILE, places.read_bytes() if places.is_file() else b"[]\n")
         languages: dict[str, int] = {}
         for passage in passages:
             languages[passage.lang] = languages.get(passage.lang, 0) + 1
@@ -321,8 +326,11 @@ def open_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
         centres = {k: Centre.model_validate(v) for k, v in records["centres"].items()}
         programmes = {k: Programme.model_validate(v) for k, v in records["programmes"].items()}
         faqs = {k: Faq.model_validate(v) for k, v in records.get("faqs", {}).items()}
+        places = load_places(path / PLACES_FILE)
+        if any(problem.severity == "error" for problem in places.problems):
+            raise ValueError("places")
     except Exception as error:  # any failure here means the files do not belong together
         raise IndexUnavailable(f"the index in {path} cannot be loaded ({type(error).__name__}): {fix} again") from None
     if vectors.ntotal != len(passages) or vectors.d != embedder.dimension:
         raise IndexUnavailable(f"the index in {path} is inconsistent ({vectors.ntotal} vectors, {len(passages)} passages): {fix} again")
-    return LoadedIndex(version, path, manifest, vectors, passages, centres, programmes, faqs)
+    return LoadedIndex(version, path, manifest, vectors, passages, centres, programmes, faqs, places.gazetteer)

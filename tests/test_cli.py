@@ -11,13 +11,19 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.support.helpers import ROOT, write_knowledge
+from index.gazetteer import load_gazetteer
+from tests.support.helpers import ROOT, SHIPPED_KNOWLEDGE, write_knowledge
+
+
+def _places() -> int:
+    """How many places the small knowledge folder has (a copy of the shipped places.yaml)."""
+    return len(load_gazetteer(SHIPPED_KNOWLEDGE / "places.yaml").places)
 
 
 def test_validate_clean_folder(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--knowledge", str(knowledge_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out == f"{knowledge_dir}: ok: 2 centres, 2 programmes, 0 FAQ files; 0 errors, 0 warnings\n"
+    assert out == f"{knowledge_dir}: ok: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 0 errors, 0 warnings\n"
     assert err == ""
 
 
@@ -28,7 +34,7 @@ def test_validate_lists_every_problem_and_fails(knowledge_dir: Path, capsys: pyt
     out, err = capsys.readouterr()
     assert f"{alpha}:11: site: unknown field" in err
     assert f"{alpha}:17: location.lat: 91 should be less than or equal to 90" in err
-    assert out == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files; 2 errors, 0 warnings\n"
+    assert out == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 2 errors, 0 warnings\n"
 
 
 def test_build_refuses_broken_knowledge(knowledge_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,7 +51,7 @@ async def on_text(update: Update, context: Context) -> None:
     if eligibility.CAN_I_JOIN.match(question):
         await check.start_from_text(update, context, message, question)
         return
-    place = find_place(question)
+    place = find_place(question, engine.index.gazetteer)
     if place is not None:
         state.stats["places"] += 1
         pairs = nearest_centres(place.lat, place.lon, list(engine.index.centres.values()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -141,6 +142,7 @@ def write_knowledge(root: Path) -> Path:
     (root / "centres" / "beta.md").write_text(CENTRE.format(id="beta", name="Beta", topic="printing", town="Schaerbeek"), encoding="utf-8")
     (root / "programmes" / "alpha-coding.md").write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding"), encoding="utf-8")
     (root / "programmes" / "beta-printing.md").write_text(PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8")
+    shutil.copyfile(SHIPPED_KNOWLEDGE / "places.yaml", root / "places.yaml")
     return root
 
 
