@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from index.schema import LANGUAGES
+from bot.evaluation import GROUPS
 
 
 def _row(name: str, stats: dict) -> str:
     centre, programme = stats["centre"], stats["programme"]
     return (
-        f"  {name:<4} {stats['questions']:>4}   "
+        f"  {name:<5} {stats['questions']:>4}  "
         f"{centre['hit@1']:>6.3f} {centre['hit@3']:>6.3f} {centre['mrr']:>6.3f}   "
         f"{programme['hit@1']:>6.3f} {programme['hit@3']:>6.3f} {programme['mrr']:>6.3f}   {stats['answered_right']:>6.3f}"
     )
@@ -23,7 +23,7 @@ def format_report(report: dict) -> str:
             lines.append("")
             lines.append(f"[{mode}] {split} split: {result['questions']} questions, threshold {result['threshold']}")
             lines.append("  lang    n   centre: hit@1  hit@3    mrr   programme: hit@1 hit@3  mrr   answered right")
-            for lang in (*LANGUAGES, "all"):
+            for lang in GROUPS:
                 if lang in result["languages"]:
                     lines.append(_row(lang, result["languages"][lang]))
             lines.append(

@@ -1,13 +1,16 @@
 """Score the engine on a labelled question set and calibrate its confidence model.
 
-The labelled file is a YAML list; each entry has `q` (the question), `lang` (en, fr or nl),
-`centre` and `programme` (the expected ids; `programme: null` accepts any programme of the
-centre), `split` (`train` for tuning, `test` held aside), and either `out_of_scope: true` or, for
-a question answered by an FAQ that belongs to no centre, `faq: <id>`.
+The labelled file is a YAML list; each entry has `q` (the question), `lang` (the ISO 639-1 code of
+the language it is written in: en, fr, nl or another), `centre` and `programme` (the expected ids;
+`programme: null` accepts any programme of the centre), `split` (`train` for tuning, `test` held
+aside), optionally `family` (paraphrases of one need, all in one split) and `note`, and either
+`out_of_scope: true` or, for a question answered by an FAQ that belongs to no centre, `faq: <id>`.
+Figures are given for English, French and Dutch each, and for the other languages together.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -17,6 +20,15 @@ import yaml
 from index.schema import LANGUAGES
 
 RANK_CUTOFF = 3
+OTHER = "other"
+"""The group of every language other than English, French and Dutch."""
+GROUPS = (*LANGUAGES, OTHER, "all")
+_LANG_CODE = re.compile(r"[a-z]{2}")
+
+
+def group_of(lang: str) -> str:
+    """The language group a question's figures count in: en, fr, nl or other."""
+    return lang if lang in LANGUAGES else OTHER
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,8 @@ class LabelledQuestion:
     split: str
     out_of_scope: bool = False
     faq: str | None = None
+    family: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,8 +82,8 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
             question = LabelledQuestion(**{k: v for k, v in entry.items() if k in fields})
         except TypeError as error:
             raise ValueError(f"{path}: question {n}: {error}") from None
-        if question.lang not in LANGUAGES or question.split not in ("train", "test"):
-            raise ValueError(f"{path}: question {n}: lang must be en/fr/nl and split train/test")
+        if not _LANG_CODE.fullmatch(str(question.lang)) or question.split not in ("train", "test"):
+            raise ValueError(f"{path}: question {n}: lang must be a two-letter language code (en, fr, nl, ar…) and split train/test")
         questions.append(question)
     return questions
 
@@ -124,8 +138,8 @@ def metrics(outcomes: list[Outcome], threshold: float) -> dict:
     in_scope = [o for o in outcomes if not o.question.out_of_scope]
     out_scope = [o for o in outcomes if o.question.out_of_scope]
     result: dict = {"questions": len(outcomes), "threshold": threshold, "languages": {}}
-    for lang in (*LANGUAGES, "all"):
-        chosen = [o for o in in_scope if lang == "all" or o.question.lang == lang]
+    for lang in GROUPS:
+        chosen = [o for o in in_scope if lang == "all" or group_of(o.question.lang) == lang]
         if chosen:
             result["languages"][lang] = {
                 "questions": len(chosen),

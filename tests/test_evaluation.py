@@ -85,9 +85,20 @@ def test_the_shipped_labelled_set_is_well_formed() -> None:
 
 def test_malformed_labelled_file_names_the_entry(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("- q: hi\n  lang: de\n  centre: a\n  programme: null\n  split: train\n")
-    with pytest.raises(ValueError, match="question 1: lang must be en/fr/nl"):
+    path.write_text("- q: hi\n  lang: de\n  centre: a\n  programme: null\n  split: train\n- q: ho\n  lang: German\n  centre: a\n  programme: null\n  split: train\n")
+    with pytest.raises(ValueError, match="question 2: lang must be a two-letter language code"):
         load_labelled(path)
+
+
+def test_other_languages_are_reported_together() -> None:
+    outcomes = [
+        judge(_answer(_opt("a")), _q("a", lang="de")),
+        judge(_answer(_opt("b")), _q("a", lang="ar")),
+        judge(_answer(_opt("a")), _q("a", lang="fr")),
+    ]
+    result = metrics(outcomes, 0.5)
+    assert result["languages"]["other"]["questions"] == 2 and result["languages"]["other"]["centre"]["hit@1"] == 0.5
+    assert result["languages"]["fr"]["centre"]["hit@1"] == 1.0 and "de" not in result["languages"]
 
 
 def test_run_asks_every_question() -> None:
