@@ -12,11 +12,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
 from pydantic import ValidationError
 
 from index import frontmatter
+from index.problems import Problem
+from index.references import check_references
 from index.schema import LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
 
 MAX_PASSAGE_CHARS = 2000
@@ -35,21 +36,6 @@ _LANGUAGE_HEADINGS = {
 _SOURCE_LINE = re.compile(r"^\s*(?:source|bron)\s*:\s*(\S+)\s*$", re.IGNORECASE)
 _H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
 _H2 = re.compile(r"^##\s+(.*?)\s*#*\s*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in one file."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-    severity: Literal["error", "warning"] = "error"
-
-    def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}: {self.field}: {prefix}{self.message}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +66,14 @@ class Document:
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get((name,), 1)
+
+    def line_at(self, path: tuple[str | int, ...]) -> int:
+        """Line of the nested field at `path` (e.g. `("sites", 0, "id")`), or of its closest parent."""
+        for end in range(len(path), 0, -1):
+            line = self.field_lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
 
 
 @dataclass
@@ -150,7 +144,7 @@ def load_knowledge(root: Path) -> Knowledge:
             knowledge.problems.append(
                 Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
             )
-    _check_across_files(knowledge)
+    check_references(knowledge)
     if not knowledge.documents and not knowledge.errors:
         knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
     return knowledge
@@ -347,37 +341,15 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
         problems.append(Problem(shown, front.body_line, "-", f"no text in {', '.join(missing)}: learners writing in it get another language", "warning"))
     if isinstance(record, Faq) and not any(s.heading for items in document.sections.values() for s in items):
         problems.append(Problem(shown, front.body_line, "-", "an FAQ file needs at least one '## Question?' heading with its answer"))
-    if isinstance(record, Centre) and record.location is not None:
+    if isinstance(record, Centre):
+        located = [(("location",), record.location)]
+        located += [(("sites", n, "location"), site.location) for n, site in enumerate(record.sites or ())]
         (lat_lo, lat_hi), (lon_lo, lon_hi) = BRUSSELS_BOUNDS
-        if not (lat_lo <= record.location.lat <= lat_hi and lon_lo <= record.location.lon <= lon_hi):
-            problems.append(
-                Problem(shown, front.line_of(("location",)), "location", "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
-            )
-
-
-def _check_across_files(knowledge: Knowledge) -> None:
-    seen: dict[str, Document] = {}
-    for document in knowledge.documents:
-        other = seen.get(document.record.id)
-        if other is not None:
-            knowledge.problems.append(Problem(document.path, document.line_of("id"), "id", f"id {document.record.id!r} is already used by {other.path}"))
-        else:
-            seen[document.record.id] = document
-    centres = knowledge.centres
-    programmes = knowledge.programmes
-    for document in knowledge.documents:
-        record = document.record
-        centre = getattr(record, "centre", None)
-        if centre is not None and centre not in centres and centre not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}"))
-        programme = getattr(record, "programme", None)
-        if programme is not None and programme not in programmes and programme not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
-
-
-def _suggest(name: str, known: dict[str, object]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        for path, location in located:
+            if location is not None and not (lat_lo <= location.lat <= lat_hi and lon_lo <= location.lon <= lon_hi):
+                problems.append(
+                    Problem(shown, front.line_of(path), _field_name(path), "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
+                )
 
 
 def stale_entries(knowledge: Knowledge, max_age_days: int, today: dt.date) -> list[Problem]:
