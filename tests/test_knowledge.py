@@ -262,6 +262,10 @@ def test_sites_are_read_and_checked(knowledge_dir: Path) -> None:
     gamma = load_knowledge(knowledge_dir).centres["gamma"]
     assert [site.id for site in gamma.sites] == ["main-room", "library"]
     assert gamma.sites[1].name.get("en") == "Bibliothèque"
+    from index.passages import make_passages
+
+    card = next(p for p in make_passages(load_knowledge(knowledge_dir)) if p.id == "gamma#card:nl")
+    assert card.extra.splitlines() == ["Ixelles", "Main room", "Bibliotheek, Ixelles"]
 
 
 def test_duplicate_site_ids(knowledge_dir: Path) -> None:
