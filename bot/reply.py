@@ -153,8 +153,14 @@ def centre_blocks(centre: Centre, lang: str, now: dt.datetime | None = None, sit
 
 
 def site_line(centre: Centre, site: Site, lang: str) -> str:
-    """One other place of a centre: its name, address and hours, in one line."""
-    parts = [format_address(centre, lang, site)]
+    """One other place of a centre: its name, address and hours, in one line.
+
+    A site with no street gives only its municipality: the centre's own lines already say to ask."""
+    address = site.address
+    if address is not None and address.street is not None:
+        parts = [format_address(centre, lang, site)]
+    else:
+        parts = [address.municipality.get(lang)] if address is not None and address.municipality is not None else []
     hours = format_hours(site.hours, lang)
     note = site.hours_note.get(lang) if site.hours_note else None
     parts += [part for part in (hours, note, site.phone, site.email) if part]

@@ -96,7 +96,7 @@ _ROOMS = [
 def test_centre_facts_list_its_sites_or_only_a_programmes_sites() -> None:
     centre = _centre(sites=_ROOMS)
     sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places"]
-    assert sites == ["North room: Rue du Nord 2, 1080 Molenbeek, Mon–Tue 16:00–18:00; South room: Forest (no street address published: please ask the centre)"]
+    assert sites == ["North room: Rue du Nord 2, 1080 Molenbeek, Mon–Tue 16:00–18:00; South room: Forest"]
     only = [b.value for b in centre_blocks(centre, "fr", site_ids=["north"]) if b.label == "Autres lieux"]
     assert only == ["Salle nord: Rue du Nord 2, 1080 Molenbeek, lun–mar 16:00–18:00"]
 
