@@ -10,6 +10,7 @@ from index.schema import Lang
 
 PHRASES: dict[Lang, dict[str, str]] = {
     "en": {
+        "sites": "Other places",
         "brussels_region": "Brussels-Capital Region",
         "why": "Why this one: {reasons}.",
         "why_near": "near {place}",
@@ -137,6 +138,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "cond_brussels_women": "living in the Brussels Region",
     },
     "fr": {
+        "sites": "Autres lieux",
         "brussels_region": "Région de Bruxelles-Capitale",
         "why": "Pourquoi ce choix : {reasons}.",
         "why_near": "près de {place}",
@@ -264,6 +266,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "cond_brussels_women": "domiciliées en Région bruxelloise",
     },
     "nl": {
+        "sites": "Andere plaatsen",
         "brussels_region": "Brussels Hoofdstedelijk Gewest",
         "why": "Waarom deze keuze: {reasons}.",
         "why_near": "dicht bij {place}",

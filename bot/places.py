@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.gazetteer import PLACES_FILE, Gazetteer, Place, load_gazetteer
-from index.schema import Centre
+from index.schema import Centre, Site
 
 __all__ = ["NamedPoint", "Place", "distance_km", "find_place", "gazetteer_for", "nearest_centres"]
 
@@ -52,7 +52,29 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * r * math.asin(math.sqrt(a))
 
 
-def nearest_centres(lat: float, lon: float, centres: list[Centre], limit: int = 3) -> list[tuple[Centre, float]]:
-    """Centres with a known location, nearest first, with their distance in km."""
-    located = [(c, distance_km(lat, lon, c.location.lat, c.location.lon)) for c in centres if c.location and c.kind == "centre"]
-    return sorted(located, key=lambda pair: pair[1])[:limit]
+@dataclass(frozen=True)
+class Nearby:
+    """A centre, or one of its sites when `site` is set, at `km` from the point asked about."""
+
+    centre: Centre
+    site: Site | None
+    km: float
+
+
+def nearest_centres(lat: float, lon: float, centres: list[Centre], limit: int = 3) -> list[Nearby]:
+    """Places with a known location, nearest first, one per organisation.
+
+    A centre's main place counts only for walk-in centres (not networks, outreach, training
+    providers or services for groups); the sites any of them lists count for all, since a site is
+    a place someone can go to."""
+    nearest: list[Nearby] = []
+    for centre in centres:
+        places: list[Nearby] = []
+        if centre.walk_in and centre.location is not None:
+            places.append(Nearby(centre, None, distance_km(lat, lon, centre.location.lat, centre.location.lon)))
+        for site in centre.sites or ():
+            if site.location is not None:
+                places.append(Nearby(centre, site, distance_km(lat, lon, site.location.lat, site.location.lon)))
+        if places:
+            nearest.append(min(places, key=lambda near: near.km))
+    return sorted(nearest, key=lambda near: near.km)[:limit]

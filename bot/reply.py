@@ -12,9 +12,11 @@ from bot import timing
 from bot.blocks import Block
 from bot.conditions import conditions_line
 from bot.i18n import language_name, phrase
+from bot.places import Nearby
 from bot.routing import Fit
 from index.passages import Passage
-from index.schema import DAYS, Centre, Lang, OpeningHours, Programme
+from index.schema import DAYS, Address, Centre, Lang, Location, OpeningHours, Programme, Site
+
 
 def format_hours(hours: list[OpeningHours] | None, lang: Lang) -> str | None:
     """'Mon–Fri 09:00–17:00; Sat 10:00–12:00' in the learner's language."""
@@ -37,8 +39,9 @@ def format_hours(hours: list[OpeningHours] | None, lang: Lang) -> str | None:
     return "; ".join(parts)
 
 
-def format_address(centre: Centre, lang: Lang) -> str:
-    address = centre.address
+def format_address(centre: Centre, lang: Lang, site: Site | None = None) -> str:
+    """The street address of `centre`, or of one of its `site`s, with a note when it is old or unknown."""
+    address = site.address if site is not None else centre.address
     if address is None or address.street is None:
         where = address.municipality.get(lang) if address and address.municipality else None
         unknown = phrase(lang, "address_unknown")
@@ -51,16 +54,21 @@ def format_address(centre: Centre, lang: Lang) -> str:
     return text
 
 
-def map_link(centre: Centre, lang: Lang) -> str | None:
+def map_link(centre: Centre, lang: Lang, site: Site | None = None) -> str | None:
     """An OpenStreetMap search for the street address (so the pin follows the address, not our coordinates)."""
-    address, location = centre.address, centre.location
+    if site is not None:
+        return _map_search(f"{centre.name.get(lang)} {site.name.get(lang)}", site.address, site.location, lang)
+    return _map_search(centre.name.get(lang), centre.address, centre.location, lang)
+
+
+def _map_search(name: str, address: Address | None, location: Location | None, lang: Lang) -> str | None:
     if address is not None and address.street is not None:
         municipality = address.municipality.get(lang) if address.municipality else ""
         query = f"{address.street.get(lang)}, {address.postcode or ''} {municipality}".replace("  ", " ").strip(", ")
     elif location is not None and location.precision == "landmark" and location.landmark:
         query = location.landmark
     elif address is not None and address.municipality is not None:
-        query = f"{centre.name.get(lang)}, {address.municipality.get(lang)}"
+        query = f"{name}, {address.municipality.get(lang)}"
     else:
         return None
     return "https://www.openstreetmap.org/search?query=" + quote(query)
@@ -71,13 +79,15 @@ def contact_line(centre: Centre) -> str | None:
     return " · ".join(parts) if parts else None
 
 
-def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None) -> list[Block]:
-    """Name, address, hours (and whether it is open at `now`), contact and map of a centre."""
+def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None, site_ids: list[str] | None = None) -> list[Block]:
+    """Name, address, hours (and whether it is open at `now`), contact, map and other places of a centre.
+
+    `site_ids` narrows the other places to those a programme runs at."""
     blocks = [Block("field", centre.name.get(lang), phrase(lang, "centre"))]
-    if centre.kind == "centre" or centre.address is not None:
+    if centre.walk_in or centre.address is not None:
         blocks.append(Block("field", format_address(centre, lang), phrase(lang, "address")))
     hours = format_hours(centre.hours, lang)
-    if hours or centre.kind == "centre":
+    if hours or centre.walk_in:
         note = centre.hours_note.get(lang) if centre.hours_note else None
         status = timing.open_status(centre, now) if now is not None else None
         live = timing.describe_status(status, lang, now) if status is not None and now is not None else None
@@ -89,7 +99,25 @@ def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None) ->
     link = map_link(centre, lang)
     if link:
         blocks.append(Block("link", link, phrase(lang, "map")))
+    sites = [site for site in centre.sites or () if site_ids is None or site.id in site_ids]
+    if sites:
+        blocks.append(Block("field", "; ".join(site_line(centre, site, lang) for site in sites), phrase(lang, "sites")))
     return blocks
+
+
+def site_line(centre: Centre, site: Site, lang: Lang) -> str:
+    """One other place of a centre: its name, address and hours, in one line.
+
+    A site with no street gives only its municipality: the centre's own lines already say to ask."""
+    address = site.address
+    if address is not None and address.street is not None:
+        parts = [format_address(centre, lang, site)]
+    else:
+        parts = [address.municipality.get(lang)] if address is not None and address.municipality is not None else []
+    hours = format_hours(site.hours, lang)
+    note = site.hours_note.get(lang) if site.hours_note else None
+    parts += [part for part in (hours, note, site.phone, site.email) if part]
+    return f"{site.name.get(lang)}: {', '.join(parts)}"
 
 
 def programme_blocks(programme: Programme, lang: Lang, now: dt.datetime | None = None) -> list[Block]:
@@ -152,7 +180,7 @@ def confident_reply(
     if centre is not None:
         if programme is not None:
             blocks.append(Block("title", centre.name.get(lang)))
-        blocks.extend(centre_blocks(centre, lang, now))
+        blocks.extend(centre_blocks(centre, lang, now, programme.sites if programme is not None else None))
     if stale_since is not None:
         blocks.append(Block("note", phrase(lang, "stale", date=stale_since.isoformat())))
     dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""
@@ -207,17 +235,20 @@ def empty_reply(lang: Lang | None) -> list[Block]:
     return [Block("text", phrase(code, "empty")) for code in langs]
 
 
-def nearest_reply(pairs: list[tuple[Centre, float]], lang: Lang, place: str | None) -> list[Block]:
-    """Centres nearest to a point or a municipality, with rough distances and map links."""
-    if not pairs:
+def nearest_reply(places: list[Nearby], lang: Lang, place: str | None) -> list[Block]:
+    """Centres (or their sites) nearest to a point or a municipality, with rough distances and map links."""
+    if not places:
         return [Block("text", phrase(lang, "no_located_centres"))]
     intro = phrase(lang, "nearest_to", place=place) if place else phrase(lang, "nearest")
     blocks = [Block("text", intro)]
-    for n, (centre, km) in enumerate(pairs, 1):
-        where = centre.address.municipality.get(lang) if centre.address and centre.address.municipality else ""
-        rough = "≈ " if centre.location and centre.location.precision != "street" else ""
-        blocks.append(Block("item", f"{centre.name.get(lang)} — {where}, {rough}{km:.1f} km".replace(" — , ", " — "), f"{n}."))
-        link = map_link(centre, lang)
+    for n, near in enumerate(places, 1):
+        centre, site = near.centre, near.site
+        address, location = (site.address, site.location) if site is not None else (centre.address, centre.location)
+        where = address.municipality.get(lang) if address and address.municipality else ""
+        rough = "≈ " if location and location.precision != "street" else ""
+        name = f"{centre.name.get(lang)} ({site.name.get(lang)})" if site is not None else centre.name.get(lang)
+        blocks.append(Block("item", f"{name} — {where}, {rough}{near.km:.1f} km".replace(" — , ", " — "), f"{n}."))
+        link = map_link(centre, lang, site)
         if link:
             blocks.append(Block("link", link, phrase(lang, "map")))
     blocks.append(Block("note", phrase(lang, "nearest_hint")))

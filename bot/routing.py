@@ -61,8 +61,8 @@ class Ranking:
 
 def centre_points(centre: Centre, programme: Programme | None = None) -> list[tuple[float, float]]:
     """Where a centre (or one of its programmes) can be found: its sites, else its own location."""
-    sites = list(getattr(centre, "sites", None) or [])
-    wanted = set(getattr(programme, "sites", None) or []) if programme is not None else set()
+    sites = centre.sites or []
+    wanted = set(programme.sites or []) if programme is not None else set()
     points = [(s.location.lat, s.location.lon) for s in sites if s.location is not None and (not wanted or s.id in wanted)]
     if not points and centre.location is not None:
         points.append((centre.location.lat, centre.location.lon))

@@ -13,15 +13,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from collections.abc import Mapping
-
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from index import frontmatter
 from index.gazetteer import PLACES_FILE, Gazetteer, load_places
 from index.problems import Problem, field_name as _field_name, pydantic_message
-from index.schema import BRUSSELS_BOUNDS, LANGUAGES, RECORD_TYPES, Centre, Faq, Programme, Record
+from index.references import check_references
+from index.schema import BRUSSELS_BOUNDS, LANGUAGES, RECORD_TYPES, Centre, Faq, Location, Programme, Record
 
 MAX_PASSAGE_CHARS = 2000
 """A passage longer than this cannot be sent with its directions inside one Telegram message."""
@@ -67,6 +66,14 @@ class Document:
 
     def line_of(self, name: str) -> int:
         return self.field_lines.get((name,), 1)
+
+    def line_at(self, path: tuple[str | int, ...]) -> int:
+        """Line of the nested field at `path` (e.g. `("sites", 0, "id")`), or of its closest parent."""
+        for end in range(len(path), 0, -1):
+            line = self.field_lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return 1
 
 
 @dataclass
@@ -140,7 +147,7 @@ def load_knowledge(root: Path) -> Knowledge:
             knowledge.problems.append(
                 Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
             )
-    _check_across_files(knowledge)
+    check_references(knowledge)
     places = root / PLACES_FILE
     if places.exists():
         loaded = load_places(places)
@@ -278,37 +285,15 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
         problems.append(Problem(shown, front.body_line, "-", f"no text in {', '.join(missing)}: learners writing in it get another language", "warning"))
     if isinstance(record, Faq) and not any(s.heading for items in document.sections.values() for s in items):
         problems.append(Problem(shown, front.body_line, "-", "an FAQ file needs at least one '## Question?' heading with its answer"))
-    if isinstance(record, Centre) and record.location is not None:
+    if isinstance(record, Centre):
+        located: list[tuple[tuple[str | int, ...], Location | None]] = [(("location",), record.location)]
+        located += [(("sites", n, "location"), site.location) for n, site in enumerate(record.sites or ())]
         (lat_lo, lat_hi), (lon_lo, lon_hi) = BRUSSELS_BOUNDS
-        if not (lat_lo <= record.location.lat <= lat_hi and lon_lo <= record.location.lon <= lon_hi):
-            problems.append(
-                Problem(shown, front.line_of(("location",)), "location", "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
-            )
-
-
-def _check_across_files(knowledge: Knowledge) -> None:
-    seen: dict[str, Document] = {}
-    for document in knowledge.documents:
-        other = seen.get(document.record.id)
-        if other is not None:
-            knowledge.problems.append(Problem(document.path, document.line_of("id"), "id", f"id {document.record.id!r} is already used by {other.path}"))
-        else:
-            seen[document.record.id] = document
-    centres = knowledge.centres
-    programmes = knowledge.programmes
-    for document in knowledge.documents:
-        record = document.record
-        centre = getattr(record, "centre", None)
-        if centre is not None and centre not in centres and centre not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}"))
-        programme = getattr(record, "programme", None)
-        if programme is not None and programme not in programmes and programme not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
-
-
-def _suggest(name: str, known: Mapping[str, object]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+        for path, location in located:
+            if location is not None and not (lat_lo <= location.lat <= lat_hi and lon_lo <= location.lon <= lon_hi):
+                problems.append(
+                    Problem(shown, front.line_of(path), _field_name(path), "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
+                )
 
 
 def stale_entries(knowledge: Knowledge, max_age_days: int, today: dt.date) -> list[Problem]:

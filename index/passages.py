@@ -116,6 +116,9 @@ def _cards(document: Document, centre: Centre | None, common: dict) -> list[Pass
             if not (record.name.has(lang) or record.summary.has(lang)):
                 continue
             extra = [record.address.municipality.get(lang)] if record.address and record.address.municipality else []
+            for site in record.sites or ():  # a learner may name a branch or its municipality
+                where = site.address.municipality.get(lang) if site.address and site.address.municipality else None
+                extra.append(f"{site.name.get(lang)}, {where}" if where else site.name.get(lang))
             title = record.name.get(lang)
         elif isinstance(record, Programme):
             if not record.summary.has(lang):

@@ -222,8 +222,37 @@ class Record(Strict):
     verified: dt.date
 
 
+CentreKind = Literal["centre", "network", "outreach", "training", "for-groups"]
+"""What a centre file describes: a walk-in place (`centre`), an umbrella of other centres
+(`network`), help that comes to people with no fixed address (`outreach`), a training provider
+(`training`), or an organisation that serves schools and associations, not individuals (`for-groups`)."""
+
+
+class Site(Strict):
+    """One more place of an organisation (a branch, a computer room), with its own source.
+
+    The centre's own `address` and `location` stay its main place; sites add the others so that a
+    learner near any of them finds the organisation."""
+
+    id: Id
+    name: LocalText
+    address: Address | None = None
+    location: Location | None = None
+    hours: list[OpeningHours] | None = None
+    hours_note: LocalText | None = None
+    phone: Phone | None = None
+    email: Email | None = None
+    as_of: str | None = None
+    source: Url
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _year_as_text(cls, value: object) -> object:
+        return str(value) if isinstance(value, int) else value
+
+
 class Centre(Record):
-    kind: Literal["centre", "network"] = "centre"
+    kind: CentreKind = "centre"
     name: LocalText
     summary: LocalText
     website: Url | None = None
@@ -237,6 +266,14 @@ class Centre(Record):
     transport: LocalText | None = None
     languages: list[LanguageCode] | None = None
     accessibility: LocalText | None = None
+    members: list[Id] | None = None
+    """Ids of the centre files that belong to this network (networks only)."""
+    sites: list[Site] | None = None
+
+    @property
+    def walk_in(self) -> bool:
+        """A place a learner can simply walk into (the nearest-centre list shows only these)."""
+        return self.kind == "centre"
 
 
 class Eligibility(Strict):
@@ -269,6 +306,8 @@ class Programme(Record):
     how_to_apply: LocalText | None = None
     outcomes: LocalText | None = None
     sessions: list[Session] | None = None
+    sites: list[Id] | None = None
+    """Ids of the centre's `sites` where the programme runs (none: the centre's main place or unknown)."""
     as_of: str | None = None
 
     @field_validator("as_of", mode="before")

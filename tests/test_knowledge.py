@@ -212,3 +212,88 @@ def test_a_section_source_must_be_listed(knowledge_dir: Path) -> None:
     assert _one(knowledge_dir, "gamma.md", text) == [
         f"{knowledge_dir}/centres/gamma.md:34: # en: the source https://elsewhere.example.org is not in this file's sources: add it there with its date"
     ]
+
+
+_SITES = """\
+sites:
+  - id: main-room
+    name: Main room
+    source: https://gamma.example.org/rooms
+  - id: library
+    name:
+      fr: Bibliothèque
+      nl: Bibliotheek
+    address:
+      municipality: Ixelles
+    location:
+      lat: 50.8333
+      lon: 4.3667
+      precision: municipality
+      source: https://en.wikipedia.org/wiki/Ixelles
+    source: https://gamma.example.org/rooms
+"""
+
+
+def test_network_members_must_exist(knowledge_dir: Path) -> None:
+    text = _centre(**{"sources:\n": "kind: network\nmembers:\n  - alpha\n  - alhpa\n  - gamma\nsources:\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:28: members[2]: no centre has the id 'alhpa' (did you mean 'alpha'?)",
+        f"{knowledge_dir}/centres/gamma.md:29: members[3]: a network cannot be its own member",
+    ]
+
+
+def test_members_only_on_a_network(knowledge_dir: Path) -> None:
+    text = _centre(**{"sources:\n": "members: [alpha, beta]\nsources:\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:25: members: only a network lists members, but this file's kind is 'centre': "
+        "set 'kind: network' or remove 'members'"
+    ]
+
+
+def test_unknown_kind_lists_the_kinds(knowledge_dir: Path) -> None:
+    problems = _one(knowledge_dir, "gamma.md", _centre(**{"sources:\n": "kind: school\nsources:\n"}))
+    assert problems == [
+        f"{knowledge_dir}/centres/gamma.md:25: kind: 'school' should be 'centre', 'network', 'outreach', 'training' or 'for-groups'"
+    ]
+
+
+def test_sites_are_read_and_checked(knowledge_dir: Path) -> None:
+    assert _one(knowledge_dir, "gamma.md", _centre(**{"sources:\n": _SITES + "sources:\n"})) == []
+    gamma = load_knowledge(knowledge_dir).centres["gamma"]
+    assert [site.id for site in gamma.sites] == ["main-room", "library"]
+    assert gamma.sites[1].name.get("en") == "Bibliothèque"
+    from index.passages import make_passages
+
+    card = next(p for p in make_passages(load_knowledge(knowledge_dir)) if p.id == "gamma#card:nl")
+    assert card.extra.splitlines() == ["Ixelles", "Main room", "Bibliotheek, Ixelles"]
+
+
+def test_duplicate_site_ids(knowledge_dir: Path) -> None:
+    text = _centre(**{"sources:\n": _SITES.replace("id: library", "id: main-room") + "sources:\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:29: sites[2].id: site id 'main-room' is already used by sites[1]: give each site its own id"
+    ]
+
+
+def test_a_site_needs_a_source_and_a_valid_location(knowledge_dir: Path) -> None:
+    text = _centre(**{"sources:\n": _SITES.replace("    source: https://gamma.example.org/rooms\n", "", 1).replace("lat: 50.8333", "lat: 4.3667").replace("lon: 4.3667", "lon: 50.8333") + "sources:\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [f"{knowledge_dir}/centres/gamma.md:26: sites[1].source: this field is required but missing"]
+    text = _centre(**{"sources:\n": _SITES.replace("lat: 50.8333", "lat: 4.3667").replace("lon: 4.3667", "lon: 50.8333") + "sources:\n"})
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:35: sites[2].location: warning: these coordinates are outside the Brussels region: are lat and lon swapped?"
+    ]
+
+
+def test_programme_sites_must_belong_to_its_centre(knowledge_dir: Path) -> None:
+    _one(knowledge_dir, "gamma.md", _centre(**{"sources:\n": _SITES + "sources:\n"}))
+    path = knowledge_dir / "programmes" / "gamma-coding.md"
+    programme = PROGRAMME.format(id="gamma-coding", centre="gamma", topic="coding")
+    path.write_text(programme.replace("sources:\n", "sites: [library, libary, annex]\nsources:\n", 1), encoding="utf-8")
+    problems = [p for p in _problems(knowledge_dir) if p.startswith(str(path))]
+    assert problems == [
+        f"{path}:20: sites[2]: centre 'gamma' has no site 'libary' (did you mean 'library'?); its sites are: main-room, library",
+        f"{path}:20: sites[3]: centre 'gamma' has no site 'annex'; its sites are: main-room, library",
+    ]
+    path.write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding").replace("sources:\n", "sites:\n  - library\nsources:\n", 1), encoding="utf-8")
+    path.rename(knowledge_dir / "programmes" / "alpha-coding.md")
+    assert f"{knowledge_dir}/programmes/alpha-coding.md:21: sites[1]: centre 'alpha' has no site 'library'; it lists no sites" in _problems(knowledge_dir)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.blocks import Block, render_html, render_text
-from bot.reply import format_address, format_hours, map_link, unsure_reply
+from bot.places import nearest_centres
+from bot.reply import centre_blocks, format_address, format_hours, map_link, nearest_reply, unsure_reply
 from index.schema import Centre, OpeningHours
 
 
@@ -81,3 +82,32 @@ def test_unsure_reply_lists_options_and_a_person() -> None:
     assert "I'm not sure" in text
     assert "1. Coding school (Molenbeek)" in text and "2. Computer room" in text
     assert "contact Maks: https://maksvzw.org" in text
+
+
+_ROOMS = [
+    {"id": "north", "name": {"en": "North room", "fr": "Salle nord"}, "source": "https://x.example.org/rooms",
+     "address": {"street": "Rue du Nord 2", "postcode": "1080", "municipality": "Molenbeek"},
+     "hours": [{"days": ["mon", "tue"], "opens": "16:00", "closes": "18:00"}]},
+    {"id": "south", "name": "South room", "source": "https://x.example.org/rooms",
+     "address": {"municipality": "Forest"},
+     "location": {"lat": 50.8167, "lon": 4.3167, "precision": "municipality", "source": "https://en.wikipedia.org/wiki/Forest,_Belgium"}},
+]
+
+
+def test_centre_facts_list_its_sites_or_only_a_programmes_sites() -> None:
+    centre = _centre(sites=_ROOMS)
+    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places"]
+    assert sites == ["North room: Rue du Nord 2, 1080 Molenbeek, Mon–Tue 16:00–18:00; South room: Forest"]
+    only = [b.value for b in centre_blocks(centre, "fr", site_ids=["north"]) if b.label == "Autres lieux"]
+    assert only == ["Salle nord: Rue du Nord 2, 1080 Molenbeek, lun–mar 16:00–18:00"]
+
+
+def test_outreach_without_address_shows_no_empty_address_or_hours() -> None:
+    labels = [b.label for b in centre_blocks(_centre(kind="outreach", website="https://x.example.org"), "en")]
+    assert labels == ["Centre", "Contact"]
+
+
+def test_nearest_reply_names_the_site_and_links_its_map() -> None:
+    text = render_text(nearest_reply(nearest_centres(50.8167, 4.3167, [_centre(kind="network", sites=_ROOMS)]), "en", "Forest"))
+    assert "1. X centre (South room) — Forest, ≈ 0.0 km" in text
+    assert "https://www.openstreetmap.org/search?query=X%20centre%20South%20room%2C%20Forest" in text
