@@ -3,7 +3,9 @@
 The labelled file is a YAML list; each entry has `q` (the question), `lang` (the ISO 639-1 code of
 the language it is written in: en, fr, nl or another), `centre` and `programme` (the expected ids;
 `programme: null` accepts any programme of the centre), `split` (`train` for tuning, `test` held
-aside), optionally `family` (paraphrases of one need, all in one split) and `note`, and either
+aside), optionally `also` (other centres that answer the question just as well, e.g. two
+libraries in the same municipality), `family` (paraphrases of one need, all in one split) and
+`note`, and either
 `out_of_scope: true` or, for a question answered by an FAQ that belongs to no centre, `faq: <id>`.
 Figures are given for English, French and Dutch each, and for the other languages together.
 """
@@ -42,6 +44,12 @@ class LabelledQuestion:
     faq: str | None = None
     family: str | None = None
     note: str | None = None
+    also: tuple[str, ...] = ()
+
+    @property
+    def centres(self) -> frozenset[str | None]:
+        """Every centre that counts as right: the labelled one and any `also`."""
+        return frozenset((self.centre, *self.also))
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,10 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
     questions = []
     for n, entry in enumerate(entries, 1):
         try:
-            question = LabelledQuestion(**{k: v for k, v in entry.items() if k in fields})
+            values = {k: v for k, v in entry.items() if k in fields}
+            if "also" in values:
+                values["also"] = tuple(values["also"] or ())
+            question = LabelledQuestion(**values)
         except TypeError as error:
             raise ValueError(f"{path}: question {n}: {error}") from None
         if not _LANG_CODE.fullmatch(str(question.lang)) or question.split not in ("train", "test"):
@@ -107,9 +118,12 @@ def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-unt
         for option in unique:
             if option.centre not in [c.centre for c in centres]:
                 centres.append(option)
-        centre_rank = _rank(centres, lambda o: o.centre == question.centre)
+        accepted = question.centres
+        centre_rank = _rank(centres, lambda o: o.centre in accepted)
         programme_rank = _rank(
-            unique, lambda o: o.centre == question.centre and (question.programme is None or o.programme == question.programme)
+            unique,
+            lambda o: (o.centre == question.centre and (question.programme is None or o.programme == question.programme))
+            or (o.centre in question.also),
         )
     best = answer.best
     return Outcome(

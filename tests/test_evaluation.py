@@ -111,3 +111,10 @@ def test_run_asks_every_question() -> None:
 
     engine = Engine()
     assert len(run(engine, [_q("a"), _q("b")])) == 2 and len(engine.asked) == 2
+
+
+def test_also_accepts_another_centre_that_answers_as_well() -> None:
+    question = LabelledQuestion("q", "fr", "a", None, "train", also=("b",))
+    outcome = judge(_answer(_opt("b", "b-1"), _opt("a")), question)
+    assert outcome.centre_rank == 1 and outcome.programme_rank == 1
+    assert judge(_answer(_opt("c"), _opt("a")), question).centre_rank == 2
