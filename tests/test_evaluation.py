@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -9,7 +11,8 @@ import pytest
 
 from bot.engine import Option
 from bot.evaluation import LabelledQuestion, best_threshold, judge, load_labelled, metrics, misses, run
-from tests.support.helpers import LABELLED
+from index.knowledge import load_knowledge
+from tests.support.helpers import LABELLED, SHIPPED_KNOWLEDGE
 
 
 @dataclass
@@ -75,12 +78,23 @@ def test_best_threshold_sits_in_the_middle_of_the_widest_gap() -> None:
 
 def test_the_shipped_labelled_set_is_well_formed() -> None:
     questions = load_labelled(LABELLED)
-    assert len(questions) >= 150
-    assert sum(q.out_of_scope for q in questions) >= 30
+    assert len(questions) >= 400
+    assert sum(q.out_of_scope for q in questions) >= 80
     for lang in ("en", "fr", "nl"):
         assert sum(q.lang == lang and not q.out_of_scope for q in questions) >= 40
+    others = Counter(q.lang for q in questions if q.lang not in ("en", "fr", "nl"))
+    assert sum(others.values()) >= 60 and len(others) >= 6
     test_share = sum(q.split == "test" for q in questions) / len(questions)
-    assert 0.2 <= test_share <= 0.3
+    assert 0.2 <= test_share <= 0.4
+    splits_of_family: dict[str, set[str]] = {}
+    for q in questions:
+        if q.family:
+            splits_of_family.setdefault(q.family, set()).add(q.split)
+    assert all(len(splits) == 1 for splits in splits_of_family.values()), "a paraphrase family is in both splits"
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
+    known = set(knowledge.centres) | set(knowledge.programmes) | {d.record.id for d in knowledge.documents}
+    labelled = {i for q in questions for i in (q.centre, q.programme, q.faq, *q.also) if i}
+    assert labelled <= known, sorted(labelled - known)
 
 
 def test_malformed_labelled_file_names_the_entry(tmp_path: Path) -> None:
