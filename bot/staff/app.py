@@ -159,7 +159,7 @@ async def login(request: Request) -> Response:
     password = form.get("password")
     hashed = console.password_hash
     if not isinstance(password, str) or not hashed or not await asyncio.to_thread(auth.verify_password, hashed, password):
-        return again(phrase(lang, "wrong_password"), 401)
+        return again(phrase(lang, "wrong_password"), 200)  # a form shown again, as browsers expect (a 4xx is logged as a console error)
     console.sessions.drop(request.cookies.get(auth.SESSION_COOKIE))  # never reuse a session id
     session = console.sessions.create()
     response = RedirectResponse(next_page, status_code=303)
