@@ -170,7 +170,7 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
     password = read_new_password(sys.stdin, sys.stdin.isatty())
     print(hash_password(password))
     if sys.stdout.isatty():
-        print("Put it in .env as TELECENTRE_STAFF_PASSWORD_HASH='<the line above>' (in single quotes: it holds $ signs).", file=sys.stderr)
+        print("Put it in .env as TELECENTRE_STAFF_PASSWORD_HASH=<the line above> (in a shell, in single quotes: it holds $ signs).", file=sys.stderr)
     return 0
 
 

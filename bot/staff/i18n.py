@@ -63,6 +63,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "gaps_total": {"en": "{count} recorded questions in {groups} groups", "fr": "{count} questions enregistrées en {groups} groupes", "nl": "{count} opgeslagen vragen in {groups} groepen"},
     "group": {"en": "Group {n}: {count} questions", "fr": "Groupe {n} : {count} questions", "nl": "Groep {n}: {count} vragen"},
+    "group_one": {"en": "Group {n}: 1 question", "fr": "Groupe {n} : 1 question", "nl": "Groep {n}: 1 vraag"},
     "languages": {"en": "Languages", "fr": "Langues", "nl": "Talen"},
     "kinds": {"en": "Kinds", "fr": "Types", "nl": "Soorten"},
     "fallback": {"en": "The bot fell back to", "fr": "Le bot s'est rabattu sur", "nl": "De bot viel terug op"},
