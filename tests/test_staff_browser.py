@@ -129,7 +129,7 @@ def no_alert(driver) -> bool:  # type: ignore[no-untyped-def]
     from selenium.common.exceptions import NoAlertPresentException
 
     try:
-        driver.switch_to.alert
+        driver.switch_to.alert.text  # noqa: B018 - raises when no alert is open
     except NoAlertPresentException:
         return True
     return False

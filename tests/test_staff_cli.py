@@ -15,10 +15,10 @@ import httpx
 import pytest
 
 from bot.cli import CliError, main, read_new_password
+from bot.engine import Engine
 from bot.settings import SettingsError, load_settings
 from bot.staff.auth import verify_password
 from bot.staff.server import EngineHolder
-from bot.engine import Engine
 from index.store import build_index, open_index
 from tests.helpers import LEXICAL_ONLY, ROOT, FakeEmbedder
 

@@ -291,7 +291,7 @@ def test_extra_routes_such_as_the_webhook_are_served_without_a_session(engine: E
 
 
 def test_healthz_200_and_503(engine: Engine, tmp_path: Path, knowledge_dir: Path) -> None:
-    app, store = make_app(engine, tmp_path, knowledge_dir)
+    app, _ = make_app(engine, tmp_path, knowledge_dir)
     ok = client_for(app).get("/healthz")
     assert ok.status_code == 200 and ok.text.startswith("ok: index ")
 
