@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo setup index test lint format bench hsds-check clean
+.PHONY: demo setup index test browser lint format bench hsds-check clean
 
 demo: index ## set up, build the index if missing or stale, and chat in the console (or serve on Telegram with a token)
 	@if [ -n "$$TELECENTRE_TELEGRAM_TOKEN" ] || grep -qs '^TELECENTRE_TELEGRAM_TOKEN=.' .env; then \
@@ -21,8 +21,14 @@ $(STAMP): pyproject.toml
 index: setup ## build the search index only when the knowledge or model changed
 	$(BIN)/telecentre build --if-stale
 
-test: setup ## run the whole test suite
+test: setup browser ## run the whole test suite (installs Chromium for the console's browser tests when missing)
 	$(BIN)/python -m pytest
+
+browser: ## headless Chromium and chromedriver from Debian, for the browser tests
+	@command -v chromedriver >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then echo "installing chromium and chromium-driver (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+		else echo "the browser tests need Chromium: run  sudo apt-get install -y chromium chromium-driver"; exit 1; fi; }
 
 lint: setup ## formatter, linter and type checker (run by CI)
 	$(BIN)/ruff format --check bot index tests benchmarks

@@ -37,6 +37,7 @@ _AGE = [
         _AGE_NUMBER + r"\s*(?:-?\s*)?(?:years?|yrs?|yo|y/o|ans|an|jaar|jarige?|jahre?n?|jahrige?|anos?|anos de idade|anni|ani|lat|lata|yas\w*|лет|год\w*|рок\w*|years old)(?!\w)",
         r"(?:i am|i'm|im|aged?|age)\s+" + _AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euros?|€|h\b))",
         r"(?:j'ai|jai)\s+" + _AGE_NUMBER + r"(?!\d)",
+        r"(?:woman|man|girl|boy|person|lady|mother|father|femme|homme|vrouw|man|frau)\s+(?:of|aged|de|van|von)\s+" + _AGE_NUMBER + r"(?!\d)",
         r"(?:ik ben)\s+" + _AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro))",
         r"(?:tengo|tenho|ho|am|mam|ich bin)\s+" + _AGE_NUMBER + r"(?!\d)",
         r"(?:عمري|عندي)\s*" + _AGE_NUMBER,

@@ -21,6 +21,7 @@ from index.schema import LANGUAGES
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
+MIN_PASSWORD_CHARS = 10
 
 EVAL_MODES: dict[str, tuple[Mode, Fusion | None]] = {
     "hybrid": ("hybrid", None),
@@ -144,6 +145,43 @@ def cmd_serve(args: argparse.Namespace) -> int:
         run(settings, lambda: _embedder(settings))
     except ServeError as error:
         raise CliError(str(error)) from None
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    """The staff console in the browser, without Telegram (TELECENTRE_CONSOLE_LISTEN/_PORT)."""
+    from bot.staff.server import run_console
+
+    settings = _settings(args)
+    if settings.staff_password_hash is None:
+        raise CliError("the staff console is off: set TELECENTRE_STAFF_PASSWORD_HASH (print one with `telecentre staff-password`)")
+    run_console(settings, lambda: _embedder(settings), announce=lambda line: print(line, flush=True))
+    return 0
+
+
+def read_new_password(stdin: TextIO, tty: bool) -> str:
+    """A password from a hidden prompt (typed twice), or the first line of stdin when piped."""
+    import getpass
+
+    if tty:
+        password = getpass.getpass("New staff password: ")
+        if getpass.getpass("Again: ") != password:
+            raise CliError("the two passwords differ: nothing was printed")
+    else:
+        password = stdin.readline().rstrip("\r\n")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise CliError(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
+    return password
+
+
+def cmd_staff_password(args: argparse.Namespace) -> int:
+    """Print an argon2 hash of a new staff password, for TELECENTRE_STAFF_PASSWORD_HASH."""
+    from bot.staff.auth import hash_password
+
+    password = read_new_password(sys.stdin, sys.stdin.isatty())
+    print(hash_password(password))
+    if sys.stdout.isatty():
+        print("Put it in .env as TELECENTRE_STAFF_PASSWORD_HASH=<the line above> (in a shell, in single quotes: it holds $ signs).", file=sys.stderr)
     return 0
 
 
@@ -286,6 +324,8 @@ def build_parser() -> argparse.ArgumentParser:
     chat = add("chat", cmd_chat, "chat in the console with the same engine as the bot")
     chat.add_argument("--lang", choices=LANGUAGES, help="answer in this language instead of the detected one")
     add("serve", cmd_serve, "run the Telegram bot")
+    add("console", cmd_console, "the staff console in the browser, without Telegram")
+    add("staff-password", cmd_staff_password, "print an argon2 hash of a new staff password (prompt, or one line of stdin)", index=False)
     gaps = add("gaps", cmd_gaps, "recorded unsure answers and 👎, grouped by meaning, biggest first", index=False)
     gaps.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
     gaps.add_argument("--csv", metavar="FILE", help="also write the groups to a CSV file")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,10 +80,22 @@ def format_groups(groups: list[GapGroup], feedback: list[tuple[str, int, int]]) 
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    """A learner's words as a spreadsheet cell: never a formula (=, +, -, @ would run in Excel)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def csv_text(groups: list[GapGroup]) -> str:
+    """The groups as CSV, one row per group (for `--csv` and the console's download)."""
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(["group", "count", "languages", "kinds", "fallback_passage", "examples"])
+    for n, group in enumerate(groups, 1):
+        writer.writerow([n, group.count, " ".join(f"{k}:{v}" for k, v in group.languages.items()),
+                         " ".join(f"{k}:{v}" for k, v in group.kinds.items()), group.fallback, _cell(" | ".join(group.examples))])
+    return handle.getvalue()
+
+
 def write_csv(groups: list[GapGroup], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["group", "count", "languages", "kinds", "fallback_passage", "examples"])
-        for n, group in enumerate(groups, 1):
-            writer.writerow([n, group.count, " ".join(f"{k}:{v}" for k, v in group.languages.items()),
-                             " ".join(f"{k}:{v}" for k, v in group.kinds.items()), group.fallback, " | ".join(group.examples)])
+        handle.write(csv_text(groups))

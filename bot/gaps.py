@@ -19,6 +19,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot import metrics
 from bot.sqlite_files import connect
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,15 @@ MIGRATIONS = [
         up INTEGER NOT NULL DEFAULT 0,
         down INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (day, passage)
+    );
+    """,
+    """
+    CREATE TABLE answer_counts (
+        day TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, lang, outcome)
     );
     """,
 ]
@@ -136,7 +146,41 @@ class GapStore:
         now = now or dt.datetime.now(dt.timezone.utc)
         text = redact(question)[:1000] if question else None
         sql = "INSERT INTO gaps (asked_at, kind, question, lang, score, passage) VALUES (?, ?, ?, ?, ?, ?)"
-        return self._write(sql, (now.isoformat(timespec="seconds"), kind, text, lang, score, passage))
+        kept = self._write(sql, (now.isoformat(timespec="seconds"), kind, text, lang, score, passage))
+        if kept:
+            metrics.gap_recorded(kind)
+        return kept
+
+    def count_answer(self, outcome: str, lang: str, now: dt.datetime | None = None) -> bool:
+        """Add one to today's count of answers with this outcome and language (counts only, no text),
+        so the staff console can show answers and refusals over the last days."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        sql = (
+            "INSERT INTO answer_counts (day, lang, outcome, count) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (day, lang, outcome) DO UPDATE SET count = count + 1"
+        )
+        return self._write(sql, (now.date().isoformat(), lang, outcome))
+
+    def answer_counts(self, days: int = 14, now: dt.datetime | None = None) -> list[tuple[str, str, str, int]]:
+        """(day, lang, outcome, count) for the last `days` days (within the retention), newest day first."""
+        now = now or dt.datetime.now(dt.timezone.utc)
+        since = (now - min(dt.timedelta(days=days), self.retention)).date().isoformat()
+        with closing(self._connect()) as connection:
+            return connection.execute(
+                "SELECT day, lang, outcome, count FROM answer_counts WHERE day >= ? ORDER BY day DESC, lang, outcome", (since,)
+            ).fetchall()
+
+    def check_writable(self) -> str | None:
+        """None when a record could be written now; otherwise a one-line reason (for /healthz).
+
+        Takes the write lock and lets it go again, so nothing is written."""
+        try:
+            with closing(self._connect()) as connection:
+                connection.execute("BEGIN IMMEDIATE")
+                connection.execute("ROLLBACK")
+        except (sqlite3.Error, OSError) as error:
+            return f"data store {self.path.name} not writable ({type(error).__name__})"
+        return None
 
     def feedback(self, passage: str, up: bool, now: dt.datetime | None = None) -> bool:
         """Count a 👍 or 👎 for a passage (counts only, per day)."""
@@ -149,6 +193,7 @@ class GapStore:
         cutoff = now - self.retention
         connection.execute("DELETE FROM gaps WHERE asked_at < ?", (cutoff.isoformat(timespec="seconds"),))
         connection.execute("DELETE FROM feedback WHERE day < ?", (cutoff.date().isoformat(),))
+        connection.execute("DELETE FROM answer_counts WHERE day < ?", (cutoff.date().isoformat(),))
 
     def gaps(self, since_days: int | None = None, now: dt.datetime | None = None) -> list[Gap]:
         """Recorded gaps, oldest first, optionally only those of the last `since_days` days."""

@@ -46,6 +46,15 @@ class Settings(BaseSettings):
     retention_days: int = Field(default=30, ge=1, le=3650)
     freshness_days: int = Field(default=180, ge=1, le=3650)
     index_watch_seconds: float = Field(default=10.0, ge=0.0, le=3600.0)
+    console_listen: str = "127.0.0.1"
+    console_port: int = Field(default=8780, ge=1, le=65535)
+    console_url: str | None = None
+    staff_password_hash: SecretStr | None = None
+
+    @property
+    def console_secure(self) -> bool:
+        """Whether the console is reached over HTTPS, so its cookies must be Secure."""
+        return bool(self.console_url and self.console_url.startswith("https://"))
 
     @property
     def gaps_path(self) -> Path:
@@ -86,6 +95,22 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("may only contain letters, digits, _ and - (1 to 256 characters)")
         return value or None
+
+    @field_validator("console_url")
+    @classmethod
+    def _console_url(cls, value: str | None) -> str | None:
+        if value is not None and value.strip() and not re.match(r"^https?://[^\s]+$", value):
+            raise ValueError("must be the address staff open, such as https://console.example.org")
+        return value or None
+
+    @field_validator("staff_password_hash", mode="before")
+    @classmethod
+    def _argon2_hash(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not value.startswith("$argon2"):
+            raise ValueError("must be an argon2 hash printed by `telecentre staff-password`")
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

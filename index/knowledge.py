@@ -7,14 +7,12 @@ and loading carries on, so one run of `telecentre validate` lists everything to 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from index import frontmatter
 from index.gazetteer import PLACES_FILE, Gazetteer, load_places

@@ -1,0 +1,102 @@
+"""`telecentre console`: the staff console alone, without Telegram, for staff on their own machine.
+
+It loads the engine once, serves the console with uvicorn, and picks up a newly built index in
+the background (every TELECENTRE_INDEX_WATCH_SECONDS), as `telecentre serve` does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from typing import AsyncIterator, Callable
+
+from starlette.applications import Starlette
+
+from bot import metrics
+from bot.engine import Engine
+from bot.gaps import GapStore
+from bot.settings import Settings
+from bot.staff.app import build_console_app, make_server
+from index.embedder import Embedder
+from index.store import current_manifest
+
+log = logging.getLogger(__name__)
+
+
+class EngineHolder:
+    """The engine being served; replaced whole when a newer index is loaded."""
+
+    def __init__(self, engine: Engine, settings: Settings, embedder: Embedder) -> None:
+        self.engine = engine
+        self.settings = settings
+        self.embedder = embedder
+
+    def __call__(self) -> Engine:
+        return self.engine
+
+    async def reload_if_newer(self) -> bool:
+        """Load the index CURRENT points to when it is not the one served; keep the old on failure."""
+        manifest = current_manifest(self.settings.index_dir)
+        if not manifest or manifest.get("version") == self.engine.index.version:
+            return False
+        try:
+            self.engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
+        except Exception as error:  # noqa: BLE001 - any failure leaves the old index serving
+            log.warning("new index not loaded, the old one keeps serving: %s", type(error).__name__)
+            return False
+        metrics.set_index(self.engine.index.manifest)
+        log.info("now serving index %s", self.engine.index.version)
+        return True
+
+
+def console_app(settings: Settings, embedder: Embedder) -> tuple[Starlette, EngineHolder]:
+    """The console app for `settings`, with an index watcher running while the app runs."""
+    holder = EngineHolder(Engine.from_settings(settings, embedder), settings, embedder)
+    metrics.set_index(holder.engine.index.manifest)
+    gaps = GapStore(settings.gaps_path, settings.retention_days, settings.record_gaps)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        watcher = asyncio.create_task(_watch(holder, settings.index_watch_seconds)) if settings.index_watch_seconds else None
+        try:
+            yield
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watcher
+
+    return build_console_app(holder, gaps, settings, lifespan=lifespan), holder
+
+
+async def _watch(holder: EngineHolder, seconds: float) -> None:
+    while True:
+        await asyncio.sleep(seconds)
+        await holder.reload_if_newer()
+
+
+class _Stopped(Exception):
+    """SIGTERM after uvicorn's graceful shutdown: a normal end, not a crash."""
+
+
+def _stopped(signum: int, frame: object) -> None:
+    raise _Stopped
+
+
+def run_console(settings: Settings, embedder_factory: Callable[[], Embedder], announce: Callable[[str], None] = print) -> None:
+    """Serve the console until Ctrl-C or SIGTERM.
+
+    uvicorn shuts down gracefully on either signal, then raises it again for the previous
+    handler; ours turns SIGTERM into a normal return (exit status 0, as for a systemd stop)."""
+    app, _ = console_app(settings, embedder_factory())
+    server = make_server(app, settings)
+    announce(f"Staff console on http://{settings.console_listen}:{settings.console_port}/ (Ctrl-C stops it)")
+    previous = signal.signal(signal.SIGTERM, _stopped)
+    try:
+        asyncio.run(server.serve())
+    except _Stopped:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
