@@ -399,16 +399,16 @@ LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
 }
 
 OTHER_LANGUAGE_NOTES: dict[str, str] = {
-    "ar": "أجيب بالفرنسية أو الهولندية أو الإنجليزية: إليك ما يناسبك أكثر.",
-    "de": "Ich antworte auf Französisch, Niederländisch oder Englisch: Hier ist, was am besten passt.",
-    "es": "Respondo en francés, neerlandés o inglés: esto es lo que mejor se ajusta a lo que busca.",
-    "it": "Rispondo in francese, olandese o inglese: ecco cosa fa più al caso suo.",
-    "pl": "Odpowiadam po francusku, niderlandzku lub angielsku: oto, co najlepiej pasuje.",
-    "pt": "Respondo em francês, neerlandês ou inglês: aqui está o que melhor corresponde ao que procura.",
+    "ar": "أجيب بالفرنسية أو الهولندية أو الإنجليزية، وإليك أنسب ما وجدت لك.",
+    "de": "Ich antworte auf Französisch, Niederländisch oder Englisch – hier finden Sie, was am besten zu Ihnen passt.",
+    "es": "Le respondo en francés, neerlandés o inglés: aquí tiene lo que más le conviene.",
+    "it": "Le rispondo in francese, olandese o inglese: ecco ciò che fa più al caso suo.",
+    "pl": "Odpowiadam po francusku, niderlandzku lub angielsku – poniżej to, co najlepiej pasuje do pytania.",
+    "pt": "Respondo em francês, neerlandês ou inglês: aqui está o que mais lhe convém.",
     "ro": "Răspund în franceză, neerlandeză sau engleză: iată ce vi se potrivește cel mai bine.",
-    "ru": "Я отвечаю на французском, нидерландском или английском: вот что подходит вам лучше всего.",
-    "tr": "Fransızca, Felemenkçe veya İngilizce yanıt veriyorum: size en uygun olan aşağıda.",
-    "uk": "Я відповідаю французькою, нідерландською або англійською: ось що підходить вам найкраще.",
+    "ru": "Я отвечаю по-французски, по-нидерландски или по-английски — вот что подойдёт вам лучше всего.",
+    "tr": "Fransızca, Felemenkçe veya İngilizce yanıt veriyorum; size en uygun olanı aşağıda bulabilirsiniz.",
+    "uk": "Я відповідаю французькою, нідерландською або англійською — ось що вам підійде найкраще.",
 }
 """One fixed sentence, in the learner's own language, before an answer given in EN/FR/NL."""
 
