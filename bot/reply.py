@@ -196,7 +196,8 @@ def fit_blocks(fit: Fit | None, lang: Lang) -> list[Block]:
     reasons += [phrase(lang, f"why_{matched}") for matched in fit.matched]
     blocks = [Block("note", phrase(lang, "why", reasons=", ".join(reasons)))] if reasons else []
     if fit.unmet:
-        blocks.append(Block("note", phrase(lang, "unmet", reasons="; ".join(fit.unmet))))
+        separator = " ; " if lang == "fr" else "; "  # French typography spaces both sides
+        blocks.append(Block("note", phrase(lang, "unmet", reasons=separator.join(fit.unmet))))
     return blocks
 
 
