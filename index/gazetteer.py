@@ -8,9 +8,9 @@ letter or digit made one space, so "St-Gilles", "saint gilles" and "SAINT GILLES
 "saint", "sainte" and "sint" may also be written "st"/"ste". All names go into one precompiled
 regular expression; among overlapping candidates the longest wins ("Gare du Midi" over "Midi").
 
-A name listed under `ambiguous` is also an ordinary word (Forest, Bourse, IJzer…): it counts as a
+A name listed under `ambiguous` is also an ordinary word (Forest, Bourse, Jette…): it counts as a
 place only when written with a capital letter ("Forest") or right after a place preposition
-("in forest", "à forest", "bij ijzer"), so "rain forest" and "une bourse d'études" are no places.
+("in forest", "à forest", "bij jette"), so "rain forest" and "une bourse d'études" are no places.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ KIND_ORDER: tuple[str, ...] = ("municipality", "neighbourhood", "area", "station
 """When places of different kinds share a name, the first kind here is the one matched."""
 
 PREPOSITIONS: tuple[str, ...] = ("in", "a", "au", "te", "bij", "near", "pres de", "naar", "to", "at", "from", "uit", "de", "van")
-"""Folded words that, right before an ambiguous name, make it a place ("à Forest", "bij IJzer")."""
+"""Folded words that, right before an ambiguous name, make it a place ("à Forest", "bij Jette")."""
 
 _ALONE_PREFIXES: tuple[str, ...] = ("in", "a", "te", "near", "pres de", "bij")
 """What may stand before a message that is only a place ("à Schaerbeek", "bij het Zuidstation")."""
@@ -263,7 +263,7 @@ class Gazetteer:
         detection, and in search they should not outweigh what the learner asks for. A hyphenated
         name counts whole ("saint-gilles") and in parts ("gilles"), written and folded ("mérode",
         "merode"); ordinary words ("gare", "node", "over") never count. Ambiguous names of stations
-        and landmarks ("bourse", "ijzer") are left out: as words they mean something else.
+        and landmarks ("bourse", "forest") are left out: as words they mean something else.
         """
         words: set[str] = set()
         for place in self.places.values():
