@@ -82,11 +82,17 @@ def test_unreachable_bot_api_gives_up_after_bounded_retries(workdir: Path) -> No
 
 def test_serves_answers_and_stops_cleanly_on_sigterm(workdir: Path) -> None:
     with FakeBotApi(token=TOKEN) as api:
-        process = _serve(workdir, telegram_token=TOKEN, telegram_api_url=api.base_url)
+        import httpx
+
+        port = _free_port()
+        process = _serve(workdir, telegram_token=TOKEN, telegram_api_url=api.base_url, console_port=str(port))
         try:
             api.push_text(77, "coding course for adults looking for work, my name is Zorglub")
             calls = api.wait_for_sent(77, 2, timeout=120)
             assert "Alpha centre" in (calls[0].text or "")
+            health = httpx.get(f"http://127.0.0.1:{port}/healthz")  # the web app runs beside polling
+            assert health.status_code == 200
+            assert "telecentre_answers_total" in httpx.get(f"http://127.0.0.1:{port}/metrics").text
             process.send_signal(signal.SIGTERM)
             out, err = process.communicate(timeout=15)  # a clean stop, not a kill after a hang
         finally:
@@ -132,6 +138,12 @@ def test_webhook_mode_checks_the_secret_on_every_request(workdir: Path) -> None:
             assert wrong.status_code == 403
             missing = httpx.post(f"http://127.0.0.1:{port}/hook", json=update)
             assert missing.status_code == 403
+            secret = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"}
+            for body in (b"", b"not json", b"[1, 2]", b'{"update_id": "x", "message": 5}'):
+                assert httpx.post(f"http://127.0.0.1:{port}/hook", content=body, headers=secret).status_code == 400, body
+            huge = httpx.post(f"http://127.0.0.1:{port}/hook", content=b"{" + b" " * (2 << 20) + b"}", headers=secret)
+            assert huge.status_code == 413
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
             assert api.sent(88) == []
             right = httpx.post(f"http://127.0.0.1:{port}/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-value"})
             assert right.status_code == 200
@@ -143,7 +155,7 @@ def test_webhook_mode_checks_the_secret_on_every_request(workdir: Path) -> None:
             if process.poll() is None:
                 process.kill()
     assert process.returncode == 0, err
-    assert "s3cret-value" not in err and TOKEN not in err
+    assert "s3cret-value" not in err and TOKEN not in err and "not json" not in err
 
 
 def test_webhook_without_a_secret_is_refused(workdir: Path) -> None:

@@ -14,12 +14,14 @@ from urllib.parse import urlparse
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot import metrics
 from bot.engine import Engine
 from bot.settings import Settings
-from bot.telegram import admin, callbacks, commands, eligibility, messages
+from bot.telegram import admin, callbacks, commands, eligibility, messages, web
 from bot.telegram.buttons import Action, pattern
+from bot.telegram.limiter import CountingRateLimiter
 from bot.telegram.context import CONTEXT_TYPES, BotApplication, BotState
 from index.embedder import Embedder
 
@@ -81,10 +83,8 @@ def build_application(state: BotState) -> BotApplication:
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url(settings.telegram_api_url))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(AIORateLimiter(max_retries=5))
+        .rate_limiter(CountingRateLimiter())
         .concurrent_updates(True)
-        .post_init(_start_watching)
-        .post_shutdown(_stop_watching)
         .build()
     )
     application.bot_data["state"] = state
@@ -146,7 +146,8 @@ class RedactToken(logging.Filter):
 
 
 def run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
-    """Serve the bot until SIGINT/SIGTERM: long polling, or a webhook when one is configured.
+    """Serve the bot until SIGINT/SIGTERM: long polling, or a webhook when one is configured, with
+    the web app (webhook route, staff console, /healthz, /metrics) on the same event loop.
 
     Settings are checked before `load_embedder` is called, so a missing token fails at once."""
     if settings.telegram_token is None:
@@ -156,23 +157,32 @@ def run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
     redact = RedactToken(settings.telegram_token.get_secret_value())
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
+    host, port = (settings.webhook_listen, settings.webhook_port) if settings.webhook_url else (settings.console_listen, settings.console_port)
+    try:
+        server_socket = web.bind(host, port)
+    except OSError as error:
+        variables = "TELECENTRE_WEBHOOK_LISTEN/_PORT" if settings.webhook_url else "TELECENTRE_CONSOLE_LISTEN/_PORT"
+        raise ServeError(f"cannot listen on {host}:{port} ({error.strerror}): another program uses it, or change {variables}") from None
     embedder = load_embedder()
     engine = Engine.from_settings(settings, embedder)  # refuses a missing or mismatched index first
+    metrics.set_index(engine.index.manifest)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     username = loop.run_until_complete(check_telegram(settings))
-    application = build_application(BotState(settings, embedder, engine))
-    mode = "webhook" if settings.webhook_url else "long polling"
-    log.warning("serving as @%s by %s with index %s", username, mode, engine.index.version)
-    if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlparse(settings.webhook_url).path.lstrip("/"),
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
-            allowed_updates=Update.ALL_TYPES,
-            bootstrap_retries=settings.startup_retries,
-        )
-    else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=settings.startup_retries)
+    state = BotState(settings, embedder, engine)
+    application = build_application(state)
+    webhook_path = urlparse(settings.webhook_url).path.lstrip("/") if settings.webhook_url else None
+
+    async def started() -> None:
+        if webhook_path is not None:
+            secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+            await application.bot.set_webhook(settings.webhook_url or "", secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        elif application.updater is not None:
+            await application.updater.start_polling(allowed_updates=Update.ALL_TYPES, bootstrap_retries=settings.startup_retries)
+        await _start_watching(application)
+        mode = "webhook" if webhook_path is not None else "long polling"
+        console = "staff console and " if settings.staff_password_hash is not None else ""
+        log.warning("serving as @%s by %s with index %s; %s/healthz, /metrics on http://%s:%s/", username, mode, engine.index.version, console, host, port)
+
+    web.run_until_stopped(web.serve_with_web(application, state, server_socket, webhook_path=webhook_path, on_started=started))
+    loop.run_until_complete(_stop_watching(application))

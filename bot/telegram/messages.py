@@ -12,7 +12,7 @@ import re
 from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 
-from bot import eligibility
+from bot import eligibility, metrics
 from bot.i18n import phrase
 from bot.places import find_place, nearest_centres
 from bot.reply import nearest_reply
@@ -57,7 +57,7 @@ async def on_text(update: Update, context: Context) -> None:
         pairs = nearest_centres(place.lat, place.lon, list(engine.index.centres.values()))
         await send_blocks(message, nearest_reply(pairs, learner_language(update, context), place.name))
         return
-    answer = await asyncio.to_thread(engine.answer, question, language_hint(update), lang=data.lang)
+    answer = await asyncio.to_thread(metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store)
     state.stats["questions"] += 1
     state.stats[answer.kind] += 1
     state.stats[f"lang_{answer.lang}"] += 1
