@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     startup_retries: int = Field(default=3, ge=0, le=20)
     data_dir: Path = Path("var")
+    database_url: SecretStr | None = None
     record_gaps: bool = True
     retention_days: int = Field(default=30, ge=1, le=3650)
     freshness_days: int = Field(default=180, ge=1, le=3650)
@@ -84,6 +85,17 @@ class Settings(BaseSettings):
         if isinstance(value, str) and value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
             raise ValueError("may only contain letters, digits, _ and - (1 to 256 characters)")
         return value or None
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not re.match(r"^postgres(ql)?(\+psycopg)?://\S+$", value.strip()):
+                raise ValueError("must be a postgresql:// URL, or unset for SQLite files under TELECENTRE_DATA_DIR")
+            return value.strip()
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod
