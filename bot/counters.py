@@ -69,7 +69,8 @@ class UpdateLog:
         def work(connection: Connection) -> bool:
             self._purge_if_due(connection, now)
             row = upsert(connection, tables.handled_updates).values(update_id=update_id, claimed_at=_seconds(now))
-            return connection.execute(row.on_conflict_do_nothing(index_elements=["update_id"])).rowcount == 1
+            claim = row.on_conflict_do_nothing(index_elements=["update_id"]).returning(tables.handled_updates.c.update_id)
+            return connection.execute(claim).first() is not None  # no row back: someone claimed it first
 
         return self.db.run(STATE, work, True, "update not claimed")
 
