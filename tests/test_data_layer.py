@@ -192,3 +192,120 @@ def test_warnings_name_the_error_never_the_text(stores: Stores, caplog: pytest.L
     # a CHECK constraint violation: the write is skipped, the text (a SQL parameter) stays out of the log
     assert stores.gaps.record("not-a-kind", "secret question", "en", 0.1, None) is False
     assert "gap not recorded: IntegrityError" in caplog.text and "secret" not in caplog.text
+
+
+# The schema exactly as the version before Alembic wrote it (bot/gaps.py MIGRATIONS[0] with
+# PRAGMA user_version = 1, and bot/conversations.py's CREATE TABLE), to adopt in place.
+LEGACY_GAPS = """
+    CREATE TABLE gaps (
+        id INTEGER PRIMARY KEY,
+        asked_at TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('unsure', 'thumbs_down')),
+        question TEXT,
+        lang TEXT,
+        score REAL,
+        passage TEXT
+    );
+    CREATE INDEX gaps_asked_at ON gaps (asked_at);
+    CREATE TABLE feedback (
+        day TEXT NOT NULL,
+        passage TEXT NOT NULL,
+        up INTEGER NOT NULL DEFAULT 0,
+        down INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, passage)
+    );
+    PRAGMA user_version = 1;
+"""
+LEGACY_CONVERSATIONS = "CREATE TABLE IF NOT EXISTS conversations (chat TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at TEXT NOT NULL)"
+
+
+def test_files_from_the_previous_version_are_adopted_in_place(tmp_path: Path) -> None:
+    import hashlib
+    import hmac
+    import json
+    import sqlite3
+
+    from bot.settings import load_settings
+
+    data = tmp_path / "var"
+    data.mkdir()
+    now = dt.datetime.now(dt.timezone.utc)
+    with sqlite3.connect(data / "gaps.sqlite") as old:
+        old.execute("PRAGMA journal_mode=WAL")
+        old.executescript(LEGACY_GAPS)
+        old.execute("INSERT INTO gaps (asked_at, kind, question, lang, score, passage) VALUES (?, 'unsure', 'course in <email>?', 'fr', 0.25, 'a#0:fr')",
+                    (now.isoformat(timespec="seconds"),))
+        old.execute("INSERT INTO feedback (day, passage, up, down) VALUES (?, 'a#0:fr', 2, 1)", (now.date().isoformat(),))
+    salt = b"s" * 32
+    (data / "conversations.salt").write_bytes(salt)
+    key = hmac.new(salt, str(CHAT).encode(), hashlib.sha256).hexdigest()[:32]
+    with sqlite3.connect(data / "conversations.sqlite") as old:
+        old.execute(LEGACY_CONVERSATIONS)
+        old.execute("INSERT INTO conversations VALUES (?, ?, ?)", (key, json.dumps({"step": 3}), (now + dt.timedelta(minutes=20)).isoformat()))
+
+    stores = open_stores(load_settings(data_dir=data))
+    try:
+        assert [(g.question, g.lang, g.score, g.passage) for g in stores.gaps.gaps()] == [("course in <email>?", "fr", 0.25, "a#0:fr")]
+        assert stores.gaps.feedback_counts() == [("a#0:fr", 2, 1)]
+        assert stores.gaps.feedback("a#0:fr", False)
+        assert stores.gaps.feedback_counts() == [("a#0:fr", 2, 2)]
+        assert stores.conversations.get(CHAT) == {"step": 3}
+        assert stores.languages.set(CHAT, "fr") and stores.stats.increment("questions")  # the new tables exist
+    finally:
+        stores.close()
+    with sqlite3.connect(data / "gaps.sqlite") as migrated:
+        assert migrated.execute("SELECT version_num FROM alembic_version_gaps").fetchone() == ("g0002",)
+        assert migrated.execute("SELECT name FROM sqlite_master WHERE name = 'feedback_day'").fetchone() == ("feedback_day",)
+        assert migrated.execute("PRAGMA user_version").fetchone() == (1,)
+    with sqlite3.connect(data / "conversations.sqlite") as migrated:
+        assert migrated.execute("SELECT version_num FROM alembic_version_state").fetchone() == ("s0002",)
+
+
+def test_postgresql_outage_skips_writes_then_recovers_by_itself(postgres_server, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+    from bot.settings import load_settings
+
+    stores = open_stores(load_settings(data_dir=tmp_path / "var", database_url=postgres_server.create_database()))
+    try:
+        assert stores.stats.increment("questions") and stores.languages.set(CHAT, "fr")
+        assert stores.gaps.record("unsure", "first question", "en", 0.2, None)
+        postgres_server.stop()
+        try:
+            caplog.set_level(logging.WARNING)
+            assert stores.stats.increment("questions") is False
+            assert stores.gaps.record("unsure", "private words while down", "en", 0.2, None) is False
+            assert stores.gaps.feedback("a#0:en", True) is False
+            assert stores.stats.counts() == {} and stores.languages.get(CHAT) is None
+            assert stores.conversations.get(CHAT) is None
+            stores.conversations.put(CHAT, {"step": 1})
+            assert stores.updates.claim_update(5) is True  # better answered twice than never
+            assert "counter not incremented: OperationalError" in caplog.text
+            assert "gap not recorded: OperationalError" in caplog.text
+            assert "private words" not in caplog.text and "first question" not in caplog.text
+        finally:
+            postgres_server.start()
+        # same stores, no restart: the pool finds the server again
+        assert stores.stats.increment("questions")
+        assert stores.stats.counts() == {"questions": 2}
+        assert stores.languages.get(CHAT) == "fr"
+        assert [g.question for g in stores.gaps.gaps()] == ["first question"]
+        assert stores.updates.claim_update(6) and not stores.updates.claim_update(6)
+    finally:
+        stores.close()
+
+
+def test_a_store_opened_while_postgresql_is_down_migrates_once_it_is_back(postgres_server, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from bot.settings import load_settings
+
+    url = postgres_server.create_database()
+    postgres_server.stop()
+    try:
+        stores = open_stores(load_settings(data_dir=tmp_path / "var", database_url=url))
+        assert stores.stats.increment("questions") is False
+        assert stores.languages.set(CHAT, "nl") is False
+    finally:
+        postgres_server.start()
+    try:
+        assert stores.stats.increment("questions") and stores.stats.counts() == {"questions": 1}
+        assert stores.languages.set(CHAT, "nl") and stores.languages.get(CHAT) == "nl"
+    finally:
+        stores.close()
