@@ -22,6 +22,12 @@ class Stores:
     updates: UpdateLog
     databases: tuple[Database, ...]
 
+    def prepare(self) -> bool:
+        """Migrate every tree now (call once at start); False, with a warning, if the database is
+        unreachable: the stores then keep trying on each call and migrate on the first success."""
+        trees = [(self.gaps.db, GAPS), (self.stats.db, STATE)]
+        return all([db.run(tree, lambda _connection: True, False, "database unavailable at start") for db, tree in trees])
+
     def close(self) -> None:
         """Close pooled connections (at shutdown, or before restoring a backup)."""
         for db in self.databases:

@@ -179,8 +179,7 @@ def test_backup_and_restore(data_settings: Settings, tmp_path: Path, monkeypatch
 
 
 def test_schema_is_at_the_newest_revision_on_both_trees(stores: Stores) -> None:
-    stores.stats.increment("x")
-    stores.gaps.purge()
+    assert stores.prepare()
     heads = stores.stats.db.transaction(STATE, lambda c: c.execute(text("SELECT version_num FROM alembic_version_state")).scalar_one())
     assert heads == "s0002"
     gaps_head = stores.gaps.db.transaction(GAPS, lambda c: c.execute(text("SELECT version_num FROM alembic_version_gaps")).scalar_one())
@@ -300,6 +299,7 @@ def test_a_store_opened_while_postgresql_is_down_migrates_once_it_is_back(postgr
     postgres_server.stop()
     try:
         stores = open_stores(load_settings(data_dir=tmp_path / "var", database_url=url))
+        assert stores.prepare() is False
         assert stores.stats.increment("questions") is False
         assert stores.languages.set(CHAT, "nl") is False
     finally:
