@@ -48,7 +48,7 @@ class StatsStore:
     def counts(self) -> dict[str, int]:
         """Every counter by name; empty when the store is down."""
         query = select(tables.stats.c.name, tables.stats.c["count"]).order_by(tables.stats.c.name)
-        return self.db.run(STATE, lambda c: {name: int(count) for name, count in c.execute(query)}, {}, "counters unavailable")
+        return self.db.run(STATE, lambda c: {name: int(count) for name, count in c.execute(query)}, {}, "counters unavailable", read_only=True)
 
 
 class UpdateLog:

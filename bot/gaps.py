@@ -113,7 +113,7 @@ class GapStore:
 
     def _read(self, work: Any) -> Any:
         try:
-            return self.db.transaction(GAPS, work)
+            return self.db.transaction(GAPS, work, read_only=True)
         except DATABASE_ERRORS as error:
             raise StorageError(type(error).__name__) from None
 

@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQLITE_BUSY_SECONDS = 2.0
+SQLITE_BUSY_SECONDS = 5.0
 """How long a SQLite writer waits for another one before giving up (the write is then skipped)."""
 DATABASE_ERRORS: tuple[type[BaseException], ...] = (SQLAlchemyError, sqlite3.Error, OSError, CommandError)
 """What a database that is down, locked, damaged or unwritable raises; stores turn these into warnings."""
@@ -81,9 +81,10 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    """WAL (a reader beside a writer), deleted rows overwritten, a busy timeout, and real
-    transactions: every one starts with BEGIN IMMEDIATE so concurrent writers queue instead of
-    failing on a lock upgrade (the pysqlite recipe from SQLAlchemy's documentation)."""
+    """WAL (readers beside a writer), deleted rows overwritten, a busy timeout, and real
+    transactions (the pysqlite recipe from SQLAlchemy's documentation): a writing transaction
+    starts with BEGIN IMMEDIATE so concurrent writers queue instead of failing on a lock upgrade;
+    one on a connection with the `read_only` execution option takes no lock at all."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_BUSY_SECONDS})
 
     @event.listens_for(engine, "connect")
@@ -94,7 +95,7 @@ def _sqlite_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if connection.get_execution_options().get("read_only") else "BEGIN IMMEDIATE")
 
     return engine
 
@@ -107,7 +108,7 @@ def _postgresql_engine(url: str) -> Engine:
     )
 
 
-def _alembic_config(tree: Tree, connection: Connection) -> Config:
+def _alembic_config(tree: Tree, connection: Connection | None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("version_locations", str(tree.folder))
@@ -121,22 +122,23 @@ _heads: dict[str, tuple[str, ...]] = {}
 _heads_lock = threading.Lock()
 
 
-def _script_heads(tree: Tree, connection: Connection) -> tuple[str, ...]:
+def _script_heads(tree: Tree) -> tuple[str, ...]:
     """The newest revision(s) of a tree, read from its files once per process."""
     with _heads_lock:
         if tree.name not in _heads:
-            _heads[tree.name] = tuple(ScriptDirectory.from_config(_alembic_config(tree, connection)).get_heads())
+            _heads[tree.name] = tuple(ScriptDirectory.from_config(_alembic_config(tree, None)).get_heads())
         return _heads[tree.name]
 
 
 def migrate(connection: Connection, tree: Tree) -> None:
     """Bring `tree` to its newest revision on `connection`, adopting a pre-Alembic SQLite file."""
+    heads = set(_script_heads(tree))  # read the files before holding any lock
     with connection.begin():  # SQLite: BEGIN IMMEDIATE holds off other starters until we commit
         if connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": f"telecentre-{tree.name}"})
         context = MigrationContext.configure(connection, opts={"version_table": tree.version_table})
         current = context.get_current_heads()
-        if set(current) == set(_script_heads(tree, connection)):
+        if set(current) == heads:
             return
         config = _alembic_config(tree, connection)
         if not current and inspect(connection).has_table(tree.legacy_table):
@@ -152,6 +154,7 @@ class Database:
         self._engine: Engine | None = None
         self._ready: set[str] = set()
         self._lock = threading.Lock()
+        self._migrating = threading.Lock()  # threads of one process wait here, not on SQLite's busy timeout
 
     @classmethod
     def sqlite(cls, path: Path) -> "Database":
@@ -183,22 +186,29 @@ class Database:
         connection = self.engine.connect()
         try:
             if tree.name not in self._ready:
-                migrate(connection, tree)
-                self._ready.add(tree.name)
+                with self._migrating:
+                    if tree.name not in self._ready:
+                        migrate(connection, tree)
+                        self._ready.add(tree.name)
         except BaseException:
             connection.close()
             raise
         return connection
 
-    def transaction(self, tree: Tree, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one transaction; errors propagate (for callers that report them)."""
-        with self.connect(tree) as connection, connection.begin():
-            return work(connection)
+    def transaction(self, tree: Tree, work: Callable[[Connection], T], read_only: bool = False) -> T:
+        """Run `work` in one transaction; errors propagate (for callers that report them).
 
-    def run(self, tree: Tree, work: Callable[[Connection], T], default: T, what: str) -> T:
+        `read_only` work takes no write lock on SQLite, so it never waits for writers."""
+        with self.connect(tree) as connection:
+            if read_only:
+                connection.execution_options(read_only=True)
+            with connection.begin():
+                return work(connection)
+
+    def run(self, tree: Tree, work: Callable[[Connection], T], default: T, what: str, read_only: bool = False) -> T:
         """`work` in one transaction, or `default` with a warning naming only the error's type."""
         try:
-            return self.transaction(tree, work)
+            return self.transaction(tree, work, read_only)
         except DATABASE_ERRORS as error:
             log.warning("%s: %s", what, type(error).__name__)
             return default
