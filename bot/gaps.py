@@ -62,6 +62,11 @@ class GapStore:
         self._purged_at: dt.datetime | None = None
 
     @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None on PostgreSQL."""
+        return self.db.sqlite_path
+
+    @property
     def exists(self) -> bool:
         """False only for a SQLite file never created (nothing recorded yet)."""
         path = self.db.sqlite_path
@@ -75,8 +80,11 @@ class GapStore:
             self._purged_at = now
 
     def purge(self, now: dt.datetime | None = None) -> None:
-        """Delete what is older than the retention period, whether or not recording is on."""
-        if self.exists:
+        """Delete what is older than the retention period, whether or not recording is on.
+
+        Called at start: when recording is on it also creates or migrates the tables then, so
+        the first answer does not wait for a migration."""
+        if self.exists or self.enabled:
             self._purged_at = None
             self.db.run(GAPS, lambda c: self._purge_if_due(c, now or _utcnow()), None, "old gaps not purged")
 
