@@ -129,11 +129,15 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """An interactive console conversation with the same engine as the Telegram bot."""
     from bot.console import chat
-    from bot.gaps import GapStore
+    from bot.stores import open_stores
 
     settings = _settings(args)
     engine = _engine(args)
-    return chat(engine, GapStore(settings.gaps_path, settings.retention_days, settings.record_gaps), args.lang, write=lambda text: print(text, flush=True))
+    stores = open_stores(settings)
+    try:
+        return chat(engine, stores.gaps, args.lang, write=lambda text: print(text, flush=True))
+    finally:
+        stores.close()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -215,18 +219,22 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_gaps(args: argparse.Namespace) -> int:
     """What learners asked that the knowledge did not answer well, grouped by meaning."""
     from bot.gap_report import format_groups, group_gaps, write_csv
-    from bot.gaps import GapStore
+    from bot.database import StorageError
+    from bot.stores import open_stores
 
     settings = _settings(args)
-    if not settings.gaps_path.exists():
+    store = open_stores(settings).gaps
+    if not store.exists:
         print(f"No questions recorded yet ({settings.gaps_path} does not exist).")
         return 0
-    store = GapStore(settings.gaps_path, settings.retention_days)
+    where = "the database of TELECENTRE_DATABASE_URL" if settings.database_url else str(settings.gaps_path)
     try:
         gaps = store.gaps(args.since)
         feedback = store.feedback_counts(args.since)
-    except sqlite3.Error as error:
-        raise CliError(f"cannot read {settings.gaps_path} ({type(error).__name__}): is it a gaps database?") from None
+    except StorageError as error:
+        raise CliError(f"cannot read {where} ({error}): is it a gaps database?") from None
+    finally:
+        store.db.dispose()
     groups = group_gaps(gaps, _embedder(settings)) if gaps else []
     print(format_groups(groups, feedback))
     if args.csv:
@@ -235,6 +243,36 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         except OSError as error:
             raise CliError(f"cannot write {args.csv}: {error.strerror}") from None
         print(f"wrote {args.csv}", file=sys.stderr)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Copy the SQLite databases into a folder while the bot runs (online backup API)."""
+    from bot.backup import backup_sqlite
+
+    settings = _settings(args)
+    if settings.database_url:
+        raise CliError("TELECENTRE_DATABASE_URL is set: back up PostgreSQL with pg_dump (see docs/operations.md)")
+    try:
+        written = backup_sqlite(settings.data_dir, Path(args.folder))
+    except (sqlite3.Error, OSError) as error:
+        raise CliError(f"backup failed ({type(error).__name__})") from None
+    print("\n".join(f"wrote {path}" for path in written) or f"nothing to back up in {settings.data_dir}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Put a `telecentre backup` folder back (stop the bot first)."""
+    from bot.backup import restore_sqlite
+
+    settings = _settings(args)
+    if settings.database_url:
+        raise CliError("TELECENTRE_DATABASE_URL is set: restore PostgreSQL with pg_restore (see docs/operations.md)")
+    try:
+        restored = restore_sqlite(Path(args.folder), settings.data_dir)
+    except (sqlite3.Error, OSError) as error:
+        raise CliError(f"restore failed ({type(error).__name__}: {error})") from None
+    print("\n".join(f"restored {path}" for path in restored))
     return 0
 
 
@@ -329,6 +367,10 @@ def build_parser() -> argparse.ArgumentParser:
     gaps = add("gaps", cmd_gaps, "recorded unsure answers and 👎, grouped by meaning, biggest first", index=False)
     gaps.add_argument("--since", type=int, metavar="DAYS", help="only the last DAYS days")
     gaps.add_argument("--csv", metavar="FILE", help="also write the groups to a CSV file")
+    backup = add("backup", cmd_backup, "copy the SQLite databases into FOLDER, safely while the bot runs", index=False)
+    backup.add_argument("folder", metavar="FOLDER")
+    restore = add("restore", cmd_restore, "put a backup FOLDER back into TELECENTRE_DATA_DIR (stop the bot first)", index=False)
+    restore.add_argument("folder", metavar="FOLDER")
     evaluate = add("eval", cmd_eval, "score the answers on a labelled question set")
     evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -1,7 +1,15 @@
-"""Short-lived conversation state (the eligibility check), kept across restarts and then expired.
+"""Per-chat state kept under a salted hash of the chat id: eligibility checks and language choices.
 
-Chats are keyed by a salted hash of their id, never the id itself; the salt lives beside the
-database. Entries expire after a while and are deleted when read or written past their time.
+Chats are keyed by an HMAC of their id, never the id itself. The salt lives beside a SQLite
+database (`conversations.salt`, as in earlier versions) or, on PostgreSQL, in the database itself
+so that every replica computes the same key. Every row carries its expiry time; expired rows are
+deleted in SQL whenever the table is read or written and are never returned:
+
+- an eligibility conversation expires 30 minutes after its last answer;
+- a language choice expires TELECENTRE_RETENTION_DAYS (default 30) days after it was made, after
+  which the bot falls back to the language Telegram reports for the learner.
+
+A database that is down, locked or damaged reads as "nothing kept" and skips writes with a warning.
 """
 
 from __future__ import annotations
@@ -13,65 +21,151 @@ import json
 import logging
 import os
 import secrets
-import sqlite3
-from contextlib import closing
+import threading
 from pathlib import Path
+from typing import Any, Callable
 
-from bot.sqlite_files import connect
+from sqlalchemy import Connection, Table, delete, select
+
+from bot import tables
+from bot.database import DATABASE_ERRORS, STATE, Database, upsert
+from index.schema import LANGUAGES
 
 log = logging.getLogger(__name__)
 
 
-class ConversationStore:
-    def __init__(self, path: Path, ttl_minutes: int = 30) -> None:
-        self.path = path
-        self.ttl = dt.timedelta(minutes=ttl_minutes)
-        self._salt: bytes | None = None
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
 
-    def _key(self, chat_id: int) -> str:
-        if self._salt is None:
-            salt_path = self.path.with_suffix(".salt")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+
+def _stamp(moment: dt.datetime) -> str:
+    """The stored form of an expiry time (UTC ISO 8601, as earlier versions wrote it)."""
+    return moment.astimezone(dt.timezone.utc).isoformat()
+
+
+class ChatKeys:
+    """HMAC-SHA256 of a chat id with a per-install salt, so stored rows never name a chat."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._salt: bytes | None = None
+        self._lock = threading.Lock()
+
+    def _load_salt(self) -> bytes:
+        path = self.db.sqlite_path
+        if path is not None:
+            salt_path = path.with_suffix(".salt")
+            path.parent.mkdir(parents=True, exist_ok=True)
             if not salt_path.exists():
-                descriptor = os.open(salt_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "wb") as handle:
-                    handle.write(secrets.token_bytes(32))
-            self._salt = salt_path.read_bytes()
+                try:
+                    descriptor = os.open(salt_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                except FileExistsError:  # another process made it first
+                    pass
+                else:
+                    with os.fdopen(descriptor, "wb") as handle:
+                        handle.write(secrets.token_bytes(32))
+            return salt_path.read_bytes()
+
+        def shared(connection: Connection) -> bytes:
+            candidate = upsert(connection, tables.secrets).values(name="chat_salt", value=secrets.token_hex(32))
+            connection.execute(candidate.on_conflict_do_nothing(index_elements=["name"]))
+            value = connection.execute(select(tables.secrets.c.value).where(tables.secrets.c.name == "chat_salt")).scalar_one()
+            return bytes.fromhex(value)
+
+        return self.db.transaction(STATE, shared)
+
+    def key(self, chat_id: int) -> str:
+        """The chat's key; raises a database error when the salt cannot be read yet."""
+        with self._lock:
+            if self._salt is None:
+                self._salt = self._load_salt()
         return hmac.new(self._salt, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
 
-    def _connect(self, now: dt.datetime) -> sqlite3.Connection:
-        """A connection to the table, with every expired conversation already deleted."""
 
-        def setup(connection: sqlite3.Connection) -> None:
-            connection.execute("CREATE TABLE IF NOT EXISTS conversations (chat TEXT PRIMARY KEY, state TEXT NOT NULL, expires_at TEXT NOT NULL)")
-            connection.execute("DELETE FROM conversations WHERE expires_at < ?", (now.isoformat(),))
+class _ExpiringChatTable:
+    """Rows keyed by chat key with an expiry: read, write and drop, expired rows deleted in SQL."""
 
-        return connect(self.path, setup)
+    table: Table
+    value_column: str
+
+    def __init__(self, db: Database, keys: ChatKeys | None = None) -> None:
+        self.db = db
+        self.keys = keys or ChatKeys(db)
+
+    def _with_key(self, chat_id: int, work: Callable[[Connection, str], Any], what: str) -> Any:
+        """`work(connection, key)` in one transaction, or None with a warning naming the error's type."""
+        try:
+            key = self.keys.key(chat_id)  # before the transaction: on PostgreSQL it may read the salt
+        except DATABASE_ERRORS as error:
+            log.warning("%s: %s", what, type(error).__name__)
+            return None
+        return self.db.run(STATE, lambda connection: work(connection, key), None, what)
+
+    def _get(self, chat_id: int, now: dt.datetime, what: str) -> Any:
+        def work(connection: Connection, key: str) -> Any:
+            table = self.table
+            connection.execute(delete(table).where(table.c.expires_at < _stamp(now)))
+            return connection.execute(select(table.c[self.value_column]).where(table.c.chat == key)).scalar()
+
+        return self._with_key(chat_id, work, what)
+
+    def _put(self, chat_id: int, value: str, expires_at: dt.datetime, now: dt.datetime, what: str) -> bool:
+        def work(connection: Connection, key: str) -> bool:
+            table = self.table
+            connection.execute(delete(table).where(table.c.expires_at < _stamp(now)))
+            row = upsert(connection, table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(expires_at))
+            connection.execute(row.on_conflict_do_update(
+                index_elements=["chat"], set_={self.value_column: row.excluded[self.value_column], "expires_at": row.excluded.expires_at}
+            ))
+            return True
+
+        return bool(self._with_key(chat_id, work, what))
+
+    def drop(self, chat_id: int) -> None:
+        """Forget the chat's row now."""
+        self._with_key(chat_id, lambda c, key: c.execute(delete(self.table).where(self.table.c.chat == key)), f"{self.table.name} not dropped")
+
+
+class ConversationStore(_ExpiringChatTable):
+    """The eligibility check's answers so far, for at most `ttl_minutes` after the last one."""
+
+    table = tables.conversations
+    value_column = "state"
+
+    def __init__(self, where: Path | Database, ttl_minutes: int = 30, keys: ChatKeys | None = None) -> None:
+        db = where if isinstance(where, Database) else Database.sqlite(where)
+        super().__init__(db, keys)
+        self.ttl = dt.timedelta(minutes=ttl_minutes)
 
     def get(self, chat_id: int, now: dt.datetime | None = None) -> dict | None:
         """The chat's state, or None when there is none, it expired, or the store is unusable."""
-        now = now or dt.datetime.now(dt.timezone.utc)
-        try:
-            with closing(self._connect(now)) as connection:
-                row = connection.execute("SELECT state FROM conversations WHERE chat = ?", (self._key(chat_id),)).fetchone()
-        except (sqlite3.Error, OSError) as error:
-            log.warning("conversation state unavailable: %s", type(error).__name__)
-            return None
-        return json.loads(row[0]) if row else None
+        value = self._get(chat_id, now or _utcnow(), "conversation state unavailable")
+        return json.loads(value) if value else None
 
     def put(self, chat_id: int, state: dict, now: dt.datetime | None = None) -> None:
-        now = now or dt.datetime.now(dt.timezone.utc)
-        try:
-            with closing(self._connect(now)) as connection:
-                connection.execute(
-                    "INSERT OR REPLACE INTO conversations VALUES (?, ?, ?)", (self._key(chat_id), json.dumps(state), (now + self.ttl).isoformat())
-                )
-        except (sqlite3.Error, OSError) as error:
-            log.warning("conversation state not kept: %s", type(error).__name__)
+        """Keep the state until `ttl_minutes` from now (skipped with a warning if the store is down)."""
+        now = now or _utcnow()
+        self._put(chat_id, json.dumps(state), now + self.ttl, now, "conversation state not kept")
 
-    def drop(self, chat_id: int) -> None:
-        try:
-            with closing(self._connect(dt.datetime.now(dt.timezone.utc))) as connection:
-                connection.execute("DELETE FROM conversations WHERE chat = ?", (self._key(chat_id),))
-        except (sqlite3.Error, OSError) as error:
-            log.warning("conversation state not dropped: %s", type(error).__name__)
+
+class LanguageStore(_ExpiringChatTable):
+    """The language a chat picked with /language, for `retention_days` after it was picked."""
+
+    table = tables.chat_languages
+    value_column = "lang"
+
+    def __init__(self, db: Database, retention_days: int = 30, keys: ChatKeys | None = None) -> None:
+        super().__init__(db, keys)
+        self.retention = dt.timedelta(days=retention_days)
+
+    def get(self, chat_id: int, now: dt.datetime | None = None) -> str | None:
+        """The chosen language, or None (none chosen, expired, or the store is unusable)."""
+        value = self._get(chat_id, now or _utcnow(), "language choice unavailable")
+        return value if value in LANGUAGES else None
+
+    def set(self, chat_id: int, lang: str, now: dt.datetime | None = None) -> bool:
+        """Remember the choice; False when `lang` is not one of LANGUAGES or the store is down."""
+        if lang not in LANGUAGES:
+            return False
+        now = now or _utcnow()
+        return self._put(chat_id, lang, now + self.retention, now, "language choice not kept")

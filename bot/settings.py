@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     startup_retries: int = Field(default=3, ge=0, le=20)
     data_dir: Path = Path("var")
+    database_url: SecretStr | None = None
     record_gaps: bool = True
     retention_days: int = Field(default=30, ge=1, le=3650)
     freshness_days: int = Field(default=180, ge=1, le=3650)
@@ -110,6 +111,17 @@ class Settings(BaseSettings):
             return None
         if isinstance(value, str) and not value.startswith("$argon2"):
             raise ValueError("must be an argon2 hash printed by `telecentre staff-password`")
+        return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            if not re.match(r"^postgres(ql)?(\+psycopg)?://\S+$", value.strip()):
+                raise ValueError("must be a postgresql:// URL, or unset for SQLite files under TELECENTRE_DATA_DIR")
+            return value.strip()
         return value
 
     @field_validator("telegram_api_url")

@@ -64,7 +64,11 @@ def parse_yaml(yaml_text: str, offset: int = 0, empty: Any = None) -> FrontMatte
     Shared by the front matter of Markdown files and by whole YAML files (places.yaml), so both
     report syntax errors, duplicates and field lines the same way. `data` is `empty` for no YAML.
     """
-    loader = yaml.SafeLoader(yaml_text)
+    try:
+        loader = yaml.SafeLoader(yaml_text)  # its reader refuses control characters at once
+    except yaml.reader.ReaderError as error:
+        line = yaml_text[: error.position].count("\n") + 1 + offset
+        raise FrontMatterError(line, f"this line holds a character YAML does not allow (code {error.character!r}): delete it") from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else empty

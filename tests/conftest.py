@@ -17,6 +17,31 @@ from bot.engine import Engine
 from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder, build_engine, write_knowledge
 
 
+@pytest.fixture(scope="session")
+def postgres_server():  # type: ignore[no-untyped-def]
+    """One embedded PostgreSQL server for the session (tests/support/postgres.py)."""
+    from tests.support.postgres import EmbeddedPostgres
+
+    server = EmbeddedPostgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def data_settings(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Settings for the data layer on each engine: SQLite files in a temporary folder, or a fresh
+    PostgreSQL database on the session's embedded server."""
+    from bot.settings import load_settings
+
+    if request.param == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        return load_settings(data_dir=tmp_path / "var", database_url=server.create_database())
+    return load_settings(data_dir=tmp_path / "var")
+
+
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
     return write_knowledge(tmp_path / "knowledge")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.gap_report import format_groups, group_gaps, write_csv
-from bot.gaps import MIGRATIONS, GapStore, redact
+from bot.gaps import LEGACY_USER_VERSION, GapStore, redact
 from tests.support.helpers import FakeEmbedder
 
 NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
@@ -59,7 +59,8 @@ def test_schema_version_and_wal(tmp_path: Path) -> None:
     store = GapStore(tmp_path / "gaps.sqlite")
     store.record("unsure", "q", "en", 0.1, None)
     with sqlite3.connect(tmp_path / "gaps.sqlite") as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert connection.execute("SELECT version_num FROM alembic_version_gaps").fetchone()[0] == "g0003"
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == LEGACY_USER_VERSION  # an older version run again still works
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 

@@ -50,3 +50,15 @@ def test_malformed_token_error_never_shows_the_token(monkeypatch: pytest.MonkeyP
 def test_empty_token_means_no_token(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TELECENTRE_TELEGRAM_TOKEN", "  ")
     assert load_settings().telegram_token is None
+
+
+def test_database_url_is_postgresql_or_unset_and_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TELECENTRE_DATABASE_URL", "postgresql://bot:hunter2@db.example.org/telecentre")
+    settings = load_settings()
+    assert settings.database_url is not None and "hunter2" not in repr(settings)
+    monkeypatch.setenv("TELECENTRE_DATABASE_URL", "mysql://bot:hunter2@db.example.org/telecentre")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert "TELECENTRE_DATABASE_URL: must be a postgresql:// URL" in str(caught.value) and "hunter2" not in str(caught.value)
+    monkeypatch.setenv("TELECENTRE_DATABASE_URL", " ")
+    assert load_settings().database_url is None
