@@ -52,7 +52,8 @@ class StatsStore:
 
 
 class UpdateLog:
-    """Which Telegram update ids were already taken by some process (webhook retries, replicas)."""
+    """Which Telegram update ids, and which once-only actions, were already taken by some process
+    (webhook retries, replicas)."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -74,11 +75,27 @@ class UpdateLog:
 
         return self.db.run(STATE, work, True, "update not claimed")
 
+    def claim(self, key: str, now: dt.datetime | None = None) -> bool:
+        """True for the first caller of `key` across all processes (e.g. a 👍/👎 on one answer,
+        keyed by a salted chat key and the message id), False for every later one; kept a day.
+
+        When the store is down it answers True: a rating counted twice beats one never counted."""
+        now = now or _utcnow()
+
+        def work(connection: Connection) -> bool:
+            self._purge_if_due(connection, now)
+            row = upsert(connection, tables.claims).values(key=key, claimed_at=_seconds(now))
+            claim = row.on_conflict_do_nothing(index_elements=["key"]).returning(tables.claims.c.key)
+            return connection.execute(claim).first() is not None
+
+        return self.db.run(STATE, work, True, "claim not recorded")
+
     def _purge_if_due(self, connection: Connection, now: dt.datetime) -> None:
         with self._lock:
             due = self._purged_at is None or now - self._purged_at > PURGE_EVERY
             if due:
                 self._purged_at = now
         if due:
-            table = tables.handled_updates
-            connection.execute(delete(table).where(table.c.claimed_at < _seconds(now - UPDATE_MEMORY)))
+            cutoff = _seconds(now - UPDATE_MEMORY)
+            connection.execute(delete(tables.handled_updates).where(tables.handled_updates.c.claimed_at < cutoff))
+            connection.execute(delete(tables.claims).where(tables.claims.c.claimed_at < cutoff))

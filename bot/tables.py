@@ -55,6 +55,12 @@ stats = Table(
     Column("count", BigInteger, nullable=False),
 )
 
+claims = Table(
+    "claims", metadata,
+    Column("key", Text, primary_key=True),
+    Column("claimed_at", Text, nullable=False),
+)
+
 handled_updates = Table(
     "handled_updates", metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),

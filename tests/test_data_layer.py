@@ -133,6 +133,14 @@ def test_processes_migrate_count_and_claim_without_losing_or_doubling(data_setti
         stores.close()
 
 
+def test_a_once_only_action_is_claimed_once_and_forgotten_after_a_day(stores: Stores) -> None:
+    assert stores.updates.claim("feedback:abc:7", now=NOW - dt.timedelta(days=2))
+    assert not stores.updates.claim("feedback:abc:7", now=NOW - dt.timedelta(days=2))
+    assert stores.updates.claim("feedback:abc:8", now=NOW)
+    assert stores.updates.claim("feedback:abc:7", now=NOW)  # the old claim was purged
+    assert not stores.updates.claim("feedback:abc:8", now=NOW)
+
+
 def test_handled_update_ids_are_forgotten_after_a_day(stores: Stores) -> None:
     updates = stores.updates
     assert updates.claim_update(1, now=NOW - dt.timedelta(days=2))
@@ -181,7 +189,7 @@ def test_backup_and_restore(data_settings: Settings, tmp_path: Path, monkeypatch
 def test_schema_is_at_the_newest_revision_on_both_trees(stores: Stores) -> None:
     assert stores.prepare()
     heads = stores.stats.db.transaction(STATE, lambda c: c.execute(text("SELECT version_num FROM alembic_version_state")).scalar_one())
-    assert heads == "s0002"
+    assert heads == "s0003"
     gaps_head = stores.gaps.db.transaction(GAPS, lambda c: c.execute(text("SELECT version_num FROM alembic_version_gaps")).scalar_one())
     assert gaps_head == "g0003"
 
@@ -257,7 +265,7 @@ def test_files_from_the_previous_version_are_adopted_in_place(tmp_path: Path) ->
         assert migrated.execute("SELECT name FROM sqlite_master WHERE name = 'feedback_day'").fetchone() == ("feedback_day",)
         assert migrated.execute("PRAGMA user_version").fetchone() == (1,)
     with sqlite3.connect(data / "conversations.sqlite") as migrated:
-        assert migrated.execute("SELECT version_num FROM alembic_version_state").fetchone() == ("s0002",)
+        assert migrated.execute("SELECT version_num FROM alembic_version_state").fetchone() == ("s0003",)
 
 
 def test_postgresql_outage_skips_writes_then_recovers_by_itself(postgres_server, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
