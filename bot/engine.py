@@ -12,11 +12,11 @@ from functools import lru_cache
 from typing import Callable
 
 from bot import reply
-from bot.confidence import ConfidenceModel, features
+from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import BRUSSELS_PLACES, detect_language
 from bot.reply import Block
 from bot.settings import Settings
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, load_embedder
 from index.passages import Passage
 from index.search import Hit, Searcher, terms
 from index.store import LoadedIndex, open_index
@@ -133,11 +133,14 @@ class Engine:
             self._targets.setdefault(passage.target, passage)
 
     @classmethod
-    def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
-        """Load the configured model and index (raises ModelLoadError or IndexUnavailable)."""
-        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+    def from_settings(cls, settings: Settings, embedder: Embedder | None = None, confidence: ConfidenceModel | None = None) -> Engine:
+        """Load the configured model, index and the confidence model fitted for that embedding model
+        (raises ModelLoadError, IndexUnavailable or ConfidenceFileError); `confidence` replaces the
+        file, for `telecentre calibrate`, which fits one."""
+        embedder = embedder or load_embedder(settings.embedding_model)
         index = open_index(settings.index_dir, embedder)
-        confidence = ConfidenceModel.load(settings.confidence_file) if settings.confidence_file else None
+        if confidence is None:
+            confidence = ConfidenceModel.load(settings.confidence_file or default_file(embedder.name), model=embedder.name)
         return cls(
             index,
             embedder,
