@@ -116,9 +116,9 @@ def bench_build(work: Path, synthetic_passages: int) -> None:
     synthetic = write_synthetic_knowledge(work / "synthetic", synthetic_passages)
     for name, folder in (("shipped knowledge", ROOT / "knowledge"), (f"synthetic {synthetic_passages:,}", synthetic)):
         texts = [p.search_text for p in make_passages(load_knowledge(folder))]
-        embedder.encode(texts[:64])
+        embedder.embed_passages(texts[:64])
         start = time.perf_counter()
-        embedder.encode(texts)
+        embedder.embed_passages(texts)
         bare = len(texts) / (time.perf_counter() - start)
         index_dir = work / f"index-{name.split()[0]}"
         shutil.rmtree(index_dir, ignore_errors=True)

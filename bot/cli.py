@@ -63,10 +63,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
-    from index.embedder import SentenceTransformerEmbedder
+    from index.embedder import load_embedder
 
     print(f"Loading the embedding model {settings.embedding_model} …", file=sys.stderr)
-    return SentenceTransformerEmbedder(settings.embedding_model)
+    return load_embedder(settings.embedding_model)
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -277,19 +277,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Fit the confidence model on the labelled set's train split; print it, or --write it."""
-    from bot.confidence import DEFAULT_FILE
+    """Fit the confidence model on the labelled set's train split for the embedding model in use;
+    print it, or --write it (by default to the file the bot reads for that model)."""
+    from bot.confidence import ConfidenceModel, default_file
+    from bot.engine import Engine
     from bot.evaluation import calibrate, load_labelled
 
     try:
         questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
     except (OSError, ValueError) as error:
         raise CliError(f"cannot read the labelled questions: {error}") from None
-    engine = _engine(args)
+    settings = _settings(args)
+    embedder = _embedder(settings)
+    # Fitting needs only the search signals, so no existing confidence file is required.
+    engine = Engine.from_settings(settings, embedder, confidence=ConfidenceModel.untrained(embedder.name))
     model, report = calibrate(engine, questions)
     print(json.dumps({"model": model.__dict__, "train": report}, indent=2))
     if args.write:
-        target = Path(args.write) if args.write != "-" else DEFAULT_FILE
+        target = Path(args.write) if args.write != "-" else settings.confidence_file or default_file(embedder.name)
         model.save(target)
         print(f"wrote {target}", file=sys.stderr)
     return 0
@@ -385,7 +390,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--lang", choices=list(LANGUAGES), default=LANGUAGES[0], help="language of the texts (HSDS holds one; default: %(default)s)")
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
-    calibrate.add_argument("--write", nargs="?", const="-", metavar="FILE", help="save the model (default: the shipped bot/confidence.json)")
+    calibrate.add_argument(
+        "--write", nargs="?", const="-", metavar="FILE",
+        help="save the model (default: TELECENTRE_CONFIDENCE_FILE, else bot/confidence.json for the default model, bot/confidence-<model>.json for another)",
+    )
     return parser
 
 

@@ -5,19 +5,34 @@ model gives French questions low cosines, and BM25 matches a place name in "weat
 Anderlecht". Together, with the share of the question's words the knowledge knows, they do
 much better.
 The weights are fitted on the labelled set's train split by `telecentre calibrate --write`.
+
+The scores depend on the embedding model (cosines of one model mean nothing for another), so a
+confidence file records the model it was fitted for and is refused with any other; each model
+has its own default file (`default_file`).
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Sequence
 
+from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Hit, Searcher
 
 DEFAULT_FILE = Path(__file__).with_name("confidence.json")
+"""The confidence model shipped for the default embedding model."""
+
+
+def default_file(model: str) -> Path:
+    """Where the confidence model for embedding model `model` lives unless TELECENTRE_CONFIDENCE_FILE says
+    otherwise: bot/confidence.json for the default model, bot/confidence-<model>.json for any other."""
+    if model == DEFAULT_MODEL_NAME:
+        return DEFAULT_FILE
+    return DEFAULT_FILE.with_name(f"confidence-{re.sub(r'[^a-z0-9]+', '-', model.lower()).strip('-')}.json")
 
 
 class ConfidenceFileError(Exception):
@@ -50,6 +65,14 @@ class ConfidenceModel:
     bias: float
     threshold: float
     fitted_on: str = ""
+    model: str = DEFAULT_MODEL_NAME
+    """The embedding model whose scores it was fitted on (files written before it was recorded: the default)."""
+
+    @classmethod
+    def untrained(cls, model: str) -> ConfidenceModel:
+        """A starting point for `telecentre calibrate`, which needs an engine before any fit exists:
+        every question scores 0.5."""
+        return cls({name: 0.0 for name in FEATURES}, 0.0, 0.5, "nothing (not fitted yet)", model)
 
     def probability(self, values: dict[str, float]) -> float:
         z = self.bias + sum(self.weights[name] * values[name] for name in FEATURES)
@@ -59,18 +82,30 @@ class ConfidenceModel:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_FILE) -> ConfidenceModel:
-        """Read a model written by `telecentre calibrate --write`; ConfidenceFileError when unusable."""
+    def load(cls, path: Path = DEFAULT_FILE, model: str | None = None) -> ConfidenceModel:
+        """Read a model written by `telecentre calibrate --write`; ConfidenceFileError when unusable,
+        or when `model` is given and the file was fitted for another embedding model."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             missing = set(FEATURES) - set(data.get("weights", {}))
             if missing:
                 raise ValueError(f"it lacks weights for {', '.join(sorted(missing))}")
-            return cls(**data)
+            loaded = cls(**data)
         except (OSError, ValueError, TypeError, AttributeError) as error:
+            own = model is not None and path == default_file(model)
             raise ConfidenceFileError(
-                f"cannot use the confidence model {path} ({error}): run `telecentre calibrate --write {path}` or unset TELECENTRE_CONFIDENCE_FILE"
+                f"cannot use the confidence model {path} ({error}): run `telecentre calibrate --write {path}`"
+                + ("" if own else " or unset TELECENTRE_CONFIDENCE_FILE")
             ) from None
+        if model is not None and loaded.model != model:
+            # Another model's own file is never overwritten: the fix writes this model's file.
+            target = default_file(model) if path == default_file(loaded.model) else path
+            raise ConfidenceFileError(
+                f"the confidence model {path} was fitted for the embedding model {loaded.model!r}, not {model!r} in use: "
+                f"run `telecentre calibrate --write {target}`"
+                + ("" if target == path else " and point TELECENTRE_CONFIDENCE_FILE at it (or unset it)")
+            )
+        return loaded
 
 
 def fit(samples: Sequence[tuple[dict[str, float], bool]]) -> tuple[dict[str, float], float]:

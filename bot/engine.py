@@ -14,11 +14,11 @@ from typing import Callable, Literal
 from bot import reply, routing
 from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
-from bot.confidence import ConfidenceModel, features
+from bot.confidence import ConfidenceModel, default_file, features
 from bot.places import NamedPoint, point_of
 from bot.i18n import detect_question_language, other_language_note, reply_language
 from bot.settings import Settings
-from index.embedder import Embedder, SentenceTransformerEmbedder
+from index.embedder import Embedder, load_embedder
 from index.passages import Passage, target_of
 from index.schema import LANGUAGES, Lang, is_lang
 from index.search import Fusion, Hit, Mode, Searcher, terms
@@ -147,11 +147,14 @@ class Engine:
             self._targets.setdefault(passage.target, passage)
 
     @classmethod
-    def from_settings(cls, settings: Settings, embedder: Embedder | None = None) -> Engine:
-        """Load the configured model and index (raises ModelLoadError or IndexUnavailable)."""
-        embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model)
+    def from_settings(cls, settings: Settings, embedder: Embedder | None = None, confidence: ConfidenceModel | None = None) -> Engine:
+        """Load the configured model, index and the confidence model fitted for that embedding model
+        (raises ModelLoadError, IndexUnavailable or ConfidenceFileError); `confidence` replaces the
+        file, for `telecentre calibrate`, which fits one."""
+        embedder = embedder or load_embedder(settings.embedding_model)
         index = open_index(settings.index_dir, embedder)
-        confidence = ConfidenceModel.load(settings.confidence_file) if settings.confidence_file else None
+        if confidence is None:
+            confidence = ConfidenceModel.load(settings.confidence_file or default_file(embedder.name), model=embedder.name)
         return cls(
             index,
             embedder,

@@ -19,6 +19,7 @@ from typing import Protocol
 
 import yaml
 
+from index.embedder import Embedder
 from index.schema import LANGUAGES
 
 RANK_CUTOFF = 3
@@ -74,6 +75,9 @@ class Outcome:
 
 
 class Answers(Protocol):
+    embedder: Embedder
+    """Whose vectors the scores come from: a fitted confidence model records its name."""
+
     def answer(self, question: str, lang_hint: str | None = None):  # type: ignore[no-untyped-def]
         ...
 
@@ -215,7 +219,9 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
 
     outcomes = run(engine, questions)
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes])
-    model = ConfidenceModel(weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)")
+    model = ConfidenceModel(
+        weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)", model=engine.embedder.name
+    )
     rescored = [replace(o, score=model.probability(o.features)) for o in outcomes]
     threshold, best = best_threshold(rescored)
     model = replace(model, threshold=threshold)

@@ -57,7 +57,7 @@ def group_gaps(gaps: list[Gap], embedder: Embedder, similar: float = SIMILAR) ->
     elif with_text:
         from sklearn.cluster import AgglomerativeClustering
 
-        vectors = embedder.encode([gap.question or "" for gap in with_text])
+        vectors = embedder.embed_queries([gap.question or "" for gap in with_text])
         labels = AgglomerativeClustering(
             n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - similar
         ).fit_predict(np.asarray(vectors))

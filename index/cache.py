@@ -1,4 +1,7 @@
-"""A SQLite cache of embeddings keyed by model and content hash, so rebuilds embed only new text."""
+"""A SQLite cache of passage embeddings keyed by model and content hash, so rebuilds embed only new text.
+
+The model key (`model_namespace`) covers the model's identity string and a probe vector, so a vector
+computed by one model is never served to another, even one of the same dimension."""
 
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ class EmbeddingCache:
         missing = [i for i, h in enumerate(hashes) if h not in known]
         self.hits, self.misses = len(texts) - len(missing), len(missing)
         if missing:
-            fresh = self.embedder.encode([texts[i] for i in missing], show_progress=show_progress)
+            fresh = self.embedder.embed_passages([texts[i] for i in missing], show_progress=show_progress)
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",

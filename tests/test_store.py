@@ -104,8 +104,8 @@ def test_same_name_but_different_vectors_is_refused(knowledge_dir: Path, tmp_pat
     build_index(knowledge_dir, tmp_path / "index", fake_embedder)
     impostor = FakeEmbedder()
     impostor.name = "fake-hashing"
-    original_encode = impostor.encode
-    impostor.encode = lambda texts, **kw: -original_encode(texts, **kw)  # type: ignore[method-assign]
+    original = impostor.embed_passages
+    impostor.embed_passages = lambda texts, **kw: -original(texts, **kw)  # type: ignore[method-assign]
     with pytest.raises(IndexUnavailable, match="gives other vectors"):
         open_index(tmp_path / "index", impostor)
 

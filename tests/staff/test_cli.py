@@ -109,7 +109,8 @@ async def test_a_newly_built_index_is_picked_up(knowledge_dir: Path, tmp_path: P
     embedder = FakeEmbedder()
     index_dir = tmp_path / "index"
     build_index(knowledge_dir, index_dir, embedder)
-    settings = load_settings(index_dir=index_dir, knowledge_dir=knowledge_dir, confidence_threshold=0.5)
+    LEXICAL_ONLY.save(tmp_path / "confidence.json")  # what a reload reads back, fitted for the fake model
+    settings = load_settings(index_dir=index_dir, knowledge_dir=knowledge_dir, confidence_file=tmp_path / "confidence.json")
     holder = EngineHolder(Engine(open_index(index_dir, embedder), embedder, confidence=LEXICAL_ONLY), settings, embedder)
     first = holder().index.version
     assert not await holder.reload_if_newer()

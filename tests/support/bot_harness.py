@@ -24,7 +24,9 @@ class Harness:
         self.api, self.knowledge, self.index = api, knowledge, work / "index"
         self.embedder = FakeEmbedder()
         build_index(knowledge, self.index, self.embedder)
+        LEXICAL_ONLY.save(work / "confidence.json")  # what /reload reads back
         self.settings = Settings(
+            confidence_file=work / "confidence.json",
             telegram_token=TOKEN,
             telegram_api_url=api.base_url,
             index_dir=self.index,

@@ -21,17 +21,31 @@ LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
 
 
 
-class FakeEmbedder:
-    """Hashes words into a small vector: same words, same vector; fast and deterministic."""
+FAKE_MODEL_NAME = "fake-hashing"
 
-    def __init__(self, name: str = "fake-hashing", dimension: int = 64, max_words: int = 50) -> None:
+
+class FakeEmbedder:
+    """Hashes words into a small vector: same words, same vector; fast and deterministic.
+
+    Queries and passages are embedded alike; `calls` and `query_calls` count the texts of each
+    call, so tests can see which side was embedded."""
+
+    def __init__(self, name: str = FAKE_MODEL_NAME, dimension: int = 64, max_words: int = 50) -> None:
         self.name = name
         self.dimension = dimension
         self.max_words = max_words
         self.calls: list[int] = []
+        self.query_calls: list[int] = []
 
-    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        self.query_calls.append(len(texts))
+        return self._hash(texts)
+
+    def embed_passages(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
         self.calls.append(len(texts))
+        return self._hash(texts)
+
+    def _hash(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in tokenize(text)[: self.max_words] or ["_empty_"]:
@@ -150,7 +164,7 @@ def _lexical_only():  # type: ignore[no-untyped-def]
     from bot.confidence import FEATURES, ConfidenceModel
 
     weights = {name: 4.0 if name == "lexical" else 0.0 for name in FEATURES}
-    return ConfidenceModel(weights, bias=-2.0, threshold=0.5)
+    return ConfidenceModel(weights, bias=-2.0, threshold=0.5, model=FAKE_MODEL_NAME)
 
 
 LEXICAL_ONLY = _lexical_only()
