@@ -28,6 +28,11 @@ class Stores:
         trees = [(self.gaps.db, GAPS), (self.stats.db, STATE)]
         return all([db.run(tree, lambda _connection: True, False, "database unavailable at start") for db, tree in trees])
 
+    def claim_rating(self, chat_id: int, message_id: int) -> bool:
+        """True the first time an answer (a message of a chat) is rated 👍/👎, on any replica; the
+        chat is kept only as its salted key, for a day."""
+        return self.updates.claim(f"rating:{self.conversations.keys.key(chat_id)}:{message_id}")
+
     def close(self) -> None:
         """Close pooled connections (at shutdown, or before restoring a backup)."""
         for db in self.databases:

@@ -11,10 +11,12 @@ import traceback
 
 from telegram import Update
 from telegram.error import NetworkError, TelegramError
+from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import phrase
 from bot.telegram.context import BotState, Context, bot_state, learner_language
 from bot.telegram.send import say
+from index.schema import is_lang
 from index.store import POINTER
 
 log = logging.getLogger(__name__)
@@ -52,8 +54,23 @@ async def stats_command(update: Update, context: Context) -> None:
         await say(message, phrase(learner_language(update, context), "not_admin"))
         return
     state = bot_state(context)
-    lines = [f"index {state.engine.index.version}"] + [f"{key}: {value}" for key, value in sorted(state.stats.items())]
+    counts = await asyncio.to_thread(state.stores.stats.counts)
+    lines = [f"index {state.engine.index.version}"] + [f"{key}: {value}" for key, value in sorted(counts.items())]
     await say(message, "\n".join(lines))
+
+
+async def before_every_update(update: object, context: Context) -> None:
+    """Runs first for every update: an update already taken (Telegram re-delivering after a
+    timeout, or another replica) is dropped; the chat's language choice is read from the store."""
+    if not isinstance(update, Update):
+        return
+    state = bot_state(context)
+    if not await asyncio.to_thread(state.stores.updates.claim_update, update.update_id):
+        raise ApplicationHandlerStop
+    chat = update.effective_chat
+    if chat is not None and context.chat_data is not None:
+        chosen = await asyncio.to_thread(state.stores.languages.get, chat.id)
+        context.chat_data.lang = chosen if is_lang(chosen) else None
 
 
 async def on_error(update: object, context: Context) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, TypeHandler, filters
 
 from bot import metrics
 from bot.engine import Engine
@@ -88,6 +88,7 @@ def build_application(state: BotState) -> BotApplication:
         .build()
     )
     application.bot_data["state"] = state
+    application.add_handler(TypeHandler(Update, admin.before_every_update), group=-1)
     application.add_handler(CommandHandler("start", commands.start))
     application.add_handler(CommandHandler("help", commands.help_command))
     application.add_handler(CommandHandler("privacy", commands.privacy_command))

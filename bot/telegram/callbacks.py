@@ -41,12 +41,12 @@ async def on_feedback(update: Update, context: Context) -> None:
     query, message, (verdict, passage) = pressed
     lang = learner_language(update, context)
     data = chat_data(context)
-    if not data.mark_rated(message.message_id):  # a double tap counts once (checked before any await)
+    state = bot_state(context)
+    if not await asyncio.to_thread(state.stores.claim_rating, message.chat_id, message.message_id):  # a double tap counts once
         await query.answer(phrase(lang, "feedback_thanks"))
         return
     up = verdict == "1"
-    state = bot_state(context)
-    state.stats["feedback_up" if up else "feedback_down"] += 1
+    await state.count("feedback_up" if up else "feedback_down")
     await asyncio.to_thread(state.gap_store.feedback, passage, up)
     if not up:
         asked = data.asked.get(message.message_id)
@@ -72,6 +72,8 @@ async def on_language(update: Update, context: Context) -> None:
         await query.answer(phrase(learner_language(update, context), "expired"))
         return
     chat_data(context).lang = code
+    if query.message is not None:
+        await asyncio.to_thread(bot_state(context).stores.languages.set, query.message.chat.id, code)
     await query.answer()
     await query.edit_message_text(phrase(code, "language_set"))
 

@@ -8,17 +8,18 @@ memory only and is lost on restart, on purpose: it holds a learner's last questi
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from typing import Any, NamedTuple
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot import metrics
 from bot.conversations import ConversationStore
 from bot.engine import Answer, Engine
 from bot.gaps import GapStore
 from bot.settings import Settings
+from bot.stores import Stores, open_stores
 from index.embedder import Embedder
 from index.schema import Lang, is_lang
 
@@ -36,13 +37,13 @@ class AskedQuestion(NamedTuple):
 
 @dataclass
 class ChatData:
-    """Per-chat memory: the chosen language, recent questions, rated answers, the last centre named."""
+    """Per-chat memory of this process: the chosen language (from the store), recent questions
+    (for a 👎 on their answers) and the last centre named (for "can I join?")."""
 
     lang: Lang | None = None
+    """The language chosen with /language, read from the shared store at the start of each update."""
     asked: dict[int, AskedQuestion] = field(default_factory=dict)
     """Message id of the answer's buttons → the question, oldest first, at most REMEMBERED_QUESTIONS."""
-    rated: list[int] = field(default_factory=list)
-    """Message ids whose 👍/👎 was already counted (a double tap counts once)."""
     last_centre: str | None = None
 
     def remember(self, message_id: int, question: str, answer: Answer) -> None:
@@ -50,42 +51,38 @@ class ChatData:
         while len(self.asked) > REMEMBERED_QUESTIONS:
             self.asked.pop(next(iter(self.asked)))
 
-    def mark_rated(self, message_id: int) -> bool:
-        """Record a rating of `message_id`; False when it was already rated."""
-        if message_id in self.rated:
-            return False
-        self.rated[:] = [*self.rated[-(REMEMBERED_QUESTIONS - 1) :], message_id]
-        return True
 
 
 @dataclass
 class BotState:
-    """What the handlers share: settings, the current engine, the stores, anonymous counters."""
+    """What the handlers share: settings, the current engine, and the stores (SQLite files, or the
+    PostgreSQL database that replicas share: gaps, checks, language choices, counters, claims)."""
 
     settings: Settings
     embedder: Embedder
     engine: Engine
-    gaps: GapStore | None = None
-    conversations: ConversationStore | None = None
-    stats: Counter[str] = field(default_factory=Counter)
+    given_stores: InitVar[Stores | None] = None
+    """Stores opened elsewhere (tests); by default they are opened from the settings."""
+    stores: Stores = field(init=False)
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
-    def __post_init__(self) -> None:
-        if self.gaps is None:
-            self.gaps = GapStore(self.settings.gaps_path, self.settings.retention_days, self.settings.record_gaps)
-        if self.conversations is None:
-            self.conversations = ConversationStore(self.settings.data_dir / "conversations.sqlite")
-        self.gaps.purge()
+    def __post_init__(self, given_stores: Stores | None) -> None:
+        self.stores = given_stores or open_stores(self.settings)
+        self.stores.prepare()
+        self.stores.gaps.purge()
 
     @property
     def gap_store(self) -> GapStore:
-        assert self.gaps is not None  # set in __post_init__
-        return self.gaps
+        return self.stores.gaps
 
     @property
     def conversation_store(self) -> ConversationStore:
-        assert self.conversations is not None  # set in __post_init__
-        return self.conversations
+        return self.stores.conversations
+
+    async def count(self, *names: str) -> None:
+        """Add one to each anonymous counter (shared by replicas; skipped with a warning when the store is down)."""
+        for name in names:
+            await asyncio.to_thread(self.stores.stats.increment, name)
 
     async def reload(self) -> Engine:
         """Load the newest built index off the event loop and swap it in with one assignment.
@@ -95,7 +92,8 @@ class BotState:
         async with self.reload_lock:
             engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
             self.engine = engine
-            self.stats["reloads"] += 1
+            metrics.set_index(engine.index.manifest)
+            await self.count("reloads")
             return engine
 
 

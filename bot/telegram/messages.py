@@ -53,14 +53,12 @@ async def on_text(update: Update, context: Context) -> None:
         return
     place = find_place(question, engine.index.gazetteer)
     if place is not None:
-        state.stats["places"] += 1
+        await state.count("places")
         pairs = nearest_centres(place.lat, place.lon, list(engine.index.centres.values()))
         await send_blocks(message, nearest_reply(pairs, learner_language(update, context), place.name))
         return
     answer = await asyncio.to_thread(metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store)
-    state.stats["questions"] += 1
-    state.stats[answer.kind] += 1
-    state.stats[f"lang_{answer.lang}"] += 1
+    await state.count("questions", answer.kind, f"lang_{answer.asked_lang or answer.lang}")
     sent = await send_answer(message, answer, engine, answer.lang)
     if answer.kind == "unsure":
         passage = answer.best.passage if answer.best else None
@@ -78,7 +76,7 @@ async def on_location(update: Update, context: Context) -> None:
     if message.chat.type != ChatType.PRIVATE and addressed_text(message, context.bot) is None:
         return
     state = bot_state(context)
-    state.stats["locations"] += 1
+    await state.count("locations")
     pairs = nearest_centres(message.location.latitude, message.location.longitude, list(state.engine.index.centres.values()))
     await send_blocks(message, nearest_reply(pairs, learner_language(update, context), None))
 
@@ -88,5 +86,5 @@ async def on_unsupported(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return
-    bot_state(context).stats["unsupported"] += 1
+    await bot_state(context).count("unsupported")
     await say(message, phrase(learner_language(update, context), "unsupported"))

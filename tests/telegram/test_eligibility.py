@@ -35,7 +35,7 @@ def _press(harness: Harness, call, label: str) -> str:  # type: ignore[no-untype
 async def _stored_state(harness: Harness) -> dict:
     """The check's state once the bot has saved it (just after sending the question)."""
     for _ in range(100):
-        state = harness.state.conversations.get(CHAT)
+        state = harness.state.conversation_store.get(CHAT)
         if state and "message" in state:
             return state
         await asyncio.sleep(0.05)
@@ -71,7 +71,7 @@ async def test_guided_check_with_buttons_back_and_result(harness: Harness) -> No
     assert "alpha-women welding course — Alpha centre: you must be registered as a job seeker" in result.text
     assert "Next step: contact the centre" in result.text
     assert all(a["callback_query_id"] for a in harness.api.answered_callbacks)
-    assert harness.state.conversations.get(CHAT) is None  # forgotten once done
+    assert harness.state.conversation_store.get(CHAT) is None  # forgotten once done
 
 
 async def test_typing_instead_of_pressing(harness: Harness) -> None:
@@ -115,7 +115,7 @@ async def test_a_stale_button_after_expiry_says_so(harness: Harness) -> None:
     harness.api.push_text(CHAT, "/eligibility")
     (first,) = await harness.replies(CHAT, 1)
     state = await _stored_state(harness)
-    harness.state.conversations.put(CHAT, state, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
+    harness.state.conversation_store.put(CHAT, state, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
     query = _press(harness, first, "A woman")
     expired = (await harness.replies(CHAT, 2))[-1]
     assert expired.text == "This check has expired. Start again with /eligibility."
@@ -128,7 +128,7 @@ async def test_stop_ends_the_check(harness: Harness) -> None:
     _press(harness, first, "✖ Stoppen")
     stopped = await _edited(harness, 1)
     assert stopped.text == "Controle gestopt. Stel me gerust een andere vraag."
-    assert harness.state.conversations.get(CHAT) is None
+    assert harness.state.conversation_store.get(CHAT) is None
 
 
 async def test_can_i_join_after_an_answer_checks_that_centres_programmes(harness: Harness) -> None:

@@ -50,7 +50,7 @@ async def test_feedback_button_is_acknowledged_and_removed(harness: Harness) -> 
     assert any(a["callback_query_id"] == query_id for a in harness.api.answered_callbacks)
     edited = harness.api.message(CHAT, venue.result["message_id"])
     assert not any(b.get("callback_data", "").startswith("fb:") for row in edited["reply_markup"]["inline_keyboard"] for b in row)
-    assert harness.state.stats["feedback_down"] == 1
+    assert harness.state.stores.stats.counts().get("feedback_down", 0) == 1
 
 
 async def test_other_options_then_show_one(harness: Harness) -> None:
@@ -242,14 +242,14 @@ async def test_unsure_questions_and_thumbs_down_are_recorded_without_personal_da
     down = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("fb:0:"))
     harness.api.push_callback(CHAT, venue.result["message_id"], down)
     await harness.api.wait_for_async(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls))
-    gaps = harness.state.gaps.gaps()
+    gaps = harness.state.gap_store.gaps()
     assert [g.kind for g in gaps] == ["unsure", "thumbs_down"]
     assert gaps[0].question == "what is the weather tomorrow, mail me at <email>"
     assert gaps[1].question == "coding course for adults looking for work, call <phone>"
     assert gaps[1].passage == down[5:] and gaps[1].lang == "en"
-    raw = harness.state.gaps.path.read_bytes() + b"".join(p.read_bytes() for p in harness.state.gaps.path.parent.glob("*-wal"))
+    raw = harness.state.gap_store.path.read_bytes() + b"".join(p.read_bytes() for p in harness.state.gap_store.path.parent.glob("*-wal"))
     assert str(CHAT).encode() not in raw and b"jan@example.org" not in raw
-    assert harness.state.gaps.feedback_counts() == [(down[5:], 0, 1)]
+    assert harness.state.gap_store.feedback_counts() == [(down[5:], 0, 1)]
 
 
 async def test_privacy_says_what_is_kept_and_for_how_long(harness: Harness) -> None:
@@ -277,7 +277,7 @@ async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> 
         harness.api.push_text(4000, "printing courses in Jette")
         (text, _) = await harness.replies(4000, 2)
         assert "Jette" in text.text
-        assert harness.api.count_status(400) == 0 and harness.state.stats["reloads"] >= 1
+        assert harness.api.count_status(400) == 0 and harness.state.stores.stats.counts().get("reloads", 0) >= 1
     finally:
         watcher.cancel()
 
@@ -304,5 +304,5 @@ async def test_a_double_tap_on_feedback_counts_once(harness: Harness) -> None:
     first = harness.api.push_callback(CHAT, venue.result["message_id"], up)
     second = harness.api.push_callback(CHAT, venue.result["message_id"], up)
     await harness.api.wait_for_async(lambda calls: {first, second} <= {a["callback_query_id"] for a in harness.api.answered_callbacks})
-    assert harness.state.stats["feedback_up"] == 1
+    assert harness.state.stores.stats.counts().get("feedback_up", 0) == 1
     assert harness.api.count_status(400) == 0
