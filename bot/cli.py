@@ -16,6 +16,7 @@ from bot.confidence import ConfidenceFileError
 from index.embedder import ModelLoadError
 from index.schema import LANGUAGES
 from index.search import Fusion, Mode
+from index.freshness import format_freshness, freshness
 from index.knowledge import Knowledge, load_knowledge, stale_entries
 from index.schema import LANGUAGES
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
@@ -58,6 +59,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _print_problems(knowledge, sys.stderr)
     failed = bool(knowledge.errors) or (args.strict and bool(knowledge.warnings))
     status = "invalid" if knowledge.errors else ("ok with warnings (--strict: failing)" if failed else "ok")
+    summary = format_freshness(freshness(knowledge))
+    if summary:
+        print(summary)
     print(f"{settings.knowledge_dir}: {status}: {knowledge.summary()}")
     return 1 if failed else 0
 

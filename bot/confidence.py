@@ -38,23 +38,34 @@ def default_file(model: str) -> Path:
 class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best")
+DENSE_FEATURES = ("dense", "dense_lead")
+"""What a question in another language can be judged on: its words cannot overlap the English,
+French and Dutch knowledge, so only the embedding says whether it is in scope."""
 
 
 def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
-    of the question's words the knowledge knows at all, and the share found in the best passage."""
+    of the question's words the knowledge knows at all, the share found in the best passage, and
+    how far the best cosine stands above the tenth (a question about nothing we know matches
+    everything a little and nothing much)."""
     if not hits:
-        return {name: 0.0 for name in FEATURES}
+        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)}
     lexical = max(hit.lexical for hit in hits)
     count = max(len(words), 1)
     best_words = searcher.words_in(hits[0].row)
+    cosines = sorted((hit.dense for hit in hits), reverse=True)
     return {
         "dense": hits[0].dense,
         "lexical": math.log1p(lexical),
         "lexical_per_word": lexical / count,
         "known_words": sum(word in searcher.vocabulary for word in words) / count,
         "words_in_best": sum(word in best_words for word in words) / count,
+        "dense_lead": cosines[0] - cosines[min(9, len(cosines) - 1)],
     }
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
 
 
 @dataclass(frozen=True)
@@ -67,6 +78,10 @@ class ConfidenceModel:
     fitted_on: str = ""
     model: str = DEFAULT_MODEL_NAME
     """The embedding model whose scores it was fitted on (files written before it was recorded: the default)."""
+    dense_weights: dict[str, float] | None = None
+    dense_bias: float = 0.0
+    """For questions in other languages: weights over DENSE_FEATURES, with the bias set so that the
+    same `threshold` applies (None: such questions are judged like the others)."""
 
     @classmethod
     def untrained(cls, model: str) -> ConfidenceModel:
@@ -74,9 +89,12 @@ class ConfidenceModel:
         every question scores 0.5."""
         return cls({name: 0.0 for name in FEATURES}, 0.0, 0.5, "nothing (not fitted yet)", model)
 
-    def probability(self, values: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights[name] * values[name] for name in FEATURES)
-        return 1.0 / (1.0 + math.exp(-max(min(z, 50.0), -50.0)))
+    def probability(self, values: dict[str, float], *, words_comparable: bool = True) -> float:
+        """How likely the question is one we answer; `words_comparable` False (a question in a
+        language the knowledge is not written in) uses the dense-only weights when fitted."""
+        if not words_comparable and self.dense_weights is not None:
+            return _sigmoid(self.dense_bias + sum(self.dense_weights[name] * values.get(name, 0.0) for name in DENSE_FEATURES))
+        return _sigmoid(self.bias + sum(self.weights[name] * values[name] for name in FEATURES))
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
@@ -108,12 +126,18 @@ class ConfidenceModel:
         return loaded
 
 
-def fit(samples: Sequence[tuple[dict[str, float], bool]]) -> tuple[dict[str, float], float]:
-    """Weights and bias separating in-scope (True) from out-of-scope (False) samples."""
+def fit(samples: Sequence[tuple[dict[str, float], bool]], names: Sequence[str] = FEATURES) -> tuple[dict[str, float], float]:
+    """Weights (over `names`) and bias separating in-scope (True) from out-of-scope (False) samples."""
     from sklearn.linear_model import LogisticRegression
 
-    x = [[values[name] for name in FEATURES] for values, _ in samples]
+    x = [[values[name] for name in names] for values, _ in samples]
     y = [int(in_scope) for _, in_scope in samples]
     model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
-    weights = {name: round(float(w), 4) for name, w in zip(FEATURES, model.coef_[0])}
+    weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0], strict=True)}
     return weights, round(float(model.intercept_[0]), 4)
+
+
+def logit(p: float) -> float:
+    """The inverse of the logistic function (for moving a threshold into a bias)."""
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))

@@ -206,7 +206,7 @@ class Engine:
         values = features(found, terms(text), self.searcher)  # how relevant, before where and who
         ranking = routing.rank(found, self.index, places, audience, lang)
         hits, options = ranking.hits, self._options(ranking.hits)
-        score = self.confidence.probability(values)
+        score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         if confident and best is not None:

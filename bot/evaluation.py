@@ -64,6 +64,13 @@ class Outcome:
     got_centre: str | None = None
     got_programme: str | None = None
     features: dict = field(default_factory=dict)
+    asked_lang: str = ""
+    """The language the engine read the question as (its words compare with the knowledge's
+    only in English, French or Dutch)."""
+
+    @property
+    def words_comparable(self) -> bool:
+        return not self.asked_lang or self.asked_lang in LANGUAGES
 
     @property
     def centre_hit(self) -> bool:
@@ -132,7 +139,7 @@ def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-unt
     best = answer.best
     return Outcome(
         question, answer.score, centre_rank, programme_rank,
-        best.centre if best else None, best.programme if best else None, answer.features,
+        best.centre if best else None, best.programme if best else None, answer.features, getattr(answer, "asked_lang", ""),
     )
 
 
@@ -214,15 +221,26 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
 
 
 def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
-    """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold."""
-    from bot.confidence import ConfidenceModel, fit
+    """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
+
+    Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
+    every question, judges those in other languages, its bias moved so that one threshold serves
+    both (chosen on the other-language questions when there are any)."""
+    from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, logit
 
     outcomes = run(engine, questions)
-    weights, bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes])
+    comparable = [o for o in outcomes if o.words_comparable]
+    weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
         weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)", model=engine.embedder.name
     )
-    rescored = [replace(o, score=model.probability(o.features)) for o in outcomes]
-    threshold, best = best_threshold(rescored)
+    threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)
-    return model, {"objective": best, **metrics(rescored, threshold)}
+    others = [o for o in outcomes if not o.words_comparable]
+    if others and len({o.question.out_of_scope for o in outcomes}) == 2:
+        dense_weights, dense_bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes], DENSE_FEATURES)
+        dense = replace(model, dense_weights=dense_weights, dense_bias=dense_bias)
+        dense_threshold, _ = best_threshold([replace(o, score=dense.probability(o.features, words_comparable=False)) for o in others])
+        model = replace(dense, dense_bias=round(dense_bias + logit(threshold) - logit(dense_threshold), 4))
+    rescored = [replace(o, score=model.probability(o.features, words_comparable=o.words_comparable)) for o in outcomes]
+    return model, {"objective": objective(rescored, threshold), **metrics(rescored, threshold)}
