@@ -26,11 +26,13 @@ MIN_PASSWORD_CHARS = 10
 
 EVAL_MODES: dict[str, tuple[Mode, Fusion | None]] = {
     "hybrid": ("hybrid", None),
+    "hybrid-weighted": ("hybrid", "weighted"),
     "hybrid-rrf": ("hybrid", "rrf"),
     "dense": ("dense", None),
     "lexical": ("lexical", None),
 }
-"""What `telecentre eval --mode` can score: a search mode, and a fusion (None: TELECENTRE_FUSION)."""
+"""What `telecentre eval --mode` can score: a search mode, and a fusion (None: the one the bot uses,
+from TELECENTRE_FUSION or the model's confidence file)."""
 
 
 class CliError(Exception):
@@ -207,9 +209,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
     engine = Engine.from_settings(settings, _embedder(settings))
     modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]
     report: dict = {"file": args.file, "modes": {}}
+    configured = engine.searcher.fusion
     for mode in modes:
         search_mode, fusion = EVAL_MODES[mode]
-        engine.use_mode(search_mode, fusion or settings.fusion)
+        engine.use_mode(search_mode, fusion or configured)
         outcomes = run(engine, questions)
         report["modes"][mode] = {
             split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from index.embedder import DEFAULT_MODEL_NAME
-from index.search import Hit, Searcher
+from index.search import Fusion, Hit, Searcher
 
 DEFAULT_FILE = Path(__file__).with_name("confidence.json")
 """The confidence model shipped for the default embedding model."""
@@ -78,6 +78,9 @@ class ConfidenceModel:
     fitted_on: str = ""
     model: str = DEFAULT_MODEL_NAME
     """The embedding model whose scores it was fitted on (files written before it was recorded: the default)."""
+    fusion: Fusion | None = None
+    """The fusion of dense and BM25 results chosen with it on the train split (TELECENTRE_FUSION, when
+    set, wins): cosines of one model are not on the scale of another's."""
     dense_weights: dict[str, float] | None = None
     dense_bias: float = 0.0
     """For questions in other languages: weights over DENSE_FEATURES, with the bias set so that the

@@ -161,7 +161,7 @@ class Engine:
             confidence=confidence,
             threshold=settings.confidence_threshold,
             mode=settings.search_mode,
-            fusion=settings.fusion,
+            fusion=settings.fusion if "fusion" in settings.model_fields_set or confidence.fusion is None else confidence.fusion,
             dense_weight=settings.dense_weight,
             freshness_days=settings.freshness_days,
         )

