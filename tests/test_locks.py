@@ -87,8 +87,11 @@ def test_session_locks_are_released_when_the_session_ends(postgres_server) -> No
     key = lock_key("update:42")
     assert one.try_lock(key) and one.try_lock(key)  # re-entrant for its holder
     assert not two.try_lock(key)
-    one.close()
-    assert two.try_lock(key)
+    one.close()  # the server ends the session a moment later
+    deadline = time.monotonic() + 5
+    while not two.try_lock(key):
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
     two.close()
 
 
@@ -113,3 +116,28 @@ async def test_two_replicas_together_stay_under_the_limit() -> None:
     await asyncio.gather(replica(), replica())
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     assert 20 <= busiest <= TELEGRAM_MESSAGES_PER_SECOND * SAFETY
+
+
+def test_an_update_abandoned_by_a_dead_replica_is_taken_over_once(postgres_server) -> None:  # type: ignore[no-untyped-def]
+    from bot.stores import open_stores
+
+    url = postgres_server.create_database()
+    a, b, c = (open_stores(load_settings(database_url=url)) for _ in range(3))
+    try:
+        assert a.updates.claim_update(5)
+        assert not b.updates.claim_update(5)  # A is alive and answering
+        a.updates.finish_update(5)
+        assert not b.updates.claim_update(5)  # answered: a re-delivery is dropped
+        assert a.updates.claim_update(6)
+        assert a.updates.locks is not None
+        a.updates.locks.close()  # A dies before finishing 6: PostgreSQL drops its locks a moment later
+        deadline = time.monotonic() + 5
+        while not b.updates.claim_update(6):  # until then, B is told to let it come again later
+            assert b.updates.held_elsewhere(6) and time.monotonic() < deadline
+            time.sleep(0.02)
+        assert not c.updates.claim_update(6)  # but only by one
+        b.updates.finish_update(6)
+        assert not c.updates.claim_update(6)
+    finally:
+        for stores in (a, b, c):
+            stores.close()

@@ -53,6 +53,10 @@ UNSUPPORTED = (
 )
 
 
+AFTER_EVERYTHING = 1000
+"""The handler group that runs after every other one (PTB runs groups in ascending order)."""
+
+
 class ServeError(Exception):
     """The bot cannot start; the message says why in one line, without secrets."""
 
@@ -105,6 +109,7 @@ def build_application(state: BotState) -> BotApplication:
     for action, handler in BUTTON_HANDLERS.items():
         application.add_handler(CallbackQueryHandler(handler, pattern=pattern(action)))
     application.add_handler(CallbackQueryHandler(callbacks.on_unknown_button))
+    application.add_handler(TypeHandler(Update, admin.after_every_update), group=AFTER_EVERYTHING)
     application.add_error_handler(admin.on_error)
     return application
 
