@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo setup index test browser lint format bench hsds-check clean
+.PHONY: demo setup index test browser lint format bench soak hsds-check clean
 
 demo: index ## set up, build the index if missing or stale, and chat in the console (or serve on Telegram with a token)
 	@if [ -n "$$TELECENTRE_TELEGRAM_TOKEN" ] || grep -qs '^TELECENTRE_TELEGRAM_TOKEN=.' .env; then \
@@ -45,6 +45,9 @@ hsds-check: setup ## export as HSDS 3.0 and check it against the specification's
 
 bench: setup ## speed and scale figures, each beside its baseline (several minutes; not run in CI)
 	$(BIN)/python benchmarks/bench.py $(BENCH_ARGS)
+
+soak: setup ## two replicas on PostgreSQL under 10,000 updates: lost, doubled, latency, memory, sends/s (a quarter of an hour; not run in CI)
+	$(BIN)/python benchmarks/soak.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
+    replicas: int = Field(default=1, ge=1, le=10)
     startup_retries: int = Field(default=3, ge=0, le=20)
     data_dir: Path = Path("var")
     database_url: SecretStr | None = None

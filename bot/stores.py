@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.conversations import ChatKeys, ConversationStore, LanguageStore
 from bot.counters import StatsStore, UpdateLog
 from bot.gaps import GapStore
+from bot.locks import SessionLocks
 from bot.settings import Settings
 from bot.database import GAPS, STATE, Database, databases
 
@@ -37,6 +38,8 @@ class Stores:
         """Close pooled connections (at shutdown, or before restoring a backup)."""
         for db in self.databases:
             db.dispose()
+        if self.updates.locks is not None:
+            self.updates.locks.close()
 
 
 def open_stores(settings: Settings) -> Stores:
@@ -50,6 +53,6 @@ def open_stores(settings: Settings) -> Stores:
         conversations=ConversationStore(state, keys=keys),
         languages=LanguageStore(state, settings.retention_days, keys=keys),
         stats=StatsStore(state),
-        updates=UpdateLog(state),
+        updates=UpdateLog(state, SessionLocks(url) if url else None),
         databases=tuple({id(db): db for db in by_tree.values()}.values()),
     )

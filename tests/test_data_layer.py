@@ -145,6 +145,7 @@ def test_handled_update_ids_are_forgotten_after_a_day(stores: Stores) -> None:
     updates = stores.updates
     assert updates.claim_update(1, now=NOW - dt.timedelta(days=2))
     assert not updates.claim_update(1, now=NOW - dt.timedelta(days=2))
+    updates.finish_update(1, now=NOW - dt.timedelta(days=2))  # answered (PostgreSQL: marked done, unlocked)
     updates._purged_at = None  # purging runs at most every few minutes per process
     assert updates.claim_update(2, now=NOW)
     assert _count(stores, tables.handled_updates) == 1

@@ -73,6 +73,13 @@ async def before_every_update(update: object, context: Context) -> None:
         context.chat_data.lang = chosen if is_lang(chosen) else None
 
 
+async def after_every_update(update: object, context: Context) -> None:
+    """Runs last for every update this process claimed, even when a handler failed: marks it
+    finished, so no other replica takes it over after a re-delivery."""
+    if isinstance(update, Update):
+        await asyncio.to_thread(bot_state(context).stores.updates.finish_update, update.update_id)
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log the error's class, place and update id (never text), and apologise to the learner."""
     error = context.error

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import metrics
 from bot.engine import Engine
+from bot.locks import AlreadyPolling, PollingLock
 from bot.settings import Settings
 from bot.telegram import admin, callbacks, commands, eligibility, messages, web
 from bot.telegram.buttons import Action, pattern
@@ -52,6 +53,10 @@ UNSUPPORTED = (
 )
 
 
+AFTER_EVERYTHING = 1000
+"""The handler group that runs after every other one (PTB runs groups in ascending order)."""
+
+
 class ServeError(Exception):
     """The bot cannot start; the message says why in one line, without secrets."""
 
@@ -83,7 +88,7 @@ def build_application(state: BotState) -> BotApplication:
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url(settings.telegram_api_url))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(CountingRateLimiter())
+        .rate_limiter(CountingRateLimiter(settings.replicas))
         .concurrent_updates(True)
         .build()
     )
@@ -104,6 +109,7 @@ def build_application(state: BotState) -> BotApplication:
     for action, handler in BUTTON_HANDLERS.items():
         application.add_handler(CallbackQueryHandler(handler, pattern=pattern(action)))
     application.add_handler(CallbackQueryHandler(callbacks.on_unknown_button))
+    application.add_handler(TypeHandler(Update, admin.after_every_update), group=AFTER_EVERYTHING)
     application.add_error_handler(admin.on_error)
     return application
 
@@ -131,6 +137,21 @@ async def check_telegram(settings: Settings) -> str:
     raise AssertionError("unreachable")
 
 
+def take_polling_lock(settings: Settings) -> PollingLock | None:
+    """In polling mode, the lock that keeps a second process from polling with the same token
+    (bot.locks); None in webhook mode, where replicas share the work."""
+    if settings.webhook_url or settings.telegram_token is None:
+        return None
+    url = settings.database_url.get_secret_value() if settings.database_url else None
+    try:
+        return PollingLock.acquire(settings.telegram_token.get_secret_value(), url, settings.data_dir)
+    except AlreadyPolling as error:
+        raise ServeError(str(error)) from None
+    except Exception as error:  # database unreachable, data folder unwritable: say which, never the URL
+        where = "PostgreSQL (TELECENTRE_DATABASE_URL)" if url else f"{settings.data_dir} (TELECENTRE_DATA_DIR)"
+        raise ServeError(f"cannot take the polling lock in {where} ({type(error).__name__}): check it is reachable and writable") from None
+
+
 class RedactToken(logging.Filter):
     """Defence in depth: whatever a library logs, the token never reaches the log."""
 
@@ -155,6 +176,16 @@ def run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
         raise ServeError("TELECENTRE_TELEGRAM_TOKEN is not set: create a bot with @BotFather and put its token there (see README)")
     if settings.webhook_url and settings.webhook_secret is None:
         raise ServeError("TELECENTRE_WEBHOOK_URL is set but TELECENTRE_WEBHOOK_SECRET is not: set it to a long random string")
+    polling_lock = take_polling_lock(settings)
+    try:
+        _run(settings, load_embedder)
+    finally:
+        if polling_lock is not None:
+            polling_lock.release()
+
+
+def _run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
+    assert settings.telegram_token is not None
     redact = RedactToken(settings.telegram_token.get_secret_value())
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

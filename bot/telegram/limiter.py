@@ -1,5 +1,10 @@
 """The Bot API rate limiter: PTB's AIORateLimiter (flood limits, retries after a 429), counting
-every failed call and every retry for the operators' /metrics."""
+every failed call and every retry for the operators' /metrics.
+
+Telegram allows a bot about 30 messages a second in all, whichever process sends them. Replicas
+share that budget by dividing it: with TELECENTRE_REPLICAS=N each process sends at most its share,
+so N processes together stay under the limit without talking to each other (no database round
+trip per message, and a dead replica costs nothing but its unused share). See `overall_limit`."""
 
 from __future__ import annotations
 
@@ -11,15 +16,33 @@ from telegram.ext import AIORateLimiter
 
 from bot import metrics
 
+TELEGRAM_MESSAGES_PER_SECOND = 30
+"""Telegram's documented bulk limit for one bot, across all chats and all processes."""
+SAFETY = 0.9
+"""The share of that limit we plan for: clocks, retries and Telegram's own accounting differ a little."""
+
 MAX_RETRIES = 5
 """How often a call refused with 429 Too Many Requests is tried again before it fails."""
+
+
+def overall_limit(replicas: int) -> tuple[float, float]:
+    """(max_rate, time_period) for one process's leaky bucket so that `replicas` processes together
+    send at most SAFETY x 30 messages in any one-second window.
+
+    A leaky bucket lets through its capacity at once plus its rate over time, so in one second a
+    process sends up to capacity + rate. Capacity is kept at one message (no bursts) and the rate is
+    the rest of the process's share: 2 replicas send at most 1 + 12.5 each, 27 in all."""
+    share = TELEGRAM_MESSAGES_PER_SECOND * SAFETY / replicas
+    rate = max(share - 1.0, 0.5)
+    return 1.0, 1.0 / rate
 
 
 class CountingRateLimiter(AIORateLimiter):
     """AIORateLimiter whose requests are counted: a 429 is a retry, any other Bot API error an error."""
 
-    def __init__(self) -> None:
-        super().__init__(max_retries=MAX_RETRIES)
+    def __init__(self, replicas: int = 1) -> None:
+        max_rate, period = overall_limit(replicas)
+        super().__init__(overall_max_rate=max_rate, overall_time_period=period, max_retries=MAX_RETRIES)
 
     async def process_request(
         self,

@@ -47,9 +47,9 @@ async def _bounded_body(request: Request, limit: int) -> bytes | None:
     return bytes(body)
 
 
-def webhook_route(path: str, application: BotApplication, secret: str) -> Route:
+def webhook_route(path: str, application: BotApplication, state: BotState, secret: str) -> Route:
     """POST `path`: the secret checked on every request (403), the body bounded (413) and parsed
-    (400), then the update queued for the application's handlers (200)."""
+    (400), then the update handled by the application's handlers (200 once they are done)."""
 
     async def telegram_update(request: Request) -> Response:
         if not secrets.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), secret.encode()):
@@ -68,7 +68,11 @@ def webhook_route(path: str, application: BotApplication, secret: str) -> Route:
             update = None
         if update is None:
             return PlainTextResponse("not a Telegram update", status_code=400)
-        await application.update_queue.put(update)
+        # Answered before the 200, as Telegram's webhook expects: a replica that dies mid-answer
+        # leaves the request unanswered, so Telegram (or the proxy) delivers it again elsewhere.
+        await application.update_processor.process_update(update, application.process_update(update))
+        if state.stores.updates.held_elsewhere(update.update_id):
+            return PlainTextResponse("being answered by another replica: retry later", status_code=503)
         return Response(status_code=200)
 
     return Route("/" + path.lstrip("/"), telegram_update, methods=["POST"])
@@ -101,7 +105,7 @@ async def serve_with_web(
     settings: Settings = state.settings
     routes = []
     if webhook_path is not None and settings.webhook_secret is not None:
-        routes.append(webhook_route(webhook_path, application, settings.webhook_secret.get_secret_value()))
+        routes.append(webhook_route(webhook_path, application, state, settings.webhook_secret.get_secret_value()))
     app = build_console_app(lambda: state.engine, state.gap_store, settings, extra_routes=routes)
     server: uvicorn.Server = make_server(app, settings)
     async with application:

@@ -157,6 +157,9 @@ class FakeBotApi:
         self._webhook: dict[str, Any] = {"url": ""}
         self._commands: dict[tuple[str, str], list] = {}
         self._methods = {name.lower(): name for name in _METHODS}
+        self._held_chats: set[int | str] = set()
+        self._parked = 0
+        self._drop_released = False
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -383,6 +386,26 @@ class FakeBotApi:
             name = self._methods.get(method.lower(), method)
             self._forced.setdefault(name, deque()).extend([error] * times)
 
+    def hold_chats(self, chat_ids: Iterable[int | str]) -> None:
+        """Park every send to these chats (before it is checked or recorded) until ``release_chats``:
+        a bot process can then be killed at a known point, with replies requested but not delivered."""
+        with self._cond:
+            self._held_chats.update(chat_ids)
+
+    @property
+    def parked(self) -> int:
+        """How many requests wait in ``hold_chats`` now."""
+        with self._cond:
+            return self._parked
+
+    def release_chats(self, *, drop: bool) -> None:
+        """Let parked requests go on, or (``drop``) fail them with 502 unrecorded, as requests from a
+        process that died never reach Telegram."""
+        with self._cond:
+            self._held_chats.clear()
+            self._drop_released = drop
+            self._cond.notify_all()
+
     # ----------------------------------------------------------------- request handling
 
     def handle(self, http_method: str, path: str, headers: dict[str, str], body: bytes) -> tuple[int, dict]:
@@ -405,6 +428,14 @@ class FakeBotApi:
                     raise forced.popleft()
                 content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
                 params = parse_params(content_type, body, url.query)
+                if method in FLOOD_METHODS and params.get("chat_id") in self._held_chats:
+                    self._parked += 1
+                    self._cond.notify_all()
+                    while params.get("chat_id") in self._held_chats:
+                        self._cond.wait()
+                    self._parked -= 1
+                    if self._drop_released:
+                        raise ApiError(502, "Bad Gateway: the sender is gone")
                 result = getattr(self, f"_api_{method}")(params)
             except ApiError as error:
                 return self._finish(method, error)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 
 def count_and_claim(data_dir: str, database_url: str | None, increments: int, update_ids: list[int]) -> list[int]:
-    """Open the stores afresh (migrating if first), count `increments` times, claim each update id;
-    return the ids this process won."""
+    """Open the stores afresh (migrating if first), count `increments` times, claim (and finish)
+    each update id; return the ids this process won."""
     from bot.settings import load_settings
     from bot.stores import open_stores
 
@@ -20,6 +20,7 @@ def count_and_claim(data_dir: str, database_url: str | None, increments: int, up
                 assert stores.stats.increment("questions"), "increment skipped"
             if n < len(update_ids) and stores.updates.claim_update(update_ids[n]):
                 won.append(update_ids[n])
+                stores.updates.finish_update(update_ids[n])  # as the bot does once the update is answered
         return won
     finally:
         stores.close()
