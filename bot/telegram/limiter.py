@@ -18,8 +18,9 @@ from bot import metrics
 
 TELEGRAM_MESSAGES_PER_SECOND = 30
 """Telegram's documented bulk limit for one bot, across all chats and all processes."""
-SAFETY = 0.9
-"""The share of that limit we plan for: clocks, retries and Telegram's own accounting differ a little."""
+SAFETY = 0.75
+"""The share of that limit we plan for: clocks, retries and Telegram's own accounting differ, and with
+0.9 the soak run still met 429s when sends from two replicas reached Telegram in bunches."""
 
 MAX_RETRIES = 5
 """How often a call refused with 429 Too Many Requests is tried again before it fails."""
@@ -31,7 +32,7 @@ def overall_limit(replicas: int) -> tuple[float, float]:
 
     A leaky bucket lets through its capacity at once plus its rate over time, so in one second a
     process sends up to capacity + rate. Capacity is kept at one message (no bursts) and the rate is
-    the rest of the process's share: 2 replicas send at most 1 + 12.5 each, 27 in all."""
+    the rest of the process's share: 2 replicas send at most 1 + 10.25 each, 22.5 in all."""
     share = TELEGRAM_MESSAGES_PER_SECOND * SAFETY / replicas
     rate = max(share - 1.0, 0.5)
     return 1.0, 1.0 / rate
