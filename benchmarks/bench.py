@@ -37,7 +37,7 @@ def row(section: str, measure: str, value: str, baseline: str, ratio: str) -> No
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def ms(seconds: float) -> str:
@@ -73,7 +73,13 @@ def bench_latency(questions: list[str], index_dir: Path) -> None:
     for q in questions:
         engine.answer(q)
     repeated = (time.perf_counter() - start) / len(questions)
-    row("latency", "answer mean, repeated questions (LRU cache)", ms(repeated), f"first time {ms(statistics.mean(full))}", f"ratio {repeated / statistics.mean(full):.2f}")
+    row(
+        "latency",
+        "answer mean, repeated questions (LRU cache)",
+        ms(repeated),
+        f"first time {ms(statistics.mean(full))}",
+        f"ratio {repeated / statistics.mean(full):.2f}",
+    )
 
 
 def _timed(command: list[str], env: dict[str, str] | None = None, cwd: Path = ROOT) -> float:
@@ -124,12 +130,24 @@ def bench_build(work: Path, synthetic_passages: int) -> None:
         shutil.rmtree(index_dir, ignore_errors=True)
         report = build_index(folder, index_dir, embedder)
         built = report.passages / report.seconds
-        row("build", f"{name}: {report.passages} passages", f"{built:.0f} passages/s", f"bare encode {bare:.0f}/s", f"ratio {built / bare:.2f}")
+        row(
+            "build",
+            f"{name}: {report.passages} passages",
+            f"{built:.0f} passages/s",
+            f"bare encode {bare:.0f}/s",
+            f"ratio {built / bare:.2f}",
+        )
         if folder == synthetic:
             one = sorted((folder / "programmes").glob("*.md"))[0]
             one.write_text(one.read_text(encoding="utf-8").replace("ten weeks", "eleven weeks"), encoding="utf-8")
             again = build_index(folder, index_dir, embedder)
-            row("build", f"rebuild after a one-file edit ({again.embedded} re-embedded)", f"{again.seconds:.1f} s", f"full build {report.seconds:.1f} s", f"{again.seconds / report.seconds:.1%} of full")
+            row(
+                "build",
+                f"rebuild after a one-file edit ({again.embedded} re-embedded)",
+                f"{again.seconds:.1f} s",
+                f"full build {report.seconds:.1f} s",
+                f"{again.seconds / report.seconds:.1%} of full",
+            )
 
 
 def _unit(rows: np.ndarray) -> np.ndarray:
@@ -151,7 +169,7 @@ def synthetic_vectors(size: int, dimension: int, queries: int, clustered: bool, 
 def _recall(flat, index, probes: np.ndarray) -> float:  # type: ignore[no-untyped-def]
     _, exact = flat.search(probes, 10)
     _, found = index.search(probes, 10)
-    return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, found)]))
+    return float(np.mean([len(set(a) & set(b)) / 10 for a, b in zip(exact, found, strict=True)]))
 
 
 def bench_search(sizes: list[int], dimension: int = 384, queries: int = 200) -> None:
@@ -208,7 +226,12 @@ def bench_serve_memory(index_dir: Path, questions: list[str]) -> None:
     print("serve memory", flush=True)
     token = "123456:BENCH-token-abcdefghijklmnopqrstuvwxyz"
     with FakeBotApi(token=token, flood_limit=None) as api:
-        env = {**os.environ, "TELECENTRE_TELEGRAM_TOKEN": token, "TELECENTRE_TELEGRAM_API_URL": api.base_url, "TELECENTRE_INDEX_DIR": str(index_dir)}
+        env = {
+            **os.environ,
+            "TELECENTRE_TELEGRAM_TOKEN": token,
+            "TELECENTRE_TELEGRAM_API_URL": api.base_url,
+            "TELECENTRE_INDEX_DIR": str(index_dir),
+        }
         process = subprocess.Popen([str(ROOT / ".venv/bin/telecentre"), "serve"], cwd=ROOT, env=env, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + 120
@@ -226,7 +249,13 @@ def bench_serve_memory(index_dir: Path, questions: list[str]) -> None:
         finally:
             process.terminate()
             process.wait(timeout=30)
-    row("serve", "resident memory idle / peak under load", f"{idle} MiB / {peak} MiB", "-", f"{len(questions)} questions from 20 chats in {elapsed:.1f} s")
+    row(
+        "serve",
+        "resident memory idle / peak under load",
+        f"{idle} MiB / {peak} MiB",
+        "-",
+        f"{len(questions)} questions from 20 chats in {elapsed:.1f} s",
+    )
 
 
 def main() -> None:

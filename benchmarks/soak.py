@@ -148,12 +148,16 @@ def main() -> int:
         while t - window[0] >= 1.0:
             window.popleft()
         busiest = max(busiest, len(window))
-    print(f"updates {len(intervals)} from {len(turns)} chats to 2 replicas in {elapsed:.0f} s ({len(intervals) / elapsed:.1f}/s); non-200 answers {failures}")
+    print(
+        f"updates {len(intervals)} from {len(turns)} chats to 2 replicas in {elapsed:.0f} s ({len(intervals) / elapsed:.1f}/s); non-200 answers {failures}"
+    )
     print(f"replies lost {lost} (must be 0), duplicates {duplicates} (must be 0)")
     print(f"latency POST -> first reply: p50 {percentile(latencies, 0.5) * 1000:.0f} ms, p99 {percentile(latencies, 0.99) * 1000:.0f} ms")
     for name in rss_start:
         print(f"replica {name} RSS: {rss_start[name] / 1024:.0f} MiB at start, {rss_end[name] / 1024:.0f} MiB at end")
-    print(f"sends {len(sends)}; highest sends in any one second across replicas {busiest} (limit {GLOBAL_LIMIT}); 429 served {api.too_many_requests_served}")
+    print(
+        f"sends {len(sends)}; highest sends in any one second across replicas {busiest} (limit {GLOBAL_LIMIT}); 429 served {api.too_many_requests_served}"
+    )
     return 0 if lost == 0 and duplicates == 0 and busiest <= GLOBAL_LIMIT else 1
 
 

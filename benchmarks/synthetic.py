@@ -5,11 +5,47 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-_WORDS = (
-    "computer coding course training women job seekers free beginners python web design office printing scanning "
-    "internet email smartphone cybersecurity data games network literacy digital skills evening weekend internship "
-    "certificate orientation teenagers adults newcomers library workshop laptop support coaching employment"
-).split()
+_WORDS = [
+    "computer",
+    "coding",
+    "course",
+    "training",
+    "women",
+    "job",
+    "seekers",
+    "free",
+    "beginners",
+    "python",
+    "web",
+    "design",
+    "office",
+    "printing",
+    "scanning",
+    "internet",
+    "email",
+    "smartphone",
+    "cybersecurity",
+    "data",
+    "games",
+    "network",
+    "literacy",
+    "digital",
+    "skills",
+    "evening",
+    "weekend",
+    "internship",
+    "certificate",
+    "orientation",
+    "teenagers",
+    "adults",
+    "newcomers",
+    "library",
+    "workshop",
+    "laptop",
+    "support",
+    "coaching",
+    "employment",
+]
 
 _CENTRE = """---
 id: synthetic-centre

@@ -50,7 +50,10 @@ def restore_sqlite(source: Path, data_dir: Path) -> list[Path]:
     data_dir.mkdir(parents=True, exist_ok=True)
     restored: list[Path] = []
     for name in names:
-        with closing(sqlite3.connect(source / name)) as saved, closing(sqlite3.connect(data_dir / name, timeout=SQLITE_BUSY_SECONDS)) as live:
+        with (
+            closing(sqlite3.connect(source / name)) as saved,
+            closing(sqlite3.connect(data_dir / name, timeout=SQLITE_BUSY_SECONDS)) as live,
+        ):
             saved.backup(live)
         restored.append(data_dir / name)
     if (source / SALT_FILE).exists():

@@ -8,17 +8,17 @@ import json
 import logging
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
-from bot.settings import Settings, SettingsError, load_settings
 from bot.confidence import ConfidenceFileError
+from bot.settings import Settings, SettingsError, load_settings
 from index.embedder import ModelLoadError
-from index.schema import LANGUAGES
-from index.search import Fusion, Mode
 from index.freshness import format_freshness, freshness
 from index.knowledge import Knowledge, load_knowledge, stale_entries
 from index.schema import LANGUAGES
+from index.search import Fusion, Mode
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
@@ -191,15 +191,18 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
     password = read_new_password(sys.stdin, sys.stdin.isatty())
     print(hash_password(password))
     if sys.stdout.isatty():
-        print("Put it in .env as TELECENTRE_STAFF_PASSWORD_HASH=<the line above> (in a shell, in single quotes: it holds $ signs).", file=sys.stderr)
+        print(
+            "Put it in .env as TELECENTRE_STAFF_PASSWORD_HASH=<the line above> (in a shell, in single quotes: it holds $ signs).",
+            file=sys.stderr,
+        )
     return 0
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Score the engine on a labelled question set: per split, language and search mode."""
     from bot.engine import Engine
-    from bot.evaluation import load_labelled, metrics, misses, run
     from bot.eval_report import format_report
+    from bot.evaluation import load_labelled, metrics, misses, run
 
     settings = _settings(args)
     try:
@@ -225,8 +228,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_gaps(args: argparse.Namespace) -> int:
     """What learners asked that the knowledge did not answer well, grouped by meaning."""
-    from bot.gap_report import format_groups, group_gaps, write_csv
     from bot.database import StorageError
+    from bot.gap_report import format_groups, group_gaps, write_csv
     from bot.stores import open_stores
 
     settings = _settings(args)
@@ -384,21 +387,30 @@ def build_parser() -> argparse.ArgumentParser:
     restore = add("restore", cmd_restore, "put a backup FOLDER back into TELECENTRE_DATA_DIR (stop the bot first)", index=False)
     restore.add_argument("folder", metavar="FOLDER")
     evaluate = add("eval", cmd_eval, "score the answers on a labelled question set")
-    evaluate.add_argument("file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)")
+    evaluate.add_argument(
+        "file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)"
+    )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
     evaluate.add_argument(
         "--mode", choices=[*EVAL_MODES, "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
     )
     export = add("export", cmd_export, "write the knowledge in another format (Open Referral HSDS 3.0)", index=False)
-    export.add_argument("--hsds", metavar="DIR", required=True, help="folder to write organizations.json into (HSDS 3.0 organization documents)")
+    export.add_argument(
+        "--hsds", metavar="DIR", required=True, help="folder to write organizations.json into (HSDS 3.0 organization documents)"
+    )
     export.add_argument(
         "--schema", metavar="FILE", help="also check the output against this JSON schema, e.g. HSDS 3.0's schema/compiled/organization.json"
     )
-    export.add_argument("--lang", choices=list(LANGUAGES), default=LANGUAGES[0], help="language of the texts (HSDS holds one; default: %(default)s)")
+    export.add_argument(
+        "--lang", choices=list(LANGUAGES), default=LANGUAGES[0], help="language of the texts (HSDS holds one; default: %(default)s)"
+    )
     calibrate = add("calibrate", cmd_calibrate, "compute the confidence threshold from a labelled question set")
     calibrate.add_argument("--file", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML)")
     calibrate.add_argument(
-        "--write", nargs="?", const="-", metavar="FILE",
+        "--write",
+        nargs="?",
+        const="-",
+        metavar="FILE",
         help="save the model (default: TELECENTRE_CONFIDENCE_FILE, else bot/confidence.json for the default model, bot/confidence-<model>.json for another)",
     )
     return parser

@@ -16,9 +16,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Sequence
 
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
@@ -37,6 +37,8 @@ def default_file(model: str) -> Path:
 
 class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
+
+
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best")
 DENSE_FEATURES = ("dense", "dense_lead")
 """What a question in another language can be judged on: its words cannot overlap the English,

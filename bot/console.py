@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from bot import eligibility
+from bot.blocks import render_text
 from bot.eligibility import CAN_I_JOIN
 from bot.engine import Engine
 from bot.gaps import GapStore
 from bot.i18n import detect_language, phrase
-from bot.blocks import render_text
 from index.schema import Lang
 
 BANNER = (
@@ -19,7 +19,9 @@ BANNER = (
 QUIT = {"/quit", "/exit", "quit", "exit"}
 
 
-def chat(engine: Engine, gaps: GapStore, lang: Lang | None, read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> int:
+def chat(
+    engine: Engine, gaps: GapStore, lang: Lang | None, read: Callable[[str], str] = input, write: Callable[[str], None] = print
+) -> int:
     """Answer questions until an empty line or end of input."""
     write(BANNER)
     last_centre: str | None = None

@@ -22,8 +22,9 @@ import logging
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Connection, Table, delete, select
 
@@ -35,12 +36,12 @@ log = logging.getLogger(__name__)
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _stamp(moment: dt.datetime) -> str:
     """The stored form of an expiry time (UTC ISO 8601, as earlier versions wrote it)."""
-    return moment.astimezone(dt.timezone.utc).isoformat()
+    return moment.astimezone(dt.UTC).isoformat()
 
 
 class ChatKeys:
@@ -114,16 +115,21 @@ class _ExpiringChatTable:
             table = self.table
             connection.execute(delete(table).where(table.c.expires_at < _stamp(now)))
             row = upsert(connection, table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(expires_at))
-            connection.execute(row.on_conflict_do_update(
-                index_elements=["chat"], set_={self.value_column: row.excluded[self.value_column], "expires_at": row.excluded.expires_at}
-            ))
+            connection.execute(
+                row.on_conflict_do_update(
+                    index_elements=["chat"],
+                    set_={self.value_column: row.excluded[self.value_column], "expires_at": row.excluded.expires_at},
+                )
+            )
             return True
 
         return bool(self._with_key(chat_id, work, what))
 
     def drop(self, chat_id: int) -> None:
         """Forget the chat's row now."""
-        self._with_key(chat_id, lambda c, key: c.execute(delete(self.table).where(self.table.c.chat == key)), f"{self.table.name} not dropped")
+        self._with_key(
+            chat_id, lambda c, key: c.execute(delete(self.table).where(self.table.c.chat == key)), f"{self.table.name} not dropped"
+        )
 
 
 class ConversationStore(_ExpiringChatTable):

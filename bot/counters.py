@@ -31,11 +31,11 @@ PURGE_EVERY = dt.timedelta(minutes=10)
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _seconds(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 class StatsStore:
@@ -49,7 +49,9 @@ class StatsStore:
 
         def work(connection: Connection) -> bool:
             row = upsert(connection, tables.stats).values(name=name, count=by)
-            connection.execute(row.on_conflict_do_update(index_elements=["name"], set_={"count": tables.stats.c["count"] + row.excluded["count"]}))
+            connection.execute(
+                row.on_conflict_do_update(index_elements=["name"], set_={"count": tables.stats.c["count"] + row.excluded["count"]})
+            )
             return True
 
         return self.db.run(STATE, work, False, "counter not incremented")
@@ -57,7 +59,9 @@ class StatsStore:
     def counts(self) -> dict[str, int]:
         """Every counter by name; empty when the store is down."""
         query = select(tables.stats.c.name, tables.stats.c["count"]).order_by(tables.stats.c.name)
-        return self.db.run(STATE, lambda c: {name: int(count) for name, count in c.execute(query)}, {}, "counters unavailable", read_only=True)
+        return self.db.run(
+            STATE, lambda c: {name: int(count) for name, count in c.execute(query)}, {}, "counters unavailable", read_only=True
+        )
 
 
 class UpdateLog:

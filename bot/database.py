@@ -20,9 +20,10 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -76,7 +77,7 @@ def sqlalchemy_url(url: str) -> str:
     """`postgresql://` means psycopg 3 here (SQLAlchemy's default driver would be psycopg2)."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -103,8 +104,13 @@ def _sqlite_engine(path: Path) -> Engine:
 def _postgresql_engine(url: str) -> Engine:
     """A small pool whose connections are checked before use, so a restarted server is found again."""
     return create_engine(
-        sqlalchemy_url(url), pool_pre_ping=True, pool_size=4, max_overflow=4, pool_timeout=5,
-        pool_recycle=1800, connect_args={"connect_timeout": 3},
+        sqlalchemy_url(url),
+        pool_pre_ping=True,
+        pool_size=4,
+        max_overflow=4,
+        pool_timeout=5,
+        pool_recycle=1800,
+        connect_args={"connect_timeout": 3},
     )
 
 
@@ -157,7 +163,7 @@ class Database:
         self._migrating = threading.Lock()  # threads of one process wait here, not on SQLite's busy timeout
 
     @classmethod
-    def sqlite(cls, path: Path) -> "Database":
+    def sqlite(cls, path: Path) -> Database:
         return cls(f"sqlite:///{path}")
 
     @property

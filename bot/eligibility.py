@@ -9,11 +9,11 @@ condition unmet), with the reason. Pure logic: the Telegram and console front en
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
-from bot.i18n import phrase
 from bot.blocks import Block
+from bot.i18n import phrase
 from index.schema import Lang, Programme
 
 DIMENSIONS = ("gender", "age", "jobseeker", "residence")
@@ -169,7 +169,6 @@ def parse_typed(text: str, question: Question) -> str | None:
     if words & _NO and not words & _YES:
         return "n"
     return None
-
 
 
 def candidates_for(programmes: dict[str, Programme], centre: str | None) -> list[Programme]:

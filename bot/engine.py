@@ -7,16 +7,17 @@ and programme, whether we are confident, alternatives, and the reply blocks to r
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable, Literal
+from typing import Literal
 
 from bot import reply, routing
 from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.places import NamedPoint, point_of
 from bot.i18n import detect_question_language, other_language_note, reply_language
+from bot.places import NamedPoint, point_of
 from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
 from index.passages import Passage, target_of
@@ -125,7 +126,7 @@ class Engine:
         fusion: Fusion = "weighted",
         dense_weight: float = 0.7,
         freshness_days: int = 180,
-        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.index = index
         self.embedder = embedder
@@ -194,8 +195,14 @@ class Engine:
         if not text:
             known = lang_hint if is_lang(lang_hint) else None
             return Answer(
-                question=question, lang=known or "en", confident=False, score=0.0, best=None, alternatives=[],
-                blocks=reply.empty_reply(known), kind="empty",
+                question=question,
+                lang=known or "en",
+                confident=False,
+                score=0.0,
+                best=None,
+                alternatives=[],
+                blocks=reply.empty_reply(known),
+                kind="empty",
             )
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
@@ -217,9 +224,22 @@ class Engine:
             blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
         return Answer(
-            question=question, lang=lang, confident=confident, score=score, best=best, alternatives=alternatives,
-            blocks=reply.with_note(blocks, other_language_note(asked)), truncated=truncated, kind="answer" if confident else "unsure",
-            asked_lang=asked, audience=audience, places=places, fits=ranking.fits, hits=hits, features=values, ranked=options,
+            question=question,
+            lang=lang,
+            confident=confident,
+            score=score,
+            best=best,
+            alternatives=alternatives,
+            blocks=reply.with_note(blocks, other_language_note(asked)),
+            truncated=truncated,
+            kind="answer" if confident else "unsure",
+            asked_lang=asked,
+            audience=audience,
+            places=places,
+            fits=ranking.fits,
+            hits=hits,
+            features=values,
+            ranked=options,
         )
 
     def _places_in(self, text: str) -> list[NamedPoint]:
@@ -239,8 +259,14 @@ class Engine:
             return None
         best = Option(passage.centre, passage.programme, passage.id, 1.0)
         return Answer(
-            question=target, lang=lang, confident=True, score=1.0, best=best, alternatives=[],
-            blocks=self._compose(passage, lang, False), kind="shown",
+            question=target,
+            lang=lang,
+            confident=True,
+            score=1.0,
+            best=best,
+            alternatives=[],
+            blocks=self._compose(passage, lang, False),
+            kind="shown",
         )
 
     def _compose(

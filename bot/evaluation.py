@@ -134,13 +134,21 @@ def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-unt
         centre_rank = _rank(centres, lambda o: o.centre in accepted)
         programme_rank = _rank(
             unique,
-            lambda o: (o.centre == question.centre and (question.programme is None or o.programme == question.programme))
-            or (o.centre in question.also),
+            lambda o: (
+                (o.centre == question.centre and (question.programme is None or o.programme == question.programme))
+                or (o.centre in question.also)
+            ),
         )
     best = answer.best
     return Outcome(
-        question, answer.score, centre_rank, programme_rank,
-        best.centre if best else None, best.programme if best else None, answer.features, getattr(answer, "asked_lang", ""),
+        question,
+        answer.score,
+        centre_rank,
+        programme_rank,
+        best.centre if best else None,
+        best.programme if best else None,
+        answer.features,
+        getattr(answer, "asked_lang", ""),
     )
 
 
@@ -194,7 +202,17 @@ def misses(outcomes: list[Outcome], threshold: float) -> list[dict]:
             continue
         expected = o.question.faq or o.question.programme or o.question.centre
         got = o.got_programme or o.got_centre
-        found.append({"problem": problem, "lang": o.question.lang, "split": o.question.split, "q": o.question.q, "expected": expected, "got": got, "score": round(o.score, 3)})
+        found.append(
+            {
+                "problem": problem,
+                "lang": o.question.lang,
+                "split": o.question.split,
+                "q": o.question.q,
+                "expected": expected,
+                "got": got,
+                "score": round(o.score, 3),
+            }
+        )
     return found
 
 
@@ -233,7 +251,7 @@ def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcom
         engine.use_mode("hybrid", fusion)
         outcomes = run(engine, questions)
         tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
-    hits, fusion, outcomes = max(tried, key=lambda item: item[0])
+    _, fusion, outcomes = max(tried, key=lambda item: item[0])
     engine.use_mode("hybrid", fusion)
     return outcomes, fusion
 
@@ -250,7 +268,11 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
-        weights, bias, threshold=0.5, fitted_on=f"{len(questions)} labelled questions (train split)", model=engine.embedder.name,
+        weights,
+        bias,
+        threshold=0.5,
+        fitted_on=f"{len(questions)} labelled questions (train split)",
+        model=engine.embedder.name,
         fusion=fusion,
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])

@@ -58,11 +58,11 @@ def group_gaps(gaps: list[Gap], embedder: Embedder, similar: float = SIMILAR) ->
         from sklearn.cluster import AgglomerativeClustering
 
         vectors = embedder.embed_queries([gap.question or "" for gap in with_text])
-        labels = AgglomerativeClustering(
-            n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - similar
-        ).fit_predict(np.asarray(vectors))
+        labels = AgglomerativeClustering(n_clusters=None, metric="cosine", linkage="average", distance_threshold=1 - similar).fit_predict(
+            np.asarray(vectors)
+        )
         for label in sorted(set(labels)):
-            groups.append(GapGroup([gap for gap, mine in zip(with_text, labels) if mine == label]))
+            groups.append(GapGroup([gap for gap, mine in zip(with_text, labels, strict=True) if mine == label]))
     return sorted(groups, key=lambda group: (-group.count, group.examples[:1]))
 
 
@@ -91,8 +91,16 @@ def csv_text(groups: list[GapGroup]) -> str:
     writer = csv.writer(handle)
     writer.writerow(["group", "count", "languages", "kinds", "fallback_passage", "examples"])
     for n, group in enumerate(groups, 1):
-        writer.writerow([n, group.count, " ".join(f"{k}:{v}" for k, v in group.languages.items()),
-                         " ".join(f"{k}:{v}" for k, v in group.kinds.items()), group.fallback, _cell(" | ".join(group.examples))])
+        writer.writerow(
+            [
+                n,
+                group.count,
+                " ".join(f"{k}:{v}" for k, v in group.languages.items()),
+                " ".join(f"{k}:{v}" for k, v in group.kinds.items()),
+                group.fallback,
+                _cell(" | ".join(group.examples)),
+            ]
+        )
     return handle.getvalue()
 
 

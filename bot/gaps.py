@@ -100,11 +100,19 @@ class GapStore:
 
         return self.db.run(GAPS, work, False, "gap not recorded")
 
-    def record(self, kind: str, question: str | None, lang: str | None, score: float | None, passage: str | None, now: dt.datetime | None = None) -> bool:
+    def record(
+        self, kind: str, question: str | None, lang: str | None, score: float | None, passage: str | None, now: dt.datetime | None = None
+    ) -> bool:
         """Keep one unsure answer or 👎 (the question redacted); False when it could not be kept."""
         now = now or _utcnow()
-        values = {"asked_at": _seconds(now), "kind": kind, "question": redact(question)[:1000] if question else None,
-                  "lang": lang, "score": score, "passage": passage}
+        values = {
+            "asked_at": _seconds(now),
+            "kind": kind,
+            "question": redact(question)[:1000] if question else None,
+            "lang": lang,
+            "score": score,
+            "passage": passage,
+        }
         kept = self._write(lambda _connection: insert(tables.gaps).values(**values), now)
         if kept:
             metrics.gap_recorded(kind)
@@ -126,8 +134,11 @@ class GapStore:
         """(day, lang, outcome, count) for the last `days` days (within the retention), newest day first."""
         since = self._since(days, now).date().isoformat()
         table = tables.answer_counts
-        query = (select(table.c.day, table.c.lang, table.c.outcome, table.c["count"]).where(table.c.day >= since)
-                 .order_by(table.c.day.desc(), table.c.lang, table.c.outcome))
+        query = (
+            select(table.c.day, table.c.lang, table.c.outcome, table.c["count"])
+            .where(table.c.day >= since)
+            .order_by(table.c.day.desc(), table.c.lang, table.c.outcome)
+        )
         try:
             rows = self._read(lambda c: c.execute(query).all())
         except StorageError:
@@ -158,9 +169,7 @@ class GapStore:
 
         def statement(connection: Connection) -> Any:
             row = upsert(connection, tables.feedback).values(day=now.date().isoformat(), passage=passage, up=int(up), down=int(not up))
-            return row.on_conflict_do_update(
-                index_elements=["day", "passage"], set_={column: tables.feedback.c[column] + 1}
-            )
+            return row.on_conflict_do_update(index_elements=["day", "passage"], set_={column: tables.feedback.c[column] + 1})
 
         return self._write(statement, now)
 
@@ -181,8 +190,11 @@ class GapStore:
         Raises StorageError (for `telecentre gaps` to report) when the database cannot be read."""
         since = _seconds(self._since(since_days, now))
         table = tables.gaps
-        query = (select(table.c.asked_at, table.c.kind, table.c.question, table.c.lang, table.c.score, table.c.passage)
-                 .where(table.c.asked_at >= since).order_by(table.c.asked_at, table.c.id))
+        query = (
+            select(table.c.asked_at, table.c.kind, table.c.question, table.c.lang, table.c.score, table.c.passage)
+            .where(table.c.asked_at >= since)
+            .order_by(table.c.asked_at, table.c.id)
+        )
         return [Gap(*row) for row in self._read(lambda c: c.execute(query).all())]
 
     def feedback_counts(self, since_days: int | None = None, now: dt.datetime | None = None) -> list[tuple[str, int, int]]:
@@ -190,8 +202,12 @@ class GapStore:
         since = self._since(since_days, now).date().isoformat()
         table = tables.feedback
         up, down = func.sum(table.c.up), func.sum(table.c.down)
-        query = (select(table.c.passage, up, down).where(table.c.day >= since)
-                 .group_by(table.c.passage).order_by(down.desc(), up, table.c.passage))
+        query = (
+            select(table.c.passage, up, down)
+            .where(table.c.day >= since)
+            .group_by(table.c.passage)
+            .order_by(down.desc(), up, table.c.passage)
+        )
         return [(passage, int(ups), int(downs)) for passage, ups, downs in self._read(lambda c: c.execute(query).all())]
 
 
@@ -200,9 +216,9 @@ class _RolledBack(Exception):
 
 
 def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _seconds(moment: dt.datetime) -> str:
     """The stored form of a time: UTC ISO 8601 to the second, as earlier versions wrote it."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
+    return moment.astimezone(dt.UTC).isoformat(timespec="seconds")

@@ -15,11 +15,11 @@ phrases (dated offers, session descriptions, language and region names) and its 
 from __future__ import annotations
 
 import copy
-
 import datetime as dt
 import re
 import uuid
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from bot import timing
 from bot.i18n import language_name, phrase
@@ -40,13 +40,19 @@ Json = dict[str, Any]
 TAXONOMY_NAME = "telecentre-bot knowledge fields"
 TERMS: dict[str, tuple[str, str]] = {
     # code: (link_type, description)
-    "source": ("provenance", "A web page the facts of this record come from: the address, then in brackets its date (YYYY-MM-DD, YYYY-MM, YYYY or undated) and what it supports."),
+    "source": (
+        "provenance",
+        "A web page the facts of this record come from: the address, then in brackets its date (YYYY-MM-DD, YYYY-MM, YYYY or undated) and what it supports.",
+    ),
     "verified": ("provenance", "The day someone last checked the record against its sources (YYYY-MM-DD)."),
     "as-of": ("provenance", "The year or period the facts of this record are from."),
     "kind": ("classification", "What the organisation is: centre (walk-in place), network, outreach, training or for-groups."),
     "network-member": ("relationship", "The id of an organization in this export that belongs to this network."),
     "dated-address": ("provenance", "An address that is unconfirmed or 10 or more years old: not given as the place's current address."),
-    "partial-address": ("provenance", "What is known of the address when street, Brussels postcode or municipality is missing (an HSDS address needs all three)."),
+    "partial-address": (
+        "provenance",
+        "What is known of the address when street, Brussels postcode or municipality is missing (an HSDS address needs all three).",
+    ),
     "coordinates-precision": ("provenance", "How precise latitude and longitude are: street or landmark (with the landmark's name)."),
     "gender": ("eligibility", "Who may join: women or men only."),
     "jobseeker": ("eligibility", "Registration as a job seeker: required, priority (those registered come first) or no."),
@@ -66,7 +72,11 @@ def hsds_id(table: str, *key: str) -> str:
 
 
 def _taxonomy() -> Json:
-    return {"id": hsds_id("taxonomy", "telecentre-bot"), "name": TAXONOMY_NAME, "description": "Fields of the telecentre bot's knowledge files that HSDS 3.0 has no column for."}
+    return {
+        "id": hsds_id("taxonomy", "telecentre-bot"),
+        "name": TAXONOMY_NAME,
+        "description": "Fields of the telecentre bot's knowledge files that HSDS 3.0 has no column for.",
+    }
 
 
 def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) -> Json:
@@ -80,8 +90,14 @@ def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) ->
         "taxonomy_term_id": term_id,
         "value": value,
         "taxonomy_term": {
-            "id": term_id, "code": code, "name": code, "description": description, "language": "en",
-            "taxonomy": TAXONOMY_NAME, "taxonomy_id": _taxonomy()["id"], "taxonomy_detail": _taxonomy(),
+            "id": term_id,
+            "code": code,
+            "name": code,
+            "description": description,
+            "language": "en",
+            "taxonomy": TAXONOMY_NAME,
+            "taxonomy_id": _taxonomy()["id"],
+            "taxonomy_detail": _taxonomy(),
         },
     }
 
@@ -148,9 +164,14 @@ def _address(address: Address | None, location_id: str, lang: Lang, today: dt.da
         return [], [("partial-address", f"{line} ({address.as_of})" if address.as_of else line), ("source", address.source)]
     address_id = hsds_id("address", location_id)
     row = {
-        "id": address_id, "location_id": location_id, "address_1": _text(address.street, lang),
-        "city": _text(address.municipality, lang), "state_province": phrase(lang, "brussels_region"),
-        "postal_code": address.postcode, "country": "BE", "address_type": "physical",
+        "id": address_id,
+        "location_id": location_id,
+        "address_1": _text(address.street, lang),
+        "city": _text(address.municipality, lang),
+        "state_province": phrase(lang, "brussels_region"),
+        "postal_code": address.postcode,
+        "country": "BE",
+        "address_type": "physical",
         "attributes": _attributes("address", address_id, [("as-of", address.as_of), ("source", address.source)]),
     }
     return [row], []
@@ -168,8 +189,15 @@ def _hours(hours: list[OpeningHours] | None, note: LocalText | None, owner: str,
     """Regular weekly hours as RRULE-style rows, in Brussels local time; the note on each."""
     notes = _text(note, lang)
     rows = [
-        {"id": hsds_id("schedule", owner, str(i)), "location_id": location_id, "freq": "WEEKLY",
-         "byday": ",".join(_BYDAY[d] for d in slot.days), "opens_at": f"{slot.opens}:00", "closes_at": f"{slot.closes}:00", "notes": notes}
+        {
+            "id": hsds_id("schedule", owner, str(i)),
+            "location_id": location_id,
+            "freq": "WEEKLY",
+            "byday": ",".join(_BYDAY[d] for d in slot.days),
+            "opens_at": f"{slot.opens}:00",
+            "closes_at": f"{slot.closes}:00",
+            "notes": notes,
+        }
         for i, slot in enumerate(hours or [])
     ]
     if not rows and notes:
@@ -185,16 +213,32 @@ def _languages(codes: list[str] | None, field: str, owner_id: str, lang: Lang) -
 
 
 def _location(
-    key: str, organization_id: str, name: LocalText, lang: Lang, today: dt.date, *, address: Address | None, location: Location | None,
-    hours: list[OpeningHours] | None, hours_note: LocalText | None, extra: Json, attributes: list[tuple[str, str | None]],
+    key: str,
+    organization_id: str,
+    name: LocalText,
+    lang: Lang,
+    today: dt.date,
+    *,
+    address: Address | None,
+    location: Location | None,
+    hours: list[OpeningHours] | None,
+    hours_note: LocalText | None,
+    extra: Json,
+    attributes: list[tuple[str, str | None]],
 ) -> Json:
     location_id = hsds_id("location", key)
     addresses, address_attributes = _address(address, location_id, lang, today)
     coordinates, coordinate_attributes = _coordinates(location)
     return {
-        "id": location_id, "location_type": "physical", "organization_id": organization_id,
-        "name": name.get(lang), "alternate_name": _alternate(name, lang), **coordinates, **extra,
-        "addresses": addresses, "schedules": _hours(hours, hours_note, key, location_id, lang),
+        "id": location_id,
+        "location_type": "physical",
+        "organization_id": organization_id,
+        "name": name.get(lang),
+        "alternate_name": _alternate(name, lang),
+        **coordinates,
+        **extra,
+        "addresses": addresses,
+        "schedules": _hours(hours, hours_note, key, location_id, lang),
         "attributes": _attributes("location", location_id, [*attributes, *address_attributes, *coordinate_attributes]),
     }
 
@@ -202,7 +246,9 @@ def _location(
 def _has_place(centre: Centre) -> bool:
     """Whether the centre file describes a place of its own (not only a municipality)."""
     located = centre.location is not None and centre.location.precision != "municipality"
-    return bool(centre.address or located or centre.hours or centre.hours_note or centre.transport or centre.accessibility or centre.languages)
+    return bool(
+        centre.address or located or centre.hours or centre.hours_note or centre.transport or centre.accessibility or centre.languages
+    )
 
 
 def _locations(centre: Centre, organization_id: str, lang: Lang, today: dt.date) -> list[Json]:
@@ -210,19 +256,38 @@ def _locations(centre: Centre, organization_id: str, lang: Lang, today: dt.date)
     out = []
     if _has_place(centre):
         own = _location(
-            centre.id, organization_id, centre.name, lang, today, address=centre.address, location=centre.location,
-            hours=centre.hours, hours_note=centre.hours_note, attributes=[],
+            centre.id,
+            organization_id,
+            centre.name,
+            lang,
+            today,
+            address=centre.address,
+            location=centre.location,
+            hours=centre.hours,
+            hours_note=centre.hours_note,
+            attributes=[],
             extra={"transportation": _text(centre.transport, lang)},
         )
         own["languages"] = _languages(centre.languages, "location_id", own["id"], lang)
         if centre.accessibility is not None:
-            own["accessibility"] = [{"id": hsds_id("accessibility", centre.id), "location_id": own["id"], "description": centre.accessibility.get(lang)}]
+            own["accessibility"] = [
+                {"id": hsds_id("accessibility", centre.id), "location_id": own["id"], "description": centre.accessibility.get(lang)}
+            ]
         out.append(own)
     for site in getattr(centre, "sites", None) or []:
         key = f"{centre.id}/{site.id}"
         place = _location(
-            key, organization_id, site.name, lang, today, address=site.address, location=site.location,
-            hours=site.hours, hours_note=site.hours_note, attributes=[("as-of", site.as_of), ("source", site.source)], extra={},
+            key,
+            organization_id,
+            site.name,
+            lang,
+            today,
+            address=site.address,
+            location=site.location,
+            hours=site.hours,
+            hours_note=site.hours_note,
+            attributes=[("as-of", site.as_of), ("source", site.source)],
+            extra={},
         )
         if site.phone:
             place["phones"] = [{"id": hsds_id("phone", key), "location_id": place["id"], "number": site.phone}]
@@ -239,12 +304,23 @@ def _sessions(programme: Programme, service_id: str, lang: Lang, now: dt.datetim
     for session in timing.next_sessions(programme, now):
         key = (programme.id, session.kind, session.date.isoformat(), session.time or "")
         row: Json = {
-            "id": hsds_id("schedule", *key), "service_id": service_id, "valid_from": session.date.isoformat(),
-            "valid_to": (session.end or session.date).isoformat(), "description": timing.describe_session(session, lang, today),
-            "notes": _text(session.place, lang), "schedule_link": session.source,
+            "id": hsds_id("schedule", *key),
+            "service_id": service_id,
+            "valid_from": session.date.isoformat(),
+            "valid_to": (session.end or session.date).isoformat(),
+            "description": timing.describe_session(session, lang, today),
+            "notes": _text(session.place, lang),
+            "schedule_link": session.source,
         }
         if session.kind == "info-session":
-            row.update({"dtstart": session.date.isoformat(), "freq": "WEEKLY", "count": 1, "opens_at": f"{session.time}:00" if session.time else None})
+            row.update(
+                {
+                    "dtstart": session.date.isoformat(),
+                    "freq": "WEEKLY",
+                    "count": 1,
+                    "opens_at": f"{session.time}:00" if session.time else None,
+                }
+            )
         rows.append(row)
     return rows
 
@@ -258,25 +334,35 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
     if eligibility is not None:
         pairs += [("gender", eligibility.gender if eligibility.gender != "any" else None), ("jobseeker", eligibility.jobseeker)]
         pairs += [("jobseeker-agency", agency) for agency in eligibility.jobseeker_agency or []]
-        pairs += [("residence", eligibility.residence), ("language-level", _text(eligibility.language_level, lang)), ("prerequisites", _text(eligibility.prerequisites, lang))]
+        pairs += [
+            ("residence", eligibility.residence),
+            ("language-level", _text(eligibility.language_level, lang)),
+            ("prerequisites", _text(eligibility.prerequisites, lang)),
+        ]
     pairs += [(code, _text(getattr(programme, code), lang)) for code in ("duration", "certificate", "outcomes")]
     pairs += [("as-of", programme.as_of), *(("source", _source_value(s)) for s in programme.sources)]
     site_ids = getattr(programme, "sites", None) or []
     place_keys = [f"{programme.centre}/{site}" for site in site_ids] if site_ids else [programme.centre]
     return {
-        "id": service_id, "organization_id": organization_id, "name": programme.title.get(lang),
-        "alternate_name": _alternate(programme.title, lang), "description": programme.summary.get(lang),
+        "id": service_id,
+        "organization_id": organization_id,
+        "name": programme.title.get(lang),
+        "alternate_name": _alternate(programme.title, lang),
+        "description": programme.summary.get(lang),
         "status": "inactive" if is_dated(programme.as_of, today) else "active",
         "alert": phrase(lang, "dated", as_of=programme.as_of) if programme.as_of else None,
-        "application_process": _text(programme.how_to_apply, lang), "fees_description": _text(programme.cost, lang),
+        "application_process": _text(programme.how_to_apply, lang),
+        "fees_description": _text(programme.cost, lang),
         "eligibility_description": programme.for_whom.get(lang),
-        "minimum_age": eligibility.age_min if eligibility else None, "maximum_age": eligibility.age_max if eligibility else None,
+        "minimum_age": eligibility.age_min if eligibility else None,
+        "maximum_age": eligibility.age_max if eligibility else None,
         "assured_date": programme.verified.isoformat(),
         "languages": _languages(programme.instruction_languages, "service_id", service_id, lang),
         "schedules": _sessions(programme, service_id, lang, now),
         "service_at_locations": [
             {"id": hsds_id("service_at_location", programme.id, key), "service_id": service_id, "location_id": places[key]}
-            for key in place_keys if key in places
+            for key in place_keys
+            if key in places
         ],
         "attributes": _attributes("service", service_id, pairs),
     }
@@ -300,21 +386,31 @@ def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> 
     for centre in centres.values():
         organization_id = hsds_id("organization", centre.id)
         locations = _locations(centre, organization_id, lang, today)
-        places = {key: hsds_id("location", key) for key in [centre.id, *(f"{centre.id}/{s.id}" for s in getattr(centre, "sites", None) or [])]}
+        places = {
+            key: hsds_id("location", key) for key in [centre.id, *(f"{centre.id}/{s.id}" for s in getattr(centre, "sites", None) or [])]
+        }
         places = {key: value for key, value in places.items() if any(place["id"] == value for place in locations)}
         parents = networks.get(centre.id, [])
         members = [m for m in getattr(centre, "members", None) or [] if m in centres]
         pairs = [("kind", centre.kind), ("verified", centre.verified.isoformat()), *(("source", _source_value(s)) for s in centre.sources)]
         pairs += [("network-member", hsds_id("organization", member)) for member in members]
-        documents.append({
-            "id": organization_id, "name": centre.name.get(lang), "alternate_name": _alternate(centre.name, lang),
-            "description": centre.summary.get(lang), "email": centre.email, "website": centre.website,
-            "parent_organization_id": hsds_id("organization", parents[0]) if len(parents) == 1 else None,
-            "phones": [{"id": hsds_id("phone", centre.id), "organization_id": organization_id, "number": centre.phone}] if centre.phone else [],
-            "locations": locations,
-            "services": [_service(p, organization_id, places, lang, now) for p in programmes.values() if p.centre == centre.id],
-            "attributes": _attributes("organization", organization_id, pairs),
-        })
+        documents.append(
+            {
+                "id": organization_id,
+                "name": centre.name.get(lang),
+                "alternate_name": _alternate(centre.name, lang),
+                "description": centre.summary.get(lang),
+                "email": centre.email,
+                "website": centre.website,
+                "parent_organization_id": hsds_id("organization", parents[0]) if len(parents) == 1 else None,
+                "phones": [{"id": hsds_id("phone", centre.id), "organization_id": organization_id, "number": centre.phone}]
+                if centre.phone
+                else [],
+                "locations": locations,
+                "services": [_service(p, organization_id, places, lang, now) for p in programmes.values() if p.centre == centre.id],
+                "attributes": _attributes("organization", organization_id, pairs),
+            }
+        )
     cleaned: list[Json] = _clean(documents)
     return cleaned
 
@@ -339,4 +435,8 @@ def schema_problems(documents: list[Json], schema: Json) -> list[str]:
     strict = copy.deepcopy(schema)
     _strict(strict)
     validator = Draft202012Validator(strict, format_checker=FormatChecker())
-    return [f"{d.get('name', '?')}: {'/'.join(map(str, e.absolute_path)) or '-'}: {e.message}" for d in documents for e in validator.iter_errors(d)]
+    return [
+        f"{d.get('name', '?')}: {'/'.join(map(str, e.absolute_path)) or '-'}: {e.message}"
+        for d in documents
+        for e in validator.iter_errors(d)
+    ]

@@ -13,13 +13,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.phrases import LANGUAGE_NAMES, OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY, PHRASES
-from index.schema import Lang, is_lang
 from index.gazetteer import load_gazetteer
+from index.schema import Lang, is_lang
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
 
 DEFAULT_LANGUAGE: Lang = "en"
+
 
 def phrase(lang: str, key: str, **values: str) -> str:
     """The fixed phrase `key` in `lang` (English when unknown), filled with `values`."""
@@ -45,7 +46,9 @@ def _detector() -> LanguageDetector:
     """English, French and Dutch, with the full models: it decides which of our three languages."""
     from lingua import Language, LanguageDetectorBuilder
 
-    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH, Language.DUTCH).with_preloaded_language_models().build()
+    return (
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.FRENCH, Language.DUTCH).with_preloaded_language_models().build()
+    )
 
 
 @lru_cache(maxsize=1)

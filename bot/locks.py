@@ -19,6 +19,7 @@ Session advisory locks live on one dedicated connection per purpose, outside SQL
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
@@ -105,14 +106,16 @@ class PollingLock:
         self._key = key
 
     @classmethod
-    def acquire(cls, token: str, database_url: str | None, data_dir: Path) -> "PollingLock":
+    def acquire(cls, token: str, database_url: str | None, data_dir: Path) -> PollingLock:
         """Take the lock, or raise AlreadyPolling (another poller) or OSError/psycopg.Error (no database)."""
         digest = token_digest(token)
         if database_url:
             locks = SessionLocks(database_url)
             if not locks.try_lock(lock_key(digest)):
                 locks.close()
-                raise AlreadyPolling("another `telecentre serve` already polls Telegram with this token (PostgreSQL lock held): stop it, or use webhook mode for several replicas")
+                raise AlreadyPolling(
+                    "another `telecentre serve` already polls Telegram with this token (PostgreSQL lock held): stop it, or use webhook mode for several replicas"
+                )
             return cls(locks, None, lock_key(digest))
         data_dir.mkdir(parents=True, exist_ok=True)
         path = data_dir / f"polling-{digest[:16]}.lock"
@@ -121,7 +124,9 @@ class PollingLock:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.close()
-            raise AlreadyPolling(f"another `telecentre serve` already polls Telegram with this token (lock file {path} held): stop it first") from None
+            raise AlreadyPolling(
+                f"another `telecentre serve` already polls Telegram with this token (lock file {path} held): stop it first"
+            ) from None
         handle.truncate(0)
         handle.write(f"{os.getpid()}\n".encode())
         handle.flush()
@@ -130,10 +135,8 @@ class PollingLock:
     def release(self) -> None:
         """Let another process poll (also happens when this process exits, however it exits)."""
         if self._locks is not None:
-            try:
+            with contextlib.suppress(psycopg.Error):
                 self._locks.unlock(self._key)  # at once: closing alone ends the session a moment later
-            except psycopg.Error:
-                pass
             self._locks.close()
             self._locks = None
         if self._handle is not None:

@@ -17,16 +17,17 @@ Who calls what:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, Info, ProcessCollector, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 if TYPE_CHECKING:
     from bot.engine import Answer, Engine
-    from index.schema import Lang
     from bot.gaps import GapStore
+    from index.schema import Lang
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
@@ -44,7 +45,9 @@ ANSWER_SECONDS = Histogram(
     registry=REGISTRY,
 )
 INDEX = Info("telecentre_index", "The index version being served, its model and build time.", registry=REGISTRY)
-GAPS = Counter("telecentre_gaps_recorded", "Questions recorded for `telecentre gaps`, by kind (unsure, thumbs_down).", ["kind"], registry=REGISTRY)
+GAPS = Counter(
+    "telecentre_gaps_recorded", "Questions recorded for `telecentre gaps`, by kind (unsure, thumbs_down).", ["kind"], registry=REGISTRY
+)
 TELEGRAM_ERRORS = Counter(
     "telecentre_telegram_api_errors",
     "Bot API calls that failed, by error class (e.g. NetworkError, RetryAfter, BadRequest).",

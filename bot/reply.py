@@ -22,7 +22,7 @@ def format_hours(hours: list[OpeningHours] | None, lang: Lang) -> str | None:
     """'Mon–Fri 09:00–17:00; Sat 10:00–12:00' in the learner's language."""
     if not hours:
         return None
-    names = dict(zip(DAYS, phrase(lang, "days").split(",")))
+    names = dict(zip(DAYS, phrase(lang, "days").split(","), strict=True))
     parts = []
     for slot in hours:
         indexes = sorted(DAYS.index(day) for day in slot.days)
@@ -32,9 +32,7 @@ def format_hours(hours: list[OpeningHours] | None, lang: Lang) -> str | None:
                 runs[-1].append(i)
             else:
                 runs.append([i])
-        days = ", ".join(
-            names[DAYS[run[0]]] if len(run) == 1 else f"{names[DAYS[run[0]]]}–{names[DAYS[run[-1]]]}" for run in runs
-        )
+        days = ", ".join(names[DAYS[run[0]]] if len(run) == 1 else f"{names[DAYS[run[0]]]}–{names[DAYS[run[-1]]]}" for run in runs)
         parts.append(f"{days} {slot.opens}–{slot.closes}")
     return "; ".join(parts)
 

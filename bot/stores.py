@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from bot.conversations import ChatKeys, ConversationStore, LanguageStore
 from bot.counters import StatsStore, UpdateLog
+from bot.database import GAPS, STATE, Database, databases
 from bot.gaps import GapStore
 from bot.locks import SessionLocks
 from bot.settings import Settings
-from bot.database import GAPS, STATE, Database, databases
 
 
 @dataclass

@@ -9,7 +9,8 @@ from sqlalchemy import BigInteger, Column, Float, Integer, MetaData, Table, Text
 metadata = MetaData()
 
 gaps = Table(
-    "gaps", metadata,
+    "gaps",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("asked_at", Text, nullable=False),
     Column("kind", Text, nullable=False),
@@ -20,7 +21,8 @@ gaps = Table(
 )
 
 feedback = Table(
-    "feedback", metadata,
+    "feedback",
+    metadata,
     Column("day", Text, primary_key=True),
     Column("passage", Text, primary_key=True),
     Column("up", Integer, nullable=False, default=0),
@@ -28,7 +30,8 @@ feedback = Table(
 )
 
 answer_counts = Table(
-    "answer_counts", metadata,
+    "answer_counts",
+    metadata,
     Column("day", Text, primary_key=True),
     Column("lang", Text, primary_key=True),
     Column("outcome", Text, primary_key=True),
@@ -36,39 +39,45 @@ answer_counts = Table(
 )
 
 conversations = Table(
-    "conversations", metadata,
+    "conversations",
+    metadata,
     Column("chat", Text, primary_key=True),
     Column("state", Text, nullable=False),
     Column("expires_at", Text, nullable=False),
 )
 
 chat_languages = Table(
-    "chat_languages", metadata,
+    "chat_languages",
+    metadata,
     Column("chat", Text, primary_key=True),
     Column("lang", Text, nullable=False),
     Column("expires_at", Text, nullable=False),
 )
 
 stats = Table(
-    "stats", metadata,
+    "stats",
+    metadata,
     Column("name", Text, primary_key=True),
     Column("count", BigInteger, nullable=False),
 )
 
 claims = Table(
-    "claims", metadata,
+    "claims",
+    metadata,
     Column("key", Text, primary_key=True),
     Column("claimed_at", Text, nullable=False),
 )
 
 handled_updates = Table(
-    "handled_updates", metadata,
+    "handled_updates",
+    metadata,
     Column("update_id", BigInteger, primary_key=True, autoincrement=False),
     Column("claimed_at", Text, nullable=False),
 )
 
 secrets = Table(
-    "secrets", metadata,
+    "secrets",
+    metadata,
     Column("name", Text, primary_key=True),
     Column("value", Text, nullable=False),
 )

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -28,9 +28,7 @@ class EmbeddingCache:
         self.namespace = model_namespace(embedder)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings (namespace TEXT, hash TEXT, vector BLOB, PRIMARY KEY (namespace, hash))"
-        )
+        self._db.execute("CREATE TABLE IF NOT EXISTS embeddings (namespace TEXT, hash TEXT, vector BLOB, PRIMARY KEY (namespace, hash))")
         self.hits = 0
         self.misses = 0
 

@@ -48,11 +48,88 @@ _ALONE_PREFIXES: tuple[str, ...] = ("in", "a", "te", "near", "pres de", "bij")
 _ARTICLES: tuple[str, ...] = ("het", "de", "la", "le", "l", "the")
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "sint": "st"}
 _COMMON_WORDS = frozenset(
-    """a au aux d de den der des du een het l la le les of ten the van
-    saint sainte sint st ste gare station porte poort place plein square rue straat avenue laan chaussee steenweg
-    quartier quarter wijk zone canal kanaal nord noord north midi zuid south ouest west central centrale centraal
-    centre city ville stad european europeen europese region gewest capitale capital hoofdstedelijk
-    comte graaf rond point over grand grote markt plateau district northern europe node noode""".split()
+    [
+        "a",
+        "au",
+        "aux",
+        "d",
+        "de",
+        "den",
+        "der",
+        "des",
+        "du",
+        "een",
+        "het",
+        "l",
+        "la",
+        "le",
+        "les",
+        "of",
+        "ten",
+        "the",
+        "van",
+        "saint",
+        "sainte",
+        "sint",
+        "st",
+        "ste",
+        "gare",
+        "station",
+        "porte",
+        "poort",
+        "place",
+        "plein",
+        "square",
+        "rue",
+        "straat",
+        "avenue",
+        "laan",
+        "chaussee",
+        "steenweg",
+        "quartier",
+        "quarter",
+        "wijk",
+        "zone",
+        "canal",
+        "kanaal",
+        "nord",
+        "noord",
+        "north",
+        "midi",
+        "zuid",
+        "south",
+        "ouest",
+        "west",
+        "central",
+        "centrale",
+        "centraal",
+        "centre",
+        "city",
+        "ville",
+        "stad",
+        "european",
+        "europeen",
+        "europese",
+        "region",
+        "gewest",
+        "capitale",
+        "capital",
+        "hoofdstedelijk",
+        "comte",
+        "graaf",
+        "rond",
+        "point",
+        "over",
+        "grand",
+        "grote",
+        "markt",
+        "plateau",
+        "district",
+        "northern",
+        "europe",
+        "node",
+        "noode",
+    ]
 )
 """Folded words of place names that are ordinary words too: left out of `Gazetteer.words`."""
 _POSTCODE = re.compile(r"^1[0-2]\d\d$")
@@ -83,7 +160,7 @@ class PlaceRecord(Strict):
     def _brussels_postcodes(cls, value: list[str]) -> list[str]:
         for code in value:
             if not _POSTCODE.match(code):
-                raise ValueError(f"{code!r} is not a Brussels postcode (four digits from 1000 to 1299, e.g. \"1070\")")
+                raise ValueError(f'{code!r} is not a Brussels postcode (four digits from 1000 to 1299, e.g. "1070")')
         return value
 
     @field_validator("names")
@@ -106,7 +183,7 @@ class PlaceRecord(Strict):
         if self.kind in ("neighbourhood", "station", "landmark") and not (self.municipality or self.municipalities):
             raise ValueError(f"a {self.kind} needs 'municipality': the id of the municipality it lies in")
         located = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is not None]
-        if located and len(located) < 4 or not located and self.kind != "area":
+        if (located and len(located) < 4) or (not located and self.kind != "area"):
             missing = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is None]
             raise ValueError(f"give lat, lon, precision and source together (missing: {', '.join(missing)}); only an area may have none")
         return self
@@ -228,7 +305,11 @@ class Gazetteer:
     def _longest_plain(self, folded: str, start: int) -> str | None:
         """The longest unambiguous name at `start`, when the longest one there did not count."""
         for key in sorted(self._lookup, key=len, reverse=True):
-            if key not in self.ambiguous and folded.startswith(key, start) and not folded[start + len(key) : start + len(key) + 1].isalnum():
+            if (
+                key not in self.ambiguous
+                and folded.startswith(key, start)
+                and not folded[start + len(key) : start + len(key) + 1].isalnum()
+            ):
                 return key
         return None
 
@@ -273,7 +354,7 @@ class Gazetteer:
                 parts = [part for part in re.split(r"[\s'’.-]+", lower) if part]
                 plain = [fold(part) for part in parts]
                 keep = [len(word) > 2 and word not in _COMMON_WORDS and word not in others for word in plain]
-                words.update(word for word, ok in zip([*parts, *plain], keep + keep) if ok)
+                words.update(word for word, ok in zip([*parts, *plain], keep + keep, strict=True) if ok)
                 if len(parts) > 1 and not re.search(r"\s", lower) and any(keep) and place.kind not in ("station", "landmark"):
                     words.update((lower, fold(lower).replace(" ", "-")))
         return frozenset(words)
@@ -295,7 +376,9 @@ def load_places(path: Path) -> PlacesFile:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return PlacesFile(Gazetteer(), [Problem(shown, 0, "-", f"the file cannot be read ({error.strerror or type(error).__name__})")], None)
+        return PlacesFile(
+            Gazetteer(), [Problem(shown, 0, "-", f"the file cannot be read ({error.strerror or type(error).__name__})")], None
+        )
     sha = hashlib.sha256(raw).hexdigest()
     try:
         parsed = frontmatter.parse_yaml(raw.decode("utf-8-sig"), 0, empty=[])
@@ -315,11 +398,22 @@ def load_places(path: Path) -> PlacesFile:
         except ValidationError as error:
             for detail in error.errors(include_url=False):
                 loc = (index, *detail["loc"])
-                problems.append(Problem(shown, parsed.line_of(loc), field_name(loc[1:]) or "-", pydantic_message(detail, PlaceRecord, loc[1:])))
+                problems.append(
+                    Problem(shown, parsed.line_of(loc), field_name(loc[1:]) or "-", pydantic_message(detail, PlaceRecord, loc[1:]))
+                )
     _check_places(records, parsed, shown, problems)
     places = {
-        r.id: Place(r.id, r.kind, tuple(r.names), tuple(r.postcodes), (r.municipality,) if r.municipality else tuple(r.municipalities),
-                    r.lat, r.lon, r.precision, r.source)
+        r.id: Place(
+            r.id,
+            r.kind,
+            tuple(r.names),
+            tuple(r.postcodes),
+            (r.municipality,) if r.municipality else tuple(r.municipalities),
+            r.lat,
+            r.lon,
+            r.precision,
+            r.source,
+        )
         for _, r in records
     }
     ambiguous = frozenset(v for _, r in records for name in r.ambiguous for v in _variants(name))
@@ -340,22 +434,31 @@ def _check_places(records: list[tuple[int, PlaceRecord]], parsed: frontmatter.Fr
         ids[record.id] = line
         keyed = [("names", n, i, v) for i, n in enumerate(record.names) for v in sorted(_variants(n))]
         keyed += [("postcodes", c, i, c) for i, c in enumerate(record.postcodes)]
-        for field_name, written, position, key in keyed:
+        for field_key, written, position, key in keyed:
             other = names.get((record.kind, key))
             if other is not None and other[0] != record.id:
                 problems.append(
-                    Problem(shown, parsed.line_of((index, field_name, position)), f"{field_name}[{position + 1}]",
-                            f"{written!r} also names the {record.kind} {other[0]!r} (as {other[1]!r}): a name or postcode may point at one {record.kind} only")
+                    Problem(
+                        shown,
+                        parsed.line_of((index, field_key, position)),
+                        f"{field_key}[{position + 1}]",
+                        f"{written!r} also names the {record.kind} {other[0]!r} (as {other[1]!r}): a name or postcode may point at one {record.kind} only",
+                    )
                 )
             names.setdefault((record.kind, key), (record.id, written))
         for position, municipality in enumerate([record.municipality] if record.municipality else record.municipalities):
             if municipality not in municipalities:
-                field_name = "municipality" if record.municipality else f"municipalities[{position + 1}]"
+                field_key = "municipality" if record.municipality else f"municipalities[{position + 1}]"
                 loc = (index, "municipality") if record.municipality else (index, "municipalities", position)
-                problems.append(Problem(shown, parsed.line_of(loc), field_name, f"no municipality has the id {municipality!r}"))
+                problems.append(Problem(shown, parsed.line_of(loc), field_key, f"no municipality has the id {municipality!r}"))
         if record.lat is not None and record.lon is not None and not (lat_lo <= record.lat <= lat_hi and lon_lo <= record.lon <= lon_hi):
             problems.append(
-                Problem(shown, parsed.line_of((index, "lat")), "lat", f"{record.lat}, {record.lon} is outside the Brussels region: are lat and lon swapped?")
+                Problem(
+                    shown,
+                    parsed.line_of((index, "lat")),
+                    "lat",
+                    f"{record.lat}, {record.lon} is outside the Brussels region: are lat and lon swapped?",
+                )
             )
 
 

@@ -16,7 +16,8 @@ from pydantic import ValidationError
 
 from index import frontmatter
 from index.gazetteer import PLACES_FILE, Gazetteer, load_places
-from index.problems import Problem, field_name as _field_name, pydantic_message
+from index.problems import Problem, pydantic_message
+from index.problems import field_name as _field_name
 from index.references import check_references
 from index.schema import BRUSSELS_BOUNDS, LANGUAGES, RECORD_TYPES, Centre, Faq, Location, Programme, Record
 
@@ -27,9 +28,20 @@ LONG_PASSAGE_CHARS = 1200
 """Beyond about this length the embedding model stops reading; search then misses the end."""
 
 _LANGUAGE_HEADINGS = {
-    "en": "en", "english": "en", "anglais": "en", "engels": "en",
-    "fr": "fr", "french": "fr", "français": "fr", "francais": "fr", "frans": "fr",
-    "nl": "nl", "dutch": "nl", "néerlandais": "nl", "neerlandais": "nl", "nederlands": "nl",
+    "en": "en",
+    "english": "en",
+    "anglais": "en",
+    "engels": "en",
+    "fr": "fr",
+    "french": "fr",
+    "français": "fr",
+    "francais": "fr",
+    "frans": "fr",
+    "nl": "nl",
+    "dutch": "nl",
+    "néerlandais": "nl",
+    "neerlandais": "nl",
+    "nederlands": "nl",
 }
 _SOURCE_LINE = re.compile(r"^\s*(?:source|bron)\s*:\s*(\S+)\s*$", re.IGNORECASE)
 _H1 = re.compile(r"^#\s+(.*?)\s*#*\s*$")
@@ -142,9 +154,7 @@ def load_knowledge(root: Path) -> Knowledge:
                 knowledge.documents.append(document)
     for stray in sorted(root.glob("*/")):
         if stray.is_dir() and stray.name not in RECORD_TYPES and not stray.name.startswith("."):
-            knowledge.problems.append(
-                Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning")
-            )
+            knowledge.problems.append(Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning"))
     check_references(knowledge)
     places = root / PLACES_FILE
     if places.exists():
@@ -178,7 +188,9 @@ def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge)
         )
         return None
     if "\x00" in text:
-        problems.append(Problem(shown, text[: text.index("\x00")].count("\n") + 1, "-", "the file contains a NUL byte: is it really a text file?"))
+        problems.append(
+            Problem(shown, text[: text.index("\x00")].count("\n") + 1, "-", "the file contains a NUL byte: is it really a text file?")
+        )
         return None
     try:
         front = frontmatter.split(text)
@@ -197,7 +209,9 @@ def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge)
             problems.append(Problem(shown, front.line_of(loc), _field_name(loc) or "-", pydantic_message(detail, kind, loc)))
         return None
     if record.id != path.stem:
-        problems.append(Problem(shown, front.line_of(("id",)), "id", f"id {record.id!r} differs from the file name {path.stem!r}: make them the same"))
+        problems.append(
+            Problem(shown, front.line_of(("id",)), "id", f"id {record.id!r} differs from the file name {path.stem!r}: make them the same")
+        )
     document = Document(path=shown, record=record, sha256=sha, field_lines=front.lines)
     document.sections = _parse_body(front.body, front.body_line, shown, problems)
     _check_record(document, front, problems)
@@ -258,29 +272,52 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
     if len(set(counts.values())) > 1:
         counted = ", ".join(f"{lang} has {count}" for lang, count in counts.items())
         problems.append(
-            Problem(shown, front.body_line, "-", f"languages have different numbers of sections ({counted}): keep the same ## sections, in the same order, in every language")
+            Problem(
+                shown,
+                front.body_line,
+                "-",
+                f"languages have different numbers of sections ({counted}): keep the same ## sections, in the same order, in every language",
+            )
         )
     for items in document.sections.values():
         for section in items:
             length = len(section.text) + len(section.heading or "")
             if length > MAX_PASSAGE_CHARS:
                 problems.append(
-                    Problem(shown, section.line, f"# {section.lang}", f"this passage has {length} characters, more than {MAX_PASSAGE_CHARS} fit in a reply: split it with ## headings")
+                    Problem(
+                        shown,
+                        section.line,
+                        f"# {section.lang}",
+                        f"this passage has {length} characters, more than {MAX_PASSAGE_CHARS} fit in a reply: split it with ## headings",
+                    )
                 )
             elif length > LONG_PASSAGE_CHARS:
                 problems.append(
-                    Problem(shown, section.line, f"# {section.lang}", f"this passage has {length} characters; search reads about the first {LONG_PASSAGE_CHARS}: consider splitting it", "warning")
+                    Problem(
+                        shown,
+                        section.line,
+                        f"# {section.lang}",
+                        f"this passage has {length} characters; search reads about the first {LONG_PASSAGE_CHARS}: consider splitting it",
+                        "warning",
+                    )
                 )
     listed = {source.url for source in record.sources}
     for items in document.sections.values():
         for section in items:
             if section.source is not None and section.source not in listed:
                 problems.append(
-                    Problem(shown, section.line, f"# {section.lang}", f"the source {section.source} is not in this file's sources: add it there with its date")
+                    Problem(
+                        shown,
+                        section.line,
+                        f"# {section.lang}",
+                        f"the source {section.source} is not in this file's sources: add it there with its date",
+                    )
                 )
     missing = [lang for lang in LANGUAGES if document.sections and lang not in document.sections]
     if missing:
-        problems.append(Problem(shown, front.body_line, "-", f"no text in {', '.join(missing)}: learners writing in it get another language", "warning"))
+        problems.append(
+            Problem(shown, front.body_line, "-", f"no text in {', '.join(missing)}: learners writing in it get another language", "warning")
+        )
     if isinstance(record, Faq) and not any(s.heading for items in document.sections.values() for s in items):
         problems.append(Problem(shown, front.body_line, "-", "an FAQ file needs at least one '## Question?' heading with its answer"))
     if isinstance(record, Centre):
@@ -290,7 +327,13 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
         for path, location in located:
             if location is not None and not (lat_lo <= location.lat <= lat_hi and lon_lo <= location.lon <= lon_hi):
                 problems.append(
-                    Problem(shown, front.line_of(path), _field_name(path), "these coordinates are outside the Brussels region: are lat and lon swapped?", "warning")
+                    Problem(
+                        shown,
+                        front.line_of(path),
+                        _field_name(path),
+                        "these coordinates are outside the Brussels region: are lat and lon swapped?",
+                        "warning",
+                    )
                 )
 
 

@@ -131,8 +131,16 @@ def _cards(document: Document, centre: Centre | None, common: dict) -> list[Pass
         first = record.sources[0]
         cards.append(
             Passage.of(
-                record.id, CARD, lang, title=title, text=record.summary.get(lang), source=first.url,
-                source_date=first.date, line=1, extra="\n".join(extra), **common,
+                record.id,
+                CARD,
+                lang,
+                title=title,
+                text=record.summary.get(lang),
+                source=first.url,
+                source_date=first.date,
+                line=1,
+                extra="\n".join(extra),
+                **common,
             )
         )
     return cards
@@ -150,8 +158,15 @@ def _sections(document: Document, centre: Centre | None, common: dict) -> list[P
             title = " — ".join(part for part in (context, section.heading) if part)
             out.append(
                 Passage.of(
-                    record.id, section.index, lang, title=title or record.id, text=unwrap(section.text), source=source.url,
-                    source_date=source.date, line=section.line, **common,
+                    record.id,
+                    section.index,
+                    lang,
+                    title=title or record.id,
+                    text=unwrap(section.text),
+                    source=source.url,
+                    source_date=source.date,
+                    line=section.line,
+                    **common,
                 )
             )
     return out

@@ -7,8 +7,9 @@ index/gazetteer.py) reports problems in one shape without importing each other.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Mapping, cast
+from typing import Any, Literal, cast
 
 
 @dataclass(frozen=True)

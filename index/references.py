@@ -23,7 +23,9 @@ def check_references(knowledge: Knowledge) -> None:
     for document in knowledge.documents:
         other = seen.get(document.record.id)
         if other is not None:
-            knowledge.problems.append(Problem(document.path, document.line_of("id"), "id", f"id {document.record.id!r} is already used by {other.path}"))
+            knowledge.problems.append(
+                Problem(document.path, document.line_of("id"), "id", f"id {document.record.id!r} is already used by {other.path}")
+            )
         else:
             seen[document.record.id] = document
     centres = knowledge.centres
@@ -32,10 +34,19 @@ def check_references(knowledge: Knowledge) -> None:
         record = document.record
         centre = getattr(record, "centre", None)
         if centre is not None and centre not in centres and centre not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}"))
+            knowledge.problems.append(
+                Problem(document.path, document.line_of("centre"), "centre", f"no centre has the id {centre!r}{_suggest(centre, centres)}")
+            )
         programme = getattr(record, "programme", None)
         if programme is not None and programme not in programmes and programme not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, document.line_of("programme"), "programme", f"no programme has the id {programme!r}{_suggest(programme, programmes)}"))
+            knowledge.problems.append(
+                Problem(
+                    document.path,
+                    document.line_of("programme"),
+                    "programme",
+                    f"no programme has the id {programme!r}{_suggest(programme, programmes)}",
+                )
+            )
         if isinstance(record, Centre):
             _check_members(document, record, knowledge)
             _check_site_ids(document, record, knowledge)
@@ -48,7 +59,12 @@ def _check_members(document: Document, centre: Centre, knowledge: Knowledge) -> 
         return
     if centre.kind != "network":
         knowledge.problems.append(
-            Problem(document.path, document.line_of("members"), "members", f"only a network lists members, but this file's kind is {centre.kind!r}: set 'kind: network' or remove 'members'")
+            Problem(
+                document.path,
+                document.line_of("members"),
+                "members",
+                f"only a network lists members, but this file's kind is {centre.kind!r}: set 'kind: network' or remove 'members'",
+            )
         )
     centres = knowledge.centres
     for n, member in enumerate(centre.members):
@@ -56,7 +72,9 @@ def _check_members(document: Document, centre: Centre, knowledge: Knowledge) -> 
         if member == centre.id:
             knowledge.problems.append(Problem(document.path, where, f"members[{n + 1}]", "a network cannot be its own member"))
         elif member not in centres and member not in knowledge.broken_ids:
-            knowledge.problems.append(Problem(document.path, where, f"members[{n + 1}]", f"no centre has the id {member!r}{_suggest(member, centres)}"))
+            knowledge.problems.append(
+                Problem(document.path, where, f"members[{n + 1}]", f"no centre has the id {member!r}{_suggest(member, centres)}")
+            )
 
 
 def _check_site_ids(document: Document, centre: Centre, knowledge: Knowledge) -> None:
@@ -64,7 +82,12 @@ def _check_site_ids(document: Document, centre: Centre, knowledge: Knowledge) ->
     for n, site in enumerate(centre.sites or ()):
         if site.id in first:
             knowledge.problems.append(
-                Problem(document.path, document.line_at(("sites", n, "id")), f"sites[{n + 1}].id", f"site id {site.id!r} is already used by sites[{first[site.id] + 1}]: give each site its own id")
+                Problem(
+                    document.path,
+                    document.line_at(("sites", n, "id")),
+                    f"sites[{n + 1}].id",
+                    f"site id {site.id!r} is already used by sites[{first[site.id] + 1}]: give each site its own id",
+                )
             )
         else:
             first[site.id] = n
@@ -77,7 +100,12 @@ def _check_programme_sites(document: Document, programme: Programme, centre: Cen
             continue
         listed = f"its sites are: {', '.join(known)}" if known else "it lists no sites"
         knowledge.problems.append(
-            Problem(document.path, document.line_at(("sites", n)), f"sites[{n + 1}]", f"centre {centre.id!r} has no site {site_id!r}{_suggest(site_id, known)}; {listed}")
+            Problem(
+                document.path,
+                document.line_at(("sites", n)),
+                f"sites[{n + 1}]",
+                f"centre {centre.id!r} has no site {site_id!r}{_suggest(site_id, known)}; {listed}",
+            )
         )
 
 

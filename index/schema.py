@@ -65,7 +65,7 @@ def _check_phone(value: str) -> str:
 
 def _check_time(value: str) -> str:
     if not _TIME.match(value):
-        raise ValueError(f"{value!r} is not a time: write it as HH:MM in quotes, e.g. \"09:00\"")
+        raise ValueError(f'{value!r} is not a time: write it as HH:MM in quotes, e.g. "09:00"')
     return value
 
 
@@ -153,7 +153,7 @@ class Address(Strict):
     @classmethod
     def _belgian_postcode(cls, value: str | None) -> str | None:
         if value is not None and not re.fullmatch(r"\d{4}", value):
-            raise ValueError(f"{value!r} is not a Belgian postcode (four digits, e.g. \"1070\")")
+            raise ValueError(f'{value!r} is not a Belgian postcode (four digits, e.g. "1070")')
         return value
 
 

@@ -33,6 +33,7 @@ Fusion = Literal["rrf", "weighted"]
 RRF_K = 60
 CANDIDATES = 50
 
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, so 'Écoles' and 'ecoles' match."""
     decomposed = unicodedata.normalize("NFKD", text.lower())
@@ -42,12 +43,29 @@ def fold(text: str) -> str:
 _WORD = re.compile(r"[a-z0-9]+")
 # Question and politeness words that the libraries' lists miss but learners type all the time.
 _EXTRA_STOPWORDS = (
-    "waar", "wat", "comment", "combien", "quand", "quel", "quelle", "quels", "quelles", "peux", "puis", "veux", "voudrais",
-    "wil", "kun", "graag", "svp", "bonjour", "hallo", "hello",
+    "waar",
+    "wat",
+    "comment",
+    "combien",
+    "quand",
+    "quel",
+    "quelle",
+    "quels",
+    "quelles",
+    "peux",
+    "puis",
+    "veux",
+    "voudrais",
+    "wil",
+    "kun",
+    "graag",
+    "svp",
+    "bonjour",
+    "hallo",
+    "hello",
 )
 STOPWORDS = frozenset(
-    fold(word)
-    for word in (*stopwords.STOPWORDS_EN_PLUS, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH, *_EXTRA_STOPWORDS)
+    fold(word) for word in (*stopwords.STOPWORDS_EN_PLUS, *stopwords.STOPWORDS_FRENCH, *stopwords.STOPWORDS_DUTCH, *_EXTRA_STOPWORDS)
 )
 
 
@@ -124,7 +142,7 @@ class Searcher:
             vector = self.embedder.embed_queries([query])[0]
         n = min(CANDIDATES, len(self.index.passages))
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
-        dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0]) if row >= 0}
+        dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0], strict=True) if row >= 0}
         lexical_all = self._lexical(terms(query))
         lexical = {int(row): float(lexical_all[row]) for row in _top(lexical_all, n) if lexical_all[row] > 0}
         if self.mode == "dense":
@@ -138,7 +156,10 @@ class Searcher:
 
         if self.fusion == "weighted" and self.mode == "hybrid":
             top_lexical = max(lexical.values(), default=0.0) or 1.0
-            fused = {row: self.dense_weight * cosine(row) + (1 - self.dense_weight) * lexical_all[row] / top_lexical for row in {*dense, *lexical}}
+            fused = {
+                row: self.dense_weight * cosine(row) + (1 - self.dense_weight) * lexical_all[row] / top_lexical
+                for row in {*dense, *lexical}
+            }
         else:
             fused = {}
             for ranking in (dense, lexical):

@@ -22,10 +22,11 @@ import platform
 import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import faiss
 import numpy as np
@@ -163,7 +164,7 @@ def build_index(
             return BuildReport(manifest.get("version", ""), manifest.get("counts", {}).get("passages", 0), 0, 0, 0.0, skipped=True)
         passages = make_passages(knowledge)
         vectors, embedded = _embed(passages, index_dir, embedder, show_progress)
-        now = now or dt.datetime.now(dt.timezone.utc)
+        now = now or dt.datetime.now(dt.UTC)
         version = _new_version_name(index_dir, now, knowledge.knowledge_hash)
         _write_version(index_dir, version, knowledge, passages, vectors, embedder, now)
         _point_to(index_dir, version)
@@ -305,7 +306,9 @@ def open_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
     except (OSError, ValueError) as error:
         raise IndexUnavailable(f"the index in {path} is unreadable ({type(error).__name__}): {fix} again") from None
     if manifest.get("schema_version") != SCHEMA_VERSION:
-        raise IndexUnavailable(f"the index in {path} has format {manifest.get('schema_version')}, this program needs {SCHEMA_VERSION}: {fix} again")
+        raise IndexUnavailable(
+            f"the index in {path} has format {manifest.get('schema_version')}, this program needs {SCHEMA_VERSION}: {fix} again"
+        )
     for name in FILES:
         file = path / name
         if not file.exists() or _sha256(file) != manifest.get("checksums", {}).get(name):

@@ -35,7 +35,9 @@ def test_validate_lists_every_problem_and_fails(knowledge_dir: Path, capsys: pyt
     out, err = capsys.readouterr()
     assert f"{alpha}:11: site: unknown field" in err
     assert f"{alpha}:17: location.lat: 91 should be less than or equal to 90" in err
-    assert out.splitlines()[-1] == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 2 errors, 0 warnings"
+    assert (
+        out.splitlines()[-1] == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 2 errors, 0 warnings"
+    )
 
 
 def test_build_refuses_broken_knowledge(knowledge_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -47,7 +49,9 @@ def test_build_refuses_broken_knowledge(knowledge_dir: Path, tmp_path: Path, cap
     assert not (tmp_path / "index").exists()
 
 
-def test_settings_error_is_one_line_without_the_token(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_settings_error_is_one_line_without_the_token(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("TELECENTRE_TELEGRAM_TOKEN", "not-a-token-SECRETSECRET")
     assert main(["validate"]) == 1
@@ -59,7 +63,13 @@ def test_settings_error_is_one_line_without_the_token(monkeypatch: pytest.Monkey
 def _run(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TELECENTRE_")}
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=cwd, input=stdin, capture_output=True, text=True, timeout=600, env=env | {"PYTHONPATH": str(ROOT)}
+        [sys.executable, "-m", "bot.cli", *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env | {"PYTHONPATH": str(ROOT)},
     )
 
 
@@ -90,7 +100,9 @@ def test_build_then_ask_json_from_stdin(tmp_path: Path) -> None:
     assert "Your message was long" in answers[2]["reply"]
 
 
-def test_validate_warns_about_stale_entries_and_strict_fails(knowledge_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_validate_warns_about_stale_entries_and_strict_fails(
+    knowledge_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     alpha = knowledge_dir / "centres" / "alpha.md"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("verified: 2026-11-01", "verified: 2020-01-15"), encoding="utf-8")
     monkeypatch.setenv("TELECENTRE_FRESHNESS_DAYS", "180")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
@@ -57,7 +57,9 @@ def test_console_check_can_be_stopped(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_console_check_follows_the_conversations_language(engine: Engine, tmp_path: Path) -> None:
-    out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["Je cherche un cours de welding pour adultes", "/eligibility", "peut-être", "s", ""])
+    out = _run(
+        engine, GapStore(tmp_path / "gaps.sqlite"), ["Je cherche un cours de welding pour adultes", "/eligibility", "peut-être", "s", ""]
+    )
     assert "Êtes-vous une femme ou un homme ?" in out
     assert "Répondez avec un des numéros, b pour revenir en arrière ou s pour arrêter." in out
     assert "Vérification arrêtée." in out

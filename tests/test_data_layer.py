@@ -19,12 +19,12 @@ from sqlalchemy import func, select, text
 
 from bot import tables
 from bot.cli import main
-from bot.settings import Settings
 from bot.database import GAPS, STATE
+from bot.settings import Settings
 from bot.stores import Stores, open_stores
 from tests.support.workers import count_and_claim
 
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 CHAT = 987654321
 
 
@@ -152,7 +152,9 @@ def test_handled_update_ids_are_forgotten_after_a_day(stores: Stores) -> None:
     assert updates.claim_update(1, now=NOW)
 
 
-def test_backup_and_restore(data_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+def test_backup_and_restore(
+    data_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
     """SQLite: `telecentre backup` while in use, later writes, `telecentre restore` over them.
     PostgreSQL: pg_dump, later writes, pg_restore into a new database (docs/operations.md)."""
     stores = open_stores(data_settings)
@@ -237,19 +239,23 @@ def test_files_from_the_previous_version_are_adopted_in_place(tmp_path: Path) ->
 
     data = tmp_path / "var"
     data.mkdir()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     with sqlite3.connect(data / "gaps.sqlite") as old:
         old.execute("PRAGMA journal_mode=WAL")
         old.executescript(LEGACY_GAPS)
-        old.execute("INSERT INTO gaps (asked_at, kind, question, lang, score, passage) VALUES (?, 'unsure', 'course in <email>?', 'fr', 0.25, 'a#0:fr')",
-                    (now.isoformat(timespec="seconds"),))
+        old.execute(
+            "INSERT INTO gaps (asked_at, kind, question, lang, score, passage) VALUES (?, 'unsure', 'course in <email>?', 'fr', 0.25, 'a#0:fr')",
+            (now.isoformat(timespec="seconds"),),
+        )
         old.execute("INSERT INTO feedback (day, passage, up, down) VALUES (?, 'a#0:fr', 2, 1)", (now.date().isoformat(),))
     salt = b"s" * 32
     (data / "conversations.salt").write_bytes(salt)
     key = hmac.new(salt, str(CHAT).encode(), hashlib.sha256).hexdigest()[:32]
     with sqlite3.connect(data / "conversations.sqlite") as old:
         old.execute(LEGACY_CONVERSATIONS)
-        old.execute("INSERT INTO conversations VALUES (?, ?, ?)", (key, json.dumps({"step": 3}), (now + dt.timedelta(minutes=20)).isoformat()))
+        old.execute(
+            "INSERT INTO conversations VALUES (?, ?, ?)", (key, json.dumps({"step": 3}), (now + dt.timedelta(minutes=20)).isoformat())
+        )
 
     stores = open_stores(load_settings(data_dir=data))
     try:

@@ -10,8 +10,16 @@ from index.schema import Programme
 
 def _programme(id: str, **eligibility: object) -> Programme:
     return Programme.model_validate(
-        {"id": id, "centre": "c", "title": id, "summary": "s", "for_whom": "f", "verified": "2026-11-01",
-         "sources": [{"url": "https://x.example.org", "date": "undated"}], "eligibility": eligibility or None}
+        {
+            "id": id,
+            "centre": "c",
+            "title": id,
+            "summary": "s",
+            "for_whom": "f",
+            "verified": "2026-11-01",
+            "sources": [{"url": "https://x.example.org", "date": "undated"}],
+            "eligibility": eligibility or None,
+        }
     )
 
 

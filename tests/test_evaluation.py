@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
-
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -69,9 +69,9 @@ def test_metrics_per_language_and_refusals() -> None:
 
 
 def test_best_threshold_sits_in_the_middle_of_the_widest_gap() -> None:
-    outcomes = [
-        judge(_answer(_opt("a"), score=s), _q("a")) for s in (0.8, 0.9)
-    ] + [judge(_answer(_opt("a"), score=s), _q(None, oos=True)) for s in (0.1, 0.3)]
+    outcomes = [judge(_answer(_opt("a"), score=s), _q("a")) for s in (0.8, 0.9)] + [
+        judge(_answer(_opt("a"), score=s), _q(None, oos=True)) for s in (0.1, 0.3)
+    ]
     threshold, objective = best_threshold(outcomes)
     assert objective == 1.0 and threshold == pytest.approx(0.55)
 
@@ -99,7 +99,9 @@ def test_the_shipped_labelled_set_is_well_formed() -> None:
 
 def test_malformed_labelled_file_names_the_entry(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
-    path.write_text("- q: hi\n  lang: de\n  centre: a\n  programme: null\n  split: train\n- q: ho\n  lang: German\n  centre: a\n  programme: null\n  split: train\n")
+    path.write_text(
+        "- q: hi\n  lang: de\n  centre: a\n  programme: null\n  split: train\n- q: ho\n  lang: German\n  centre: a\n  programme: null\n  split: train\n"
+    )
     with pytest.raises(ValueError, match="question 2: lang must be a two-letter language code"):
         load_labelled(path)
 
@@ -117,7 +119,7 @@ def test_other_languages_are_reported_together() -> None:
 
 def test_run_asks_every_question() -> None:
     class Engine:
-        asked: list[str] = []
+        asked: ClassVar[list[str]] = []
 
         def answer(self, question: str, lang_hint: str | None = None) -> Canned:
             self.asked.append(question)

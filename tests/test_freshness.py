@@ -11,7 +11,9 @@ from index.knowledge import load_knowledge
 def test_each_organisation_once_with_its_newest_verification_and_oldest_fact(knowledge_dir: Path) -> None:
     programme = knowledge_dir / "programmes" / "alpha-coding.md"
     text = programme.read_text(encoding="utf-8")
-    programme.write_text(text.replace("verified: 2026-11-01", "verified: 2026-11-20").replace("date: undated", "date: 2014-05", 1), encoding="utf-8")
+    programme.write_text(
+        text.replace("verified: 2026-11-01", "verified: 2026-11-20").replace("date: undated", "date: 2014-05", 1), encoding="utf-8"
+    )
     rows = {row.centre: row for row in freshness(load_knowledge(knowledge_dir))}
     alpha = rows["alpha"]
     assert alpha.files >= 2 and str(alpha.newest_verified) == "2026-11-20" and str(alpha.oldest_verified) == "2026-11-01"

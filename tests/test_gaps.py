@@ -13,7 +13,7 @@ from bot.gap_report import format_groups, group_gaps, write_csv
 from bot.gaps import LEGACY_USER_VERSION, GapStore, redact
 from tests.support.helpers import FakeEmbedder
 
-NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 27, 12, 0, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize(
@@ -114,8 +114,11 @@ def test_a_locked_or_damaged_database_degrades_to_not_recorded(tmp_path: Path, c
 def test_groups_by_meaning_biggest_first(tmp_path: Path) -> None:
     store = GapStore(tmp_path / "gaps.sqlite")
     for text, lang in [
-        ("weather tomorrow brussels", "en"), ("weather tomorrow brussels please", "en"), ("weather tomorrow brussels today", "en"),
-        ("cheap flights barcelona", "en"), ("cheap flights barcelona july", "fr"),
+        ("weather tomorrow brussels", "en"),
+        ("weather tomorrow brussels please", "en"),
+        ("weather tomorrow brussels today", "en"),
+        ("cheap flights barcelona", "en"),
+        ("cheap flights barcelona july", "fr"),
         ("recipe waffles", "nl"),
     ]:
         store.record("unsure", text, lang, 0.2, "x#0:en", now=NOW)
@@ -133,7 +136,7 @@ def test_groups_by_meaning_biggest_first(tmp_path: Path) -> None:
 
 def test_retention_applies_even_with_recording_off(tmp_path: Path) -> None:
     path = tmp_path / "gaps.sqlite"
-    GapStore(path).record("unsure", "kept too long?", "en", 0.1, None, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=45))
+    GapStore(path).record("unsure", "kept too long?", "en", 0.1, None, now=dt.datetime.now(dt.UTC) - dt.timedelta(days=45))
     off = GapStore(path, retention_days=30, enabled=False)
     off.purge()
     with sqlite3.connect(path) as connection:

@@ -47,8 +47,27 @@ def test_shipped_places_load_clean_with_the_19_municipalities(shipped: Gazetteer
     assert loaded.problems == [], "\n".join(map(str, loaded.problems))
     assert len(shipped.municipalities) == 19
     codes = {code for place in shipped.municipalities for code in place.postcodes}
-    assert codes == {"1000", "1030", "1040", "1050", "1060", "1070", "1080", "1081", "1082", "1083", "1090",
-                     "1140", "1150", "1160", "1170", "1180", "1190", "1200", "1210"}
+    assert codes == {
+        "1000",
+        "1030",
+        "1040",
+        "1050",
+        "1060",
+        "1070",
+        "1080",
+        "1081",
+        "1082",
+        "1083",
+        "1090",
+        "1140",
+        "1150",
+        "1160",
+        "1170",
+        "1180",
+        "1190",
+        "1200",
+        "1210",
+    }
     for code, place in [("1020", "laeken"), ("1120", "neder-over-heembeek"), ("1130", "haren")]:
         assert shipped.only_place(code).id == place  # type: ignore[union-attr]
 
@@ -85,9 +104,12 @@ def test_duplicate_id_name_and_postcode(tmp_path: Path) -> None:
 
 
 def test_unknown_municipality_coordinates_and_source(tmp_path: Path) -> None:
-    text = (PLACE.replace("municipality: anderlecht", "municipality: anderlect")
-            .replace("lat: 50.84", "lat: 4.331").replace("lon: 4.331", "lon: 50.84")
-            .replace("source: https://en.wikipedia.org/wiki/Cureghem", "source: wikipedia Cureghem"))
+    text = (
+        PLACE.replace("municipality: anderlecht", "municipality: anderlect")
+        .replace("lat: 50.84", "lat: 4.331")
+        .replace("lon: 4.331", "lon: 50.84")
+        .replace("source: https://en.wikipedia.org/wiki/Cureghem", "source: wikipedia Cureghem")
+    )
     assert _problems(tmp_path, text) == [
         "places.yaml:16: source: 'wikipedia Cureghem' is not a web address: it must start with https:// (or http://) and contain no spaces",
     ]
@@ -170,9 +192,17 @@ def test_ambiguous_names_need_a_capital_or_a_place_preposition(shipped: Gazettee
 
 @pytest.mark.parametrize(
     "text,place",
-    [("1070", "anderlecht"), ("in Kuregem", "cureghem"), ("à Schaerbeek", "schaerbeek"), ("bij het Zuidstation", "brussels-south"),
-     ("près de la gare du Midi", "brussels-south"), ("near BeCentral", "becentral"), ("te Sint-Jans-Molenbeek", "molenbeek-saint-jean"),
-     ("forest", "forest"), ("Bruxelles", "brussels-region")],
+    [
+        ("1070", "anderlecht"),
+        ("in Kuregem", "cureghem"),
+        ("à Schaerbeek", "schaerbeek"),
+        ("bij het Zuidstation", "brussels-south"),
+        ("près de la gare du Midi", "brussels-south"),
+        ("near BeCentral", "becentral"),
+        ("te Sint-Jans-Molenbeek", "molenbeek-saint-jean"),
+        ("forest", "forest"),
+        ("Bruxelles", "brussels-region"),
+    ],
 )
 def test_only_place(shipped: Gazetteer, text: str, place: str) -> None:
     found = shipped.only_place(text)

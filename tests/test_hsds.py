@@ -9,8 +9,9 @@ import datetime as dt
 import json
 import uuid
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -160,9 +161,17 @@ def _attrs(record: dict[str, Any]) -> list[tuple[str, str]]:
 
 def test_centre_maps_to_organization_location_address_schedule_and_phone(hsds_knowledge: Path) -> None:
     alpha = _by_name(_export(hsds_knowledge), "Alpha centre")
-    assert alpha["id"] == hsds_id("organization", "alpha") == str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "urn:telecentre-bot:hsds"), "organization/alpha"))
+    assert (
+        alpha["id"]
+        == hsds_id("organization", "alpha")
+        == str(uuid.uuid5(uuid.uuid5(uuid.NAMESPACE_URL, "urn:telecentre-bot:hsds"), "organization/alpha"))
+    )
     assert alpha["alternate_name"] == "Centre Alpha / Centrum Alpha"
-    assert (alpha["description"], alpha["website"], alpha["email"]) == ("Alpha teaches coding.", "https://alpha.example.org", "info@alpha.example.org")
+    assert (alpha["description"], alpha["website"], alpha["email"]) == (
+        "Alpha teaches coding.",
+        "https://alpha.example.org",
+        "info@alpha.example.org",
+    )
     assert [p["number"] for p in alpha["phones"]] == ["+32 2 000 00 00"]
     assert ("kind", "centre") in _attrs(alpha) and ("verified", "2026-11-01") in _attrs(alpha)
     assert ("source", "https://alpha.example.org/about (2026-05-01: everything)") in _attrs(alpha)
@@ -171,12 +180,17 @@ def test_centre_maps_to_organization_location_address_schedule_and_phone(hsds_kn
     assert ("coordinates-precision", "street") in _attrs(place) and ("source", "https://alpha.example.org/map") in _attrs(place)
     [address] = place["addresses"]
     assert {k: address[k] for k in ("address_1", "city", "postal_code", "country", "state_province", "location_id")} == {
-        "address_1": "Rue Exemple 1", "city": "Anderlecht", "postal_code": "1070", "country": "BE",
-        "state_province": "Brussels-Capital Region", "location_id": place["id"],
+        "address_1": "Rue Exemple 1",
+        "city": "Anderlecht",
+        "postal_code": "1070",
+        "country": "BE",
+        "state_province": "Brussels-Capital Region",
+        "location_id": place["id"],
     }
     assert ("as-of", "2024") in _attrs(address) and ("source", "https://alpha.example.org/contact") in _attrs(address)
     assert [(s["byday"], s["opens_at"], s["closes_at"], s["notes"]) for s in place["schedules"]] == [
-        ("MO,TU", "09:00:00", "12:00:00", "Closed in August."), ("TH", "13:30:00", "17:00:00", "Closed in August.")
+        ("MO,TU", "09:00:00", "12:00:00", "Closed in August."),
+        ("TH", "13:30:00", "17:00:00", "Closed in August."),
     ]
     assert [(lang["code"], lang["name"]) for lang in place["languages"]] == [("fr", "French"), ("nl", "Dutch")]
     assert place["accessibility"][0]["description"] == "Step-free entrance."
@@ -198,10 +212,19 @@ def test_programme_maps_to_service_with_eligibility_sessions_and_place(hsds_know
     assert code["id"] == hsds_id("service", "alpha-code") and code["organization_id"] == alpha["id"]
     assert (code["status"], code["minimum_age"], code["maximum_age"], code["assured_date"]) == ("active", 18, 30, "2026-11-01")
     assert (code["eligibility_description"], code["fees_description"], code["application_process"]) == (
-        "Young women looking for work.", "Free.", "Come to an information session.")
+        "Young women looking for work.",
+        "Free.",
+        "Come to an information session.",
+    )
     assert "alert" not in code
-    assert {("gender", "women"), ("jobseeker", "required"), ("jobseeker-agency", "actiris"), ("residence", "brussels-region"),
-            ("prerequisites", "Basic French."), ("duration", "Six months.")} <= set(_attrs(code))
+    assert {
+        ("gender", "women"),
+        ("jobseeker", "required"),
+        ("jobseeker-agency", "actiris"),
+        ("residence", "brussels-region"),
+        ("prerequisites", "Basic French."),
+        ("duration", "Six months."),
+    } <= set(_attrs(code))
     assert {a["link_type"] for a in code["attributes"] if a["taxonomy_term"]["code"] == "gender"} == {"eligibility"}
     assert [(lang["code"], lang["service_id"]) for lang in code["languages"]] == [("fr", code["id"])]
     assert [s["location_id"] for s in code["service_at_locations"]] == [alpha["locations"][0]["id"]]
@@ -278,7 +301,16 @@ STAND_IN_SCHEMA = {
         "id": {"type": "string", "format": "uuid"},
         "name": {"type": "string"},
         "email": {"type": ["string", "null"], "format": "email"},
-        "services": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}, "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]}}}},
+        "services": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "string", "format": "uuid"},
+                    "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]},
+                },
+            },
+        },
         "locations": {"type": "array"},
     },
 }
@@ -297,11 +329,17 @@ def test_schema_check_is_strict_and_names_each_problem(hsds_knowledge: Path) -> 
     broken["colour"] = "blue"
     problems = schema_problems([broken], STAND_IN_SCHEMA)
     assert len(problems) == 3, problems
-    assert any("colour" in p for p in problems) and any("services/0/status" in p for p in problems) and any("services/0/id" in p for p in problems)
+    assert (
+        any("colour" in p for p in problems)
+        and any("services/0/status" in p for p in problems)
+        and any("services/0/id" in p for p in problems)
+    )
     assert schema_problems(documents, STAND_IN_SCHEMA)  # the full documents have fields this small schema lacks
 
 
-def test_cli_writes_organizations_json_and_refuses_broken_knowledge(hsds_knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_organizations_json_and_refuses_broken_knowledge(
+    hsds_knowledge: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "hsds"
     assert main(["export", "--hsds", str(out), "--knowledge", str(hsds_knowledge), "--lang", "fr"]) == 0
     written = json.loads((out / "organizations.json").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.knowledge import MAX_PASSAGE_CHARS, load_knowledge
-from tests.support.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE, write_knowledge
+from tests.support.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE
 
 
 def _centre(**replace: str) -> str:
@@ -76,7 +76,9 @@ def test_coordinates_out_of_range(knowledge_dir: Path) -> None:
 
 def test_coordinates_outside_brussels_is_a_warning(knowledge_dir: Path) -> None:
     problems = _one(knowledge_dir, "gamma.md", _centre(**{"lat: 50.85": "lat: 4.35", "lon: 4.35": "lon: 50.85"}))
-    assert problems == [f"{knowledge_dir}/centres/gamma.md:16: location: warning: these coordinates are outside the Brussels region: are lat and lon swapped?"]
+    assert problems == [
+        f"{knowledge_dir}/centres/gamma.md:16: location: warning: these coordinates are outside the Brussels region: are lat and lon swapped?"
+    ]
     assert load_knowledge(knowledge_dir).errors == []
 
 
@@ -126,7 +128,7 @@ def test_unknown_language_heading(knowledge_dir: Path) -> None:
 
 
 def test_encoding_problem_gives_line(knowledge_dir: Path) -> None:
-    content = _centre().encode("utf-8").replace("Rue de l'Exemple".encode(), "Rue de l'\xc9cole".encode("latin-1"))
+    content = _centre().encode("utf-8").replace(b"Rue de l'Exemple", "Rue de l'\xc9cole".encode("latin-1"))
     problems = _one(knowledge_dir, "gamma.md", content)
     assert problems == [f"{knowledge_dir}/centres/gamma.md:13: -: the file is not UTF-8 text (byte 0xc9): save it as UTF-8 in your editor"]
 
@@ -137,7 +139,9 @@ def test_byte_order_mark_is_fine(knowledge_dir: Path) -> None:
 
 def test_missing_front_matter(knowledge_dir: Path) -> None:
     problems = _one(knowledge_dir, "gamma.md", "# en\nJust text\n")
-    assert problems == [f"{knowledge_dir}/centres/gamma.md:1: -: the file must start with a line '---', then the fields, then another '---'"]
+    assert problems == [
+        f"{knowledge_dir}/centres/gamma.md:1: -: the file must start with a line '---', then the fields, then another '---'"
+    ]
 
 
 def test_id_must_match_file_name(knowledge_dir: Path) -> None:
@@ -158,7 +162,9 @@ def test_programme_pointing_at_unknown_centre(knowledge_dir: Path) -> None:
     (knowledge_dir / "programmes" / "alpha-coding.md").write_text(
         PROGRAMME.format(id="alpha-coding", centre="alhpa", topic="coding"), encoding="utf-8"
     )
-    assert f"{knowledge_dir}/programmes/alpha-coding.md:3: centre: no centre has the id 'alhpa' (did you mean 'alpha'?)" in _problems(knowledge_dir)
+    assert f"{knowledge_dir}/programmes/alpha-coding.md:3: centre: no centre has the id 'alhpa' (did you mean 'alpha'?)" in _problems(
+        knowledge_dir
+    )
 
 
 def test_every_problem_is_reported_not_only_the_first(knowledge_dir: Path) -> None:
@@ -189,16 +195,17 @@ def test_knowledge_hash_changes_with_content(knowledge_dir: Path) -> None:
     path = knowledge_dir / "centres" / "alpha.md"
     path.write_text(path.read_text(encoding="utf-8").replace("adults", "everyone"), encoding="utf-8")
     assert load_knowledge(knowledge_dir).knowledge_hash != before
-    write_knowledge  # the fixture helper is the single source of the folder's shape
 
 
 def test_a_section_can_name_its_own_source(knowledge_dir: Path) -> None:
     from index.passages import make_passages
 
-    text = _centre(**{
-        "    about: everything\n": "    about: everything\n  - url: https://gamma.example.org/courses\n    date: 2023-04\n",
-        "We run coding courses for adults.\n": "We run coding courses for adults.\nSource: https://gamma.example.org/courses\n",
-    })
+    text = _centre(
+        **{
+            "    about: everything\n": "    about: everything\n  - url: https://gamma.example.org/courses\n    date: 2023-04\n",
+            "We run coding courses for adults.\n": "We run coding courses for adults.\nSource: https://gamma.example.org/courses\n",
+        }
+    )
     assert _one(knowledge_dir, "gamma.md", text) == []
     passages = {p.id: p for p in make_passages(load_knowledge(knowledge_dir))}
     courses = passages["gamma#1:en"]
@@ -276,8 +283,17 @@ def test_duplicate_site_ids(knowledge_dir: Path) -> None:
 
 
 def test_a_site_needs_a_source_and_a_valid_location(knowledge_dir: Path) -> None:
-    text = _centre(**{"sources:\n": _SITES.replace("    source: https://gamma.example.org/rooms\n", "", 1).replace("lat: 50.8333", "lat: 4.3667").replace("lon: 4.3667", "lon: 50.8333") + "sources:\n"})
-    assert _one(knowledge_dir, "gamma.md", text) == [f"{knowledge_dir}/centres/gamma.md:26: sites[1].source: this field is required but missing"]
+    text = _centre(
+        **{
+            "sources:\n": _SITES.replace("    source: https://gamma.example.org/rooms\n", "", 1)
+            .replace("lat: 50.8333", "lat: 4.3667")
+            .replace("lon: 4.3667", "lon: 50.8333")
+            + "sources:\n"
+        }
+    )
+    assert _one(knowledge_dir, "gamma.md", text) == [
+        f"{knowledge_dir}/centres/gamma.md:26: sites[1].source: this field is required but missing"
+    ]
     text = _centre(**{"sources:\n": _SITES.replace("lat: 50.8333", "lat: 4.3667").replace("lon: 4.3667", "lon: 50.8333") + "sources:\n"})
     assert _one(knowledge_dir, "gamma.md", text) == [
         f"{knowledge_dir}/centres/gamma.md:35: sites[2].location: warning: these coordinates are outside the Brussels region: are lat and lon swapped?"
@@ -294,6 +310,11 @@ def test_programme_sites_must_belong_to_its_centre(knowledge_dir: Path) -> None:
         f"{path}:20: sites[2]: centre 'gamma' has no site 'libary' (did you mean 'library'?); its sites are: main-room, library",
         f"{path}:20: sites[3]: centre 'gamma' has no site 'annex'; its sites are: main-room, library",
     ]
-    path.write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding").replace("sources:\n", "sites:\n  - library\nsources:\n", 1), encoding="utf-8")
+    path.write_text(
+        PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding").replace("sources:\n", "sites:\n  - library\nsources:\n", 1),
+        encoding="utf-8",
+    )
     path.rename(knowledge_dir / "programmes" / "alpha-coding.md")
-    assert f"{knowledge_dir}/programmes/alpha-coding.md:21: sites[1]: centre 'alpha' has no site 'library'; it lists no sites" in _problems(knowledge_dir)
+    assert f"{knowledge_dir}/programmes/alpha-coding.md:21: sites[1]: centre 'alpha' has no site 'library'; it lists no sites" in _problems(
+        knowledge_dir
+    )

@@ -10,8 +10,15 @@ from index.schema import Centre
 
 @pytest.mark.parametrize(
     "text,name",
-    [("1070", "Anderlecht"), ("anderlecht", "Anderlecht"), ("Kuregem", "Cureghem"), ("à Schaerbeek", "Schaerbeek"),
-     ("Schaarbeek", "Schaerbeek"), ("Sint-Jans-Molenbeek", "Molenbeek-Saint-Jean"), ("1210", "Saint-Josse-ten-Noode")],
+    [
+        ("1070", "Anderlecht"),
+        ("anderlecht", "Anderlecht"),
+        ("Kuregem", "Cureghem"),
+        ("à Schaerbeek", "Schaerbeek"),
+        ("Schaarbeek", "Schaerbeek"),
+        ("Sint-Jans-Molenbeek", "Molenbeek-Saint-Jean"),
+        ("1210", "Saint-Josse-ten-Noode"),
+    ],
 )
 def test_municipality_or_postcode_alone(text: str, name: str) -> None:
     place = find_place(text)
@@ -30,11 +37,20 @@ def test_distance_between_brussels_and_antwerp_is_about_40_km() -> None:
 def _centre(id: str, lat: float, lon: float, kind: str = "centre", sites: list[tuple[str, float, float]] = ()) -> Centre:
     located = {"precision": "street", "source": "https://x.example.org"}
     return Centre.model_validate(
-        {"id": id, "kind": kind, "name": id, "summary": "s", "verified": "2026-11-01",
-         "sources": [{"url": "https://x.example.org", "date": "undated"}],
-         "location": {"lat": lat, "lon": lon, **located},
-         "sites": [{"id": name, "name": name, "source": "https://x.example.org", "location": {"lat": s_lat, "lon": s_lon, **located}}
-                   for name, s_lat, s_lon in sites] or None}
+        {
+            "id": id,
+            "kind": kind,
+            "name": id,
+            "summary": "s",
+            "verified": "2026-11-01",
+            "sources": [{"url": "https://x.example.org", "date": "undated"}],
+            "location": {"lat": lat, "lon": lon, **located},
+            "sites": [
+                {"id": name, "name": name, "source": "https://x.example.org", "location": {"lat": s_lat, "lon": s_lon, **located}}
+                for name, s_lat, s_lon in sites
+            ]
+            or None,
+        }
     )
 
 
@@ -57,4 +73,8 @@ def test_sites_count_for_every_kind_once_per_organisation() -> None:
     school = _centre("school", 50.90, 4.40, kind="training", sites=[("campus", 50.86, 4.33)])
     walk_in = _centre("room", 50.84, 4.31, sites=[("annex", 50.8334, 4.3001)])
     places = nearest_centres(50.8333, 4.3, [network, school, walk_in, _centre("far", 50.91, 4.41)])
-    assert [(near.centre.id, near.site.id if near.site else None) for near in places] == [("room", "annex"), ("net", "south"), ("school", "campus")]
+    assert [(near.centre.id, near.site.id if near.site else None) for near in places] == [
+        ("room", "annex"),
+        ("net", "south"),
+        ("school", "campus"),
+    ]

@@ -39,7 +39,14 @@ def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes,
 
 @pytest.mark.parametrize(
     "question",
-    ["What's the weather like tomorrow?", "Quel temps fera-t-il demain ?", "Tell me a joke", "cheap flights to Barcelona", "asdkjh qwe zzkx", "Hoe laat is het?"],
+    [
+        "What's the weather like tomorrow?",
+        "Quel temps fera-t-il demain ?",
+        "Tell me a joke",
+        "cheap flights to Barcelona",
+        "asdkjh qwe zzkx",
+        "Hoe laat is het?",
+    ],
 )
 def test_obvious_out_of_scope_questions_are_not_confident(shipped_engine, question: str) -> None:  # type: ignore[no-untyped-def]
     assert not shipped_engine.answer(question).confident

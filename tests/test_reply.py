@@ -36,7 +36,10 @@ def test_unverified_address_says_so_with_the_website() -> None:
         website="https://x.example.org",
         address={"street": "Rue du Test 1", "postcode": "1210", "municipality": "Saint-Josse", "status": "unverified", "as_of": 2012},
     )
-    assert format_address(centre, "en") == "Rue du Test 1, 1210 Saint-Josse (address from 2012, not confirmed: please check https://x.example.org)"
+    assert (
+        format_address(centre, "en")
+        == "Rue du Test 1, 1210 Saint-Josse (address from 2012, not confirmed: please check https://x.example.org)"
+    )
 
 
 def test_address_without_street_asks_the_centre() -> None:
@@ -45,13 +48,21 @@ def test_address_without_street_asks_the_centre() -> None:
 
 
 def test_map_link_searches_the_street_address_in_the_learners_language() -> None:
-    centre = _centre(address={"street": {"fr": "Rue Brogniez 54", "nl": "Brogniezstraat 54"}, "postcode": "1070", "municipality": "Anderlecht"})
+    centre = _centre(
+        address={"street": {"fr": "Rue Brogniez 54", "nl": "Brogniezstraat 54"}, "postcode": "1070", "municipality": "Anderlecht"}
+    )
     assert map_link(centre, "nl") == "https://www.openstreetmap.org/search?query=Brogniezstraat%2054%2C%201070%20Anderlecht"
 
 
 def test_map_link_uses_the_landmark_when_no_street_is_known() -> None:
     centre = _centre(
-        location={"lat": 50.8456, "lon": 4.3572, "precision": "landmark", "landmark": "Brussels-Central station", "source": "https://en.wikipedia.org/wiki/X"}
+        location={
+            "lat": 50.8456,
+            "lon": 4.3572,
+            "precision": "landmark",
+            "landmark": "Brussels-Central station",
+            "source": "https://en.wikipedia.org/wiki/X",
+        }
     )
     assert map_link(centre, "en") == "https://www.openstreetmap.org/search?query=Brussels-Central%20station"
 
@@ -85,12 +96,20 @@ def test_unsure_reply_lists_options_and_a_person() -> None:
 
 
 _ROOMS = [
-    {"id": "north", "name": {"en": "North room", "fr": "Salle nord"}, "source": "https://x.example.org/rooms",
-     "address": {"street": "Rue du Nord 2", "postcode": "1080", "municipality": "Molenbeek"},
-     "hours": [{"days": ["mon", "tue"], "opens": "16:00", "closes": "18:00"}]},
-    {"id": "south", "name": "South room", "source": "https://x.example.org/rooms",
-     "address": {"municipality": "Forest"},
-     "location": {"lat": 50.8167, "lon": 4.3167, "precision": "municipality", "source": "https://en.wikipedia.org/wiki/Forest,_Belgium"}},
+    {
+        "id": "north",
+        "name": {"en": "North room", "fr": "Salle nord"},
+        "source": "https://x.example.org/rooms",
+        "address": {"street": "Rue du Nord 2", "postcode": "1080", "municipality": "Molenbeek"},
+        "hours": [{"days": ["mon", "tue"], "opens": "16:00", "closes": "18:00"}],
+    },
+    {
+        "id": "south",
+        "name": "South room",
+        "source": "https://x.example.org/rooms",
+        "address": {"municipality": "Forest"},
+        "location": {"lat": 50.8167, "lon": 4.3167, "precision": "municipality", "source": "https://en.wikipedia.org/wiki/Forest,_Belgium"},
+    },
 ]
 
 

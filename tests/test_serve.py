@@ -122,8 +122,11 @@ def test_webhook_mode_checks_the_secret_on_every_request(workdir: Path) -> None:
             update = {
                 "update_id": 1,
                 "message": {
-                    "message_id": 1, "date": int(time.time()), "text": "coding course for adults looking for work",
-                    "chat": {"id": 88, "type": "private"}, "from": {"id": 88, "is_bot": False, "first_name": "T"},
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "text": "coding course for adults looking for work",
+                    "chat": {"id": 88, "type": "private"},
+                    "from": {"id": 88, "is_bot": False, "first_name": "T"},
                 },
             }
             api.add_chat(88)

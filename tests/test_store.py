@@ -81,22 +81,22 @@ def test_old_versions_are_pruned(knowledge_dir: Path, tmp_path: Path, fake_embed
 
     for day in range(1, 6):
         _edit(knowledge_dir / "centres" / "alpha.md", f"verified: 2026-11-0{day}", f"verified: 2026-11-0{day + 1}")
-        build_index(knowledge_dir, tmp_path / "index", fake_embedder, now=dt.datetime(2026, 11, day, tzinfo=dt.timezone.utc))
+        build_index(knowledge_dir, tmp_path / "index", fake_embedder, now=dt.datetime(2026, 11, day, tzinfo=dt.UTC))
     versions = sorted(p.name for p in (tmp_path / "index" / "versions").iterdir())
     assert len(versions) == store.KEEP_VERSIONS
     assert (tmp_path / "index" / "CURRENT").read_text().strip() == versions[-1]
 
 
 def test_missing_index_says_how_to_build(tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
-    with pytest.raises(IndexUnavailable, match="no index in .*: run `telecentre build` to build it"):
+    with pytest.raises(IndexUnavailable, match=r"no index in .*: run `telecentre build` to build it"):
         open_index(tmp_path / "nothing", fake_embedder)
 
 
 def test_index_from_another_model_is_refused(knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
     build_index(knowledge_dir, tmp_path / "index", fake_embedder)
-    with pytest.raises(IndexUnavailable, match="built with the model 'fake-hashing' .* now uses 'other'.*telecentre build"):
+    with pytest.raises(IndexUnavailable, match=r"built with the model 'fake-hashing' .* now uses 'other'.*telecentre build"):
         open_index(tmp_path / "index", FakeEmbedder(name="other"))
-    with pytest.raises(IndexUnavailable, match="64 dimensions.*32"):
+    with pytest.raises(IndexUnavailable, match=r"64 dimensions.*32"):
         open_index(tmp_path / "index", FakeEmbedder(dimension=32))
 
 
@@ -137,9 +137,8 @@ def test_index_of_an_older_format_is_refused(knowledge_dir: Path, tmp_path: Path
 
 
 def test_concurrent_build_is_refused(knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
-    with store._build_lock(tmp_path / "index"):
-        with pytest.raises(BuildBusy, match="another build is running"):
-            build_index(knowledge_dir, tmp_path / "index", fake_embedder)
+    with store._build_lock(tmp_path / "index"), pytest.raises(BuildBusy, match="another build is running"):
+        build_index(knowledge_dir, tmp_path / "index", fake_embedder)
 
 
 def test_corrupt_cache_is_rebuilt(knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder) -> None:
@@ -149,7 +148,9 @@ def test_corrupt_cache_is_rebuilt(knowledge_dir: Path, tmp_path: Path, fake_embe
     assert report.embedded == 30
 
 
-def test_large_indexes_use_hnsw_and_still_answer(knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_large_indexes_use_hnsw_and_still_answer(
+    knowledge_dir: Path, tmp_path: Path, fake_embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from index.search import Searcher
 
     monkeypatch.setattr(store, "HNSW_FROM", 10)

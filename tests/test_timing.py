@@ -9,12 +9,15 @@ import pytest
 from bot.timing import BRUSSELS, describe_session, describe_status, next_sessions, open_status
 from index.schema import Centre, Programme
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _centre(**fields: object) -> Centre:
     base: dict = {
-        "id": "x", "name": "X", "summary": "s", "verified": "2026-11-01",
+        "id": "x",
+        "name": "X",
+        "summary": "s",
+        "verified": "2026-11-01",
         "sources": [{"url": "https://x.example.org", "date": "undated"}],
         "hours": [{"days": ["mon", "tue", "wed", "thu", "fri"], "opens": "09:00", "closes": "17:00"}],
     }
@@ -24,7 +27,12 @@ def _centre(**fields: object) -> Centre:
 
 def _programme(**fields: object) -> Programme:
     base: dict = {
-        "id": "x-p", "centre": "x", "title": "P", "summary": "s", "for_whom": "f", "verified": "2026-11-01",
+        "id": "x-p",
+        "centre": "x",
+        "title": "P",
+        "summary": "s",
+        "for_whom": "f",
+        "verified": "2026-11-01",
         "sources": [{"url": "https://x.example.org", "date": "undated"}],
     }
     base.update(fields)
@@ -89,11 +97,13 @@ def test_no_hours_means_no_status() -> None:
 
 
 def test_past_sessions_are_never_shown_as_upcoming() -> None:
-    programme = _programme(sessions=[
-        {"kind": "info-session", "date": "2026-11-20", "time": "10:00", "source": "https://x.example.org/a"},
-        {"kind": "info-session", "date": "2026-12-08", "time": "14:00", "source": "https://x.example.org/b"},
-        {"kind": "registration", "date": "2026-11-15", "end": "2026-12-15", "source": "https://x.example.org/c"},
-    ])
+    programme = _programme(
+        sessions=[
+            {"kind": "info-session", "date": "2026-11-20", "time": "10:00", "source": "https://x.example.org/a"},
+            {"kind": "info-session", "date": "2026-12-08", "time": "14:00", "source": "https://x.example.org/b"},
+            {"kind": "registration", "date": "2026-11-15", "end": "2026-12-15", "source": "https://x.example.org/c"},
+        ]
+    )
     today = dt.date(2026, 12, 1)
     upcoming = next_sessions(programme, dt.datetime(2026, 12, 1, 9, tzinfo=UTC))
     assert [s.date.isoformat() for s in upcoming] == ["2026-11-15", "2026-12-08"]

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Awaitable, Callable, Sequence
 from urllib.parse import quote
 
 import uvicorn
@@ -38,7 +38,10 @@ HERE = Path(__file__).parent
 PUBLIC = ("/login", "/static", "/healthz", "/metrics")
 """Paths that answer without a session; every other console path needs one."""
 SECURITY_HEADERS = [
-    (b"content-security-policy", b"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    (
+        b"content-security-policy",
+        b"default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"no-referrer"),
     (b"x-frame-options", b"DENY"),
@@ -253,7 +256,9 @@ async def knowledge_page(request: Request, session: auth.Session) -> Response:
     """Every organisation and programme with sources, verified date, stale flag and file:line."""
     console = _console(request)
     settings = console.settings
-    entries, found = await asyncio.to_thread(pages.knowledge_entries, settings.knowledge_dir, settings.freshness_days, console.today(), _lang(request))
+    entries, found = await asyncio.to_thread(
+        pages.knowledge_entries, settings.knowledge_dir, settings.freshness_days, console.today(), _lang(request)
+    )
     return _render(request, "knowledge.html", {"entries": entries, "problems": found}, session=session)
 
 

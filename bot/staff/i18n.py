@@ -43,11 +43,23 @@ PHRASES: dict[str, dict[str, str]] = {
     "centres": {"en": "Centres", "fr": "Centres", "nl": "Centra"},
     "programmes": {"en": "Programmes", "fr": "Programmes", "nl": "Programma's"},
     "faqs": {"en": "FAQ entries", "fr": "Questions fréquentes", "nl": "Veelgestelde vragen"},
-    "problems": {"en": "Validation problems and freshness warnings", "fr": "Problèmes de validation et alertes de fraîcheur", "nl": "Validatieproblemen en waarschuwingen over actualiteit"},
-    "no_problems": {"en": "No problems: every file is valid and recently verified.", "fr": "Aucun problème : tous les fichiers sont valides et vérifiés récemment.", "nl": "Geen problemen: alle bestanden zijn geldig en recent gecontroleerd."},
+    "problems": {
+        "en": "Validation problems and freshness warnings",
+        "fr": "Problèmes de validation et alertes de fraîcheur",
+        "nl": "Validatieproblemen en waarschuwingen over actualiteit",
+    },
+    "no_problems": {
+        "en": "No problems: every file is valid and recently verified.",
+        "fr": "Aucun problème : tous les fichiers sont valides et vérifiés récemment.",
+        "nl": "Geen problemen: alle bestanden zijn geldig en recent gecontroleerd.",
+    },
     "error": {"en": "error", "fr": "erreur", "nl": "fout"},
     "warning": {"en": "warning", "fr": "avertissement", "nl": "waarschuwing"},
-    "answers_days": {"en": "Answers over the last {days} days", "fr": "Réponses des {days} derniers jours", "nl": "Antwoorden van de laatste {days} dagen"},
+    "answers_days": {
+        "en": "Answers over the last {days} days",
+        "fr": "Réponses des {days} derniers jours",
+        "nl": "Antwoorden van de laatste {days} dagen",
+    },
     "day": {"en": "Day", "fr": "Jour", "nl": "Dag"},
     "answered": {"en": "answered", "fr": "répondues", "nl": "beantwoord"},
     "refused": {"en": "not sure", "fr": "pas sûr", "nl": "niet zeker"},
@@ -61,7 +73,11 @@ PHRASES: dict[str, dict[str, str]] = {
         "fr": "Questions pour lesquelles le bot n'était pas sûr et réponses marquées 👎, groupées par sens, les plus grands groupes d'abord.",
         "nl": "Vragen waarover de bot twijfelde en antwoorden met 👎, gegroepeerd op betekenis, grootste groep eerst.",
     },
-    "gaps_total": {"en": "{count} recorded questions in {groups} groups", "fr": "{count} questions enregistrées en {groups} groupes", "nl": "{count} opgeslagen vragen in {groups} groepen"},
+    "gaps_total": {
+        "en": "{count} recorded questions in {groups} groups",
+        "fr": "{count} questions enregistrées en {groups} groupes",
+        "nl": "{count} opgeslagen vragen in {groups} groepen",
+    },
     "group": {"en": "Group {n}: {count} questions", "fr": "Groupe {n} : {count} questions", "nl": "Groep {n}: {count} vragen"},
     "group_one": {"en": "Group {n}: 1 question", "fr": "Groupe {n} : 1 question", "nl": "Groep {n}: 1 vraag"},
     "languages": {"en": "Languages", "fr": "Langues", "nl": "Talen"},
@@ -69,7 +85,11 @@ PHRASES: dict[str, dict[str, str]] = {
     "fallback": {"en": "The bot fell back to", "fr": "Le bot s'est rabattu sur", "nl": "De bot viel terug op"},
     "examples": {"en": "Examples", "fr": "Exemples", "nl": "Voorbeelden"},
     "not_kept": {"en": "(question not kept)", "fr": "(question non conservée)", "nl": "(vraag niet bewaard)"},
-    "no_gaps": {"en": "Nothing recorded in this period.", "fr": "Rien d'enregistré sur cette période.", "nl": "Niets opgeslagen in deze periode."},
+    "no_gaps": {
+        "en": "Nothing recorded in this period.",
+        "fr": "Rien d'enregistré sur cette période.",
+        "nl": "Niets opgeslagen in deze periode.",
+    },
     "feedback": {"en": "👍 / 👎 per passage", "fr": "👍 / 👎 par passage", "nl": "👍 / 👎 per passage"},
     "passage": {"en": "Passage", "fr": "Passage", "nl": "Passage"},
     "no_feedback": {"en": "No 👍 or 👎 yet.", "fr": "Pas encore de 👍 ni de 👎.", "nl": "Nog geen 👍 of 👎."},
@@ -85,8 +105,16 @@ PHRASES: dict[str, dict[str, str]] = {
     "outcome": {"en": "Outcome", "fr": "Résultat", "nl": "Uitkomst"},
     "confidence": {"en": "Confidence", "fr": "Confiance", "nl": "Zekerheid"},
     "threshold": {"en": "threshold", "fr": "seuil", "nl": "drempel"},
-    "above": {"en": "above the threshold: the bot answers", "fr": "au-dessus du seuil : le bot répond", "nl": "boven de drempel: de bot antwoordt"},
-    "below": {"en": "below the threshold: the bot says it is not sure", "fr": "sous le seuil : le bot dit qu'il n'est pas sûr", "nl": "onder de drempel: de bot zegt dat hij het niet zeker weet"},
+    "above": {
+        "en": "above the threshold: the bot answers",
+        "fr": "au-dessus du seuil : le bot répond",
+        "nl": "boven de drempel: de bot antwoordt",
+    },
+    "below": {
+        "en": "below the threshold: the bot says it is not sure",
+        "fr": "sous le seuil : le bot dit qu'il n'est pas sûr",
+        "nl": "onder de drempel: de bot zegt dat hij het niet zeker weet",
+    },
     "signals": {"en": "Search signals", "fr": "Signaux de recherche", "nl": "Zoeksignalen"},
     "candidates": {"en": "Top candidates", "fr": "Meilleurs candidats", "nl": "Beste kandidaten"},
     "score": {"en": "Score", "fr": "Score", "nl": "Score"},
@@ -109,6 +137,7 @@ PHRASES: dict[str, dict[str, str]] = {
     "centre": {"en": "Centre", "fr": "Centre", "nl": "Centrum"},
     "not_found": {"en": "Page not found.", "fr": "Page introuvable.", "nl": "Pagina niet gevonden."},
 }
+
 
 def phrase(lang: str, key: str, **values: object) -> str:
     """The console phrase `key` in `lang` (English when missing), with `values` filled in."""

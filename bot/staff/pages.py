@@ -8,9 +8,9 @@ the learner's reply is passed as markup, after `telegram_html` has reduced it to
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nh3
 from markupsafe import Markup
@@ -118,7 +118,7 @@ def understood(answer: Answer) -> list[tuple[str, str]]:
         shown.append(("audience", ", ".join(audience)))
     fit = answer.fits.get(answer.best.target) if answer.best else None
     if fit is not None and (fit.near or fit.matched or fit.unmet):
-        parts = ([f"near {fit.near} ({fit.distance_km:.1f} km)"] if fit.near and fit.distance_km is not None else [])
+        parts = [f"near {fit.near} ({fit.distance_km:.1f} km)"] if fit.near and fit.distance_km is not None else []
         parts += [f"meets: {', '.join(fit.matched)}"] if fit.matched else []
         parts += [f"unmet: {'; '.join(fit.unmet)}"] if fit.unmet else []
         shown.append(("fit", " · ".join(parts)))

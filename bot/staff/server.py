@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 import signal
-from typing import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 
 from starlette.applications import Starlette
 
@@ -43,7 +43,7 @@ class EngineHolder:
             return False
         try:
             self.engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
-        except Exception as error:  # noqa: BLE001 - any failure leaves the old index serving
+        except Exception as error:
             log.warning("new index not loaded, the old one keeps serving: %s", type(error).__name__)
             return False
         metrics.set_index(self.engine.index.manifest)

@@ -6,6 +6,7 @@ Admins are the numeric user ids in TELECENTRE_ADMIN_IDS; everyone else is told p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import traceback
 
@@ -90,10 +91,8 @@ async def on_error(update: object, context: Context) -> None:
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed: %s%s", update_id, type(error).__name__, where)
     if isinstance(update, Update) and update.effective_chat is not None and not isinstance(error, NetworkError):
-        try:
+        with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, phrase(learner_language(update, context), "sorry"))
-        except TelegramError:
-            pass
 
 
 async def watch_index(state: BotState) -> None:

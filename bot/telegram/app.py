@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlparse
 
 from telegram import Bot, Update
@@ -22,8 +22,8 @@ from bot.locks import AlreadyPolling, PollingLock
 from bot.settings import Settings
 from bot.telegram import admin, callbacks, commands, eligibility, messages, web
 from bot.telegram.buttons import Action, pattern
-from bot.telegram.limiter import CountingRateLimiter
 from bot.telegram.context import CONTEXT_TYPES, BotApplication, BotState
+from bot.telegram.limiter import CountingRateLimiter
 from index.embedder import Embedder
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,9 @@ def _run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
     redact = RedactToken(settings.telegram_token.get_secret_value())
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)
-    host, port = (settings.webhook_listen, settings.webhook_port) if settings.webhook_url else (settings.console_listen, settings.console_port)
+    host, port = (
+        (settings.webhook_listen, settings.webhook_port) if settings.webhook_url else (settings.console_listen, settings.console_port)
+    )
     try:
         server_socket = web.bind(host, port)
     except OSError as error:
@@ -214,7 +216,15 @@ def _run(settings: Settings, load_embedder: Callable[[], Embedder]) -> None:
         await _start_watching(application)
         mode = "webhook" if webhook_path is not None else "long polling"
         console = "staff console and " if settings.staff_password_hash is not None else ""
-        log.warning("serving as @%s by %s with index %s; %s/healthz, /metrics on http://%s:%s/", username, mode, engine.index.version, console, host, port)
+        log.warning(
+            "serving as @%s by %s with index %s; %s/healthz, /metrics on http://%s:%s/",
+            username,
+            mode,
+            engine.index.version,
+            console,
+            host,
+            port,
+        )
 
     web.run_until_stopped(web.serve_with_web(application, state, server_socket, webhook_path=webhook_path, on_started=started))
     loop.run_until_complete(_stop_watching(application))

@@ -9,7 +9,7 @@ bot/telegram/app.py, so the place that handles a button is found from its action
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
@@ -25,7 +25,7 @@ BUTTON_TEXT_LIMIT = 60
 LANGUAGE_LABELS: dict[Lang, str] = {"en": "English", "fr": "Français", "nl": "Nederlands"}
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     """What a button does; the value is the first field of its callback data."""
 
     PATH = "path"  # a start-menu path: course, near, person

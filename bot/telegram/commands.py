@@ -30,7 +30,11 @@ async def privacy_command(update: Update, context: Context) -> None:
         return
     lang = learner_language(update, context)
     settings = bot_state(context).settings
-    text = phrase(lang, "privacy", days=str(settings.retention_days)) if settings.record_gaps else phrase(lang, "privacy_off", days=str(settings.retention_days))
+    text = (
+        phrase(lang, "privacy", days=str(settings.retention_days))
+        if settings.record_gaps
+        else phrase(lang, "privacy_off", days=str(settings.retention_days))
+    )
     await say(update.effective_message, text)
 
 

@@ -52,7 +52,6 @@ class ChatData:
             self.asked.pop(next(iter(self.asked)))
 
 
-
 @dataclass
 class BotState:
     """What the handlers share: settings, the current engine, and the stores (SQLite files, or the

@@ -9,6 +9,7 @@ run off the event loop, and one chat's presses are handled one at a time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import secrets
 import weakref
 from typing import Any
@@ -63,7 +64,7 @@ def _candidates(engine: Engine, state: CheckState) -> list[Programme]:
 
 
 def _answers(state: CheckState) -> dict[str, str]:
-    return dict(zip(state["history"], state["values"]))
+    return dict(zip(state["history"], state["values"], strict=True))
 
 
 def _state_lang(state: CheckState, fallback: Lang) -> Lang:
@@ -79,7 +80,9 @@ async def _edit(message: Message, text: str, markup: InlineKeyboardMarkup | None
             raise
 
 
-async def _show(message: Message, engine: Engine, store: ConversationStore, state: CheckState, lang: Lang, *, edit: bool, intro: str = "") -> None:
+async def _show(
+    message: Message, engine: Engine, store: ConversationStore, state: CheckState, lang: Lang, *, edit: bool, intro: str = ""
+) -> None:
     """Ask the next question, or show the outcome and forget the state."""
     candidates = _candidates(engine, state)
     question = eligibility.next_question(candidates, _answers(state), lang)
@@ -119,7 +122,7 @@ async def start_check(message: Message, engine: Engine, store: ConversationStore
 
 
 async def on_join(update: Update, context: Context) -> None:
-    """"✅ Can I join?" under an answer: a check over the centre of the programme it names."""
+    """ "✅ Can I join?" under an answer: a check over the centre of the programme it names."""
     query = update.callback_query
     if query is None:
         return
@@ -185,10 +188,8 @@ async def on_typed_answer(message: Message, engine: Engine, store: ConversationS
         check["history"].append(question.dimension)
         check["values"].append(value)
         if check.get("message"):  # the buttons of the question just answered must not act again
-            try:
+            with contextlib.suppress(BadRequest):
                 await message.get_bot().edit_message_reply_markup(message.chat_id, check["message"], reply_markup=None)
-            except BadRequest:
-                pass
         await _show(message, engine, store, check, lang, edit=False)
         return True
 
@@ -203,7 +204,7 @@ async def eligibility_command(update: Update, context: Context) -> None:
 
 
 async def start_from_text(update: Update, context: Context, message: Message, question: str) -> None:
-    """"Can I join?" typed after an answer: a check over the centre last answered about."""
+    """ "Can I join?" typed after an answer: a check over the centre last answered about."""
     state = bot_state(context)
     data = chat_data(context)
     lang = detect_language(question, data.lang or language_hint(update))

@@ -16,8 +16,8 @@ import shutil
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import uvicorn
@@ -57,14 +57,22 @@ def console_url(shipped_engine, tmp_path_factory: pytest.TempPathFactory) -> Ite
     store = GapStore(settings.gaps_path, settings.retention_days)
     for kind, question, lang, passage in RECORDED:
         store.record(kind, question, lang, 0.3, passage)
-    now = dt.datetime.now(dt.timezone.utc)
-    for days_ago, lang, outcome, count in ((0, "fr", "answer", 4), (0, "fr", "unsure", 2), (0, "en", "answer", 3), (1, "nl", "answer", 2), (1, "en", "unsure", 1)):
+    now = dt.datetime.now(dt.UTC)
+    for days_ago, lang, outcome, count in (
+        (0, "fr", "answer", 4),
+        (0, "fr", "unsure", 2),
+        (0, "en", "answer", 3),
+        (1, "nl", "answer", 2),
+        (1, "en", "unsure", 1),
+    ):
         for _ in range(count):
             store.count_answer(outcome, lang, now=now - dt.timedelta(days=days_ago))
     store.feedback("becode-coding-bootcamp#0:en", up=False)
     store.feedback("maks-open-studio#0:fr", up=True)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(build_console_app(lambda: shipped_engine, store, settings), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(build_console_app(lambda: shipped_engine, store, settings), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -80,19 +88,36 @@ def console_url(shipped_engine, tmp_path_factory: pytest.TempPathFactory) -> Ite
 def driver(tmp_path: Path):  # type: ignore[no-untyped-def]
     missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not (os.path.exists(path) or shutil.which(Path(path).name))]
     if missing:
-        pytest.fail(f"{', '.join(missing)} not found: install them with `apt-get update && apt-get install -y chromium chromium-driver` (.ci/run does)")
+        pytest.fail(
+            f"{', '.join(missing)} not found: install them with `apt-get update && apt-get install -y chromium chromium-driver` (.ci/run does)"
+        )
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium") or CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--window-size=1100,900", "--lang=en-GB"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1100,900",
+        "--lang=en-GB",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    options.add_experimental_option("prefs", {"intl.accept_languages": "en-GB,en", "download.default_directory": str(tmp_path / "downloads")})
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER if os.path.exists(CHROMEDRIVER) else shutil.which("chromedriver")), options=options)
+    options.add_experimental_option(
+        "prefs", {"intl.accept_languages": "en-GB,en", "download.default_directory": str(tmp_path / "downloads")}
+    )
+    browser = webdriver.Chrome(
+        service=Service(CHROMEDRIVER if os.path.exists(CHROMEDRIVER) else shutil.which("chromedriver")), options=options
+    )
     browser.set_page_load_timeout(60)
     browser.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path / "downloads")})
     try:

@@ -25,7 +25,12 @@ from tests.support.helpers import LEXICAL_ONLY, ROOT, FakeEmbedder
 
 def test_staff_password_prints_an_argon2_hash_from_one_line_of_stdin() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "staff-password"], input="a long staff password\nignored\n", capture_output=True, text=True, cwd=ROOT, timeout=60
+        [sys.executable, "-m", "bot.cli", "staff-password"],
+        input="a long staff password\nignored\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     printed = result.stdout.strip()
@@ -49,7 +54,7 @@ def test_console_settings_and_their_errors() -> None:
     settings = load_settings()
     assert (settings.console_listen, settings.console_port, settings.console_secure) == ("127.0.0.1", 8780, False)
     assert load_settings(console_url="https://console.example.org").console_secure
-    with pytest.raises(SettingsError, match="TELECENTRE_STAFF_PASSWORD_HASH: .*argon2") as error:
+    with pytest.raises(SettingsError, match=r"TELECENTRE_STAFF_PASSWORD_HASH: .*argon2") as error:
         load_settings(staff_password_hash="plain text password")
     assert "plain text password" not in str(error.value)
     with pytest.raises(SettingsError, match="TELECENTRE_CONSOLE_URL"):
@@ -85,7 +90,14 @@ def test_console_command_serves_until_sigterm(shipped_index_dir: Path, tmp_path:
         "TELECENTRE_STAFF_PASSWORD_HASH": hash_password("a long staff password"),
     }
     env.pop("TELECENTRE_TELEGRAM_TOKEN", None)
-    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "console"], cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while True:

@@ -201,8 +201,8 @@ def test_overview_knowledge_gaps_and_csv(console, knowledge_dir: Path) -> None: 
     store.count_answer("answer", "fr")
     store.count_answer("unsure", "fr")
     store.count_answer("unsure", "nl")
-    store.record("unsure", "=HYPERLINK(\"http://x\") <b>bold</b> & more", "en", 0.1, "alpha-coding#0:en")
-    store.record("unsure", "=HYPERLINK(\"http://x\") <b>bold</b> & more again", "en", 0.1, "alpha-coding#0:en")
+    store.record("unsure", '=HYPERLINK("http://x") <b>bold</b> & more', "en", 0.1, "alpha-coding#0:en")
+    store.record("unsure", '=HYPERLINK("http://x") <b>bold</b> & more again', "en", 0.1, "alpha-coding#0:en")
     store.feedback("alpha-coding#0:en", up=False)
     client = client_for(app)
     log_in(client)
@@ -263,7 +263,10 @@ def test_telegram_html_keeps_only_telegram_tags() -> None:
 def test_security_headers(console) -> None:  # type: ignore[no-untyped-def]
     app, _ = console
     response = client_for(app).get("/login")
-    assert "script-src" not in response.headers["content-security-policy"] and "default-src 'none'" in response.headers["content-security-policy"]
+    assert (
+        "script-src" not in response.headers["content-security-policy"]
+        and "default-src 'none'" in response.headers["content-security-policy"]
+    )
     assert response.headers["x-content-type-options"] == "nosniff" and response.headers["cache-control"] == "no-store"
 
 
@@ -281,7 +284,9 @@ def test_extra_routes_such_as_the_webhook_are_served_without_a_session(engine: E
         return PlainTextResponse("got it")
 
     config = load_settings(staff_password_hash=HASH, knowledge_dir=knowledge_dir, data_dir=tmp_path / "var")
-    app = build_console_app(lambda: engine, GapStore(config.gaps_path), config, extra_routes=[Route("/telegram", webhook, methods=["POST"])])
+    app = build_console_app(
+        lambda: engine, GapStore(config.gaps_path), config, extra_routes=[Route("/telegram", webhook, methods=["POST"])]
+    )
     assert client_for(app).post("/telegram").text == "got it"
 
 
@@ -311,7 +316,9 @@ def test_metrics_parse_and_count(console, engine: Engine) -> None:  # type: igno
     store.record("thumbs_down", "q", "en", 0.1, None)
     text = client_for(app).get("/metrics").text
     families = {family.name: family for family in text_string_to_metric_families(text)}
-    answers = {(s.labels["outcome"], s.labels["lang"]): s.value for s in families["telecentre_answers"].samples if s.name.endswith("_total")}
+    answers = {
+        (s.labels["outcome"], s.labels["lang"]): s.value for s in families["telecentre_answers"].samples if s.name.endswith("_total")
+    }
     assert answers[("answer", "en")] == before + 1
     assert any(s.name == "telecentre_answer_seconds_count" and s.value >= 1 for s in families["telecentre_answer_seconds"].samples)
     info = families["telecentre_index_info"].samples[0].labels

@@ -54,24 +54,47 @@ from tests.support.fake_telegram_rules import (
 )
 
 __all__ = [
-    "FLOOD_METHODS", "MESSAGE_METHODS", "ApiError", "FakeBotApi", "LoggedRequest", "RawRequest",
-    "SentCall", "parse_html", "parse_markdown", "parse_markdown_v2", "parse_params", "parse_text",
-    "utf16_len", "validate_reply_markup",
+    "FLOOD_METHODS",
+    "MESSAGE_METHODS",
+    "ApiError",
+    "FakeBotApi",
+    "LoggedRequest",
+    "RawRequest",
+    "SentCall",
+    "parse_html",
+    "parse_markdown",
+    "parse_markdown_v2",
+    "parse_params",
+    "parse_text",
+    "utf16_len",
+    "validate_reply_markup",
 ]
 
 #: Methods counted by the per-chat flood control.
 FLOOD_METHODS = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText"})
 #: Methods that create or change a visible message (default for ``wait_for_sent``).
-MESSAGE_METHODS = frozenset(
-    {"sendMessage", "sendVenue", "sendLocation", "editMessageText", "editMessageReplyMarkup"}
-)
+MESSAGE_METHODS = frozenset({"sendMessage", "sendVenue", "sendLocation", "editMessageText", "editMessageReplyMarkup"})
 #: Read-only methods; every other successful call is recorded in ``sent()``.
 _READ_ONLY = frozenset({"getMe", "getUpdates", "getWebhookInfo", "getMyCommands"})
-_METHODS = (
-    "getMe deleteWebhook setWebhook getWebhookInfo getUpdates sendMessage editMessageText "
-    "editMessageReplyMarkup answerCallbackQuery sendVenue sendLocation sendChatAction "
-    "setMyCommands getMyCommands deleteMyCommands close logOut"
-).split()
+_METHODS = [
+    "getMe",
+    "deleteWebhook",
+    "setWebhook",
+    "getWebhookInfo",
+    "getUpdates",
+    "sendMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "answerCallbackQuery",
+    "sendVenue",
+    "sendLocation",
+    "sendChatAction",
+    "setMyCommands",
+    "getMyCommands",
+    "deleteMyCommands",
+    "close",
+    "logOut",
+]
 _NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a specified content and reply markup of the message"
@@ -132,8 +155,7 @@ class FakeBotApi:
         self.token = token
         self.flood_limit, self.flood_window, self.retry_after = flood_limit, flood_window, retry_after
         bot_id = int(token.split(":")[0]) if token.split(":")[0].isdigit() else 123456
-        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": bot_first_name,
-                         "username": bot_username}
+        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": bot_first_name, "username": bot_username}
         self._cond = threading.Condition(threading.RLock())
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -169,7 +191,9 @@ class FakeBotApi:
         self._stopping = False
         self._server = _Server(("127.0.0.1", 0), _Handler, self)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True,
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            daemon=True,
             name="FakeBotApi",
         )
         self._thread.start()
@@ -239,21 +263,30 @@ class FakeBotApi:
         entities: list[dict] | None = None,
     ) -> int:
         """Queue a text message from a user; ``/commands`` get ``bot_command`` entities."""
-        sender = {"user_id": user_id, "language_code": language_code, "chat_type": chat_type,
-                  "first_name": first_name}
+        sender = {"user_id": user_id, "language_code": language_code, "chat_type": chat_type, "first_name": first_name}
         content = {"text": text, "entities": entities if entities is not None else _command_entities(text)}
         return self._push_message(chat_id, sender, content)
 
     def push_sticker(self, chat_id: int, emoji: str = "👍", **sender: Any) -> int:
         uid = f"sticker{next(self._file_ids)}"
-        sticker = {"file_id": f"CAACAgI{uid}", "file_unique_id": uid, "type": "regular", "width": 512,
-                   "height": 512, "is_animated": False, "is_video": False, "emoji": emoji}
+        sticker = {
+            "file_id": f"CAACAgI{uid}",
+            "file_unique_id": uid,
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": emoji,
+        }
         return self._push_message(chat_id, sender, {"sticker": sticker})
 
     def push_photo(self, chat_id: int, caption: str | None = None, **sender: Any) -> int:
         uid = f"photo{next(self._file_ids)}"
-        sizes = [{"file_id": f"AgAC{uid}{w}", "file_unique_id": f"{uid}{w}", "width": w,
-                  "height": w * 3 // 4, "file_size": w * 90} for w in (90, 320, 800)]
+        sizes = [
+            {"file_id": f"AgAC{uid}{w}", "file_unique_id": f"{uid}{w}", "width": w, "height": w * 3 // 4, "file_size": w * 90}
+            for w in (90, 320, 800)
+        ]
         return self._push_message(chat_id, sender, {"photo": sizes, "caption": caption})
 
     def push_location(self, chat_id: int, latitude: float, longitude: float, **sender: Any) -> int:
@@ -272,8 +305,13 @@ class FakeBotApi:
             if message is None:  # Telegram's InaccessibleMessage
                 message = {"chat": chat, "message_id": message_id, "date": 0}
             query_id = str(next(self._callback_ids))
-            query = {"id": query_id, "from": user, "message": dict(message), "data": data,
-                     "chat_instance": str(7_000_000_000_000 + abs(chat_id))}
+            query = {
+                "id": query_id,
+                "from": user,
+                "message": dict(message),
+                "data": data,
+                "chat_instance": str(7_000_000_000_000 + abs(chat_id)),
+            }
             self.push_update({"callback_query": query})
             return query_id
 
@@ -284,14 +322,11 @@ class FakeBotApi:
 
     # ----------------------------------------------------------------- inspection
 
-    def sent(
-        self, chat_id: int | str | None = None, *, methods: Iterable[str] | None = None
-    ) -> list[SentCall]:
+    def sent(self, chat_id: int | str | None = None, *, methods: Iterable[str] | None = None) -> list[SentCall]:
         """Recorded successful state-changing calls, in order, optionally filtered."""
         wanted = set(methods) if methods is not None else None
         with self._cond:
-            return [c for c in self._sent if (chat_id is None or c.chat_id == chat_id)
-                    and (wanted is None or c.method in wanted)]
+            return [c for c in self._sent if (chat_id is None or c.chat_id == chat_id) and (wanted is None or c.method in wanted)]
 
     def wait_for(self, predicate: Callable[[list[SentCall]], bool], timeout: float = 5.0) -> list[SentCall]:
         """Block until ``predicate(sent calls)`` is true (re-checked after every request)."""
@@ -305,7 +340,11 @@ class FakeBotApi:
             return list(self._sent)
 
     def wait_for_sent(
-        self, chat_id: int | str, count: int, timeout: float = 5.0, *,
+        self,
+        chat_id: int | str,
+        count: int,
+        timeout: float = 5.0,
+        *,
         methods: Iterable[str] = MESSAGE_METHODS,
     ) -> list[SentCall]:
         """Block until ``count`` calls of ``methods`` targeted ``chat_id``; return them."""
@@ -313,14 +352,16 @@ class FakeBotApi:
         self.wait_for(lambda _: len(self.sent(chat_id, methods=methods)) >= count, timeout)
         return self.sent(chat_id, methods=methods)
 
-    async def wait_for_async(
-        self, predicate: Callable[[list[SentCall]], bool], timeout: float = 5.0
-    ) -> list[SentCall]:
+    async def wait_for_async(self, predicate: Callable[[list[SentCall]], bool], timeout: float = 5.0) -> list[SentCall]:
         """``wait_for`` for async tests: waits in a worker thread, keeping the event loop free."""
         return await asyncio.to_thread(self.wait_for, predicate, timeout)
 
     async def wait_for_sent_async(
-        self, chat_id: int | str, count: int, timeout: float = 5.0, *,
+        self,
+        chat_id: int | str,
+        count: int,
+        timeout: float = 5.0,
+        *,
         methods: Iterable[str] = MESSAGE_METHODS,
     ) -> list[SentCall]:
         """``wait_for_sent`` for async tests (the bot on the same event loop keeps running)."""
@@ -373,8 +414,13 @@ class FakeBotApi:
             return dict(self._webhook)
 
     def fail_next(
-        self, method: str, times: int = 1, *, status: int = 429,
-        retry_after: int | None = None, description: str | None = None,
+        self,
+        method: str,
+        times: int = 1,
+        *,
+        status: int = 429,
+        retry_after: int | None = None,
+        description: str | None = None,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail with ``status`` (429 or 500)."""
         if status == 429:
@@ -464,14 +510,14 @@ class FakeBotApi:
 
     # ----------------------------------------------------------------- state helpers
 
-    def _sender(self, chat_id: int, *, user_id: int | None = None, language_code: str = "en",
-                chat_type: str = "private", first_name: str = "Test") -> tuple[dict, dict]:
+    def _sender(
+        self, chat_id: int, *, user_id: int | None = None, language_code: str = "en", chat_type: str = "private", first_name: str = "Test"
+    ) -> tuple[dict, dict]:
         user_id = user_id if user_id is not None else (chat_id if chat_type == "private" else 1_000_001)
         user = {"id": user_id, "is_bot": False, "first_name": first_name, "language_code": language_code}
         return user, _chat_dict(chat_id, chat_type, first_name)
 
-    def _push_message(self, chat_id: int, sender: dict[str, Any], content: dict[str, Any],
-                      edited_id: int | None = None) -> int:
+    def _push_message(self, chat_id: int, sender: dict[str, Any], content: dict[str, Any], edited_id: int | None = None) -> int:
         """Queue a user's message (or an edit of ``edited_id``) as an update."""
         with self._cond:
             user, chat = self._sender(chat_id, **sender)
@@ -519,8 +565,7 @@ class FakeBotApi:
         reply_to = self._reply_target(chat["id"], params)
         self._check_flood(method, chat["id"])
         self._last_message_id[chat["id"]] += 1
-        message = {"message_id": self._last_message_id[chat["id"]], "from": self.bot_user,
-                   "chat": chat, "date": int(time.time())}
+        message = {"message_id": self._last_message_id[chat["id"]], "from": self.bot_user, "chat": chat, "date": int(time.time())}
         if reply_to:
             message["reply_to_message"] = reply_to
         message.update(_non_empty(content))
@@ -533,8 +578,7 @@ class FakeBotApi:
         if target is None:
             return None
         found = self._messages.get((reply.get("chat_id", chat_id), int(target)))
-        if found is None and not (reply.get("allow_sending_without_reply")
-                                  or params.get("allow_sending_without_reply")):
+        if found is None and not (reply.get("allow_sending_without_reply") or params.get("allow_sending_without_reply")):
             raise ApiError.bad_request("message to be replied not found")
         return {k: v for k, v in found.items() if k != "reply_to_message"} if found else None
 
@@ -550,9 +594,14 @@ class FakeBotApi:
     # ----------------------------------------------------------------- Bot API methods
 
     def _api_getMe(self, params: dict) -> dict:
-        return {**self.bot_user, "can_join_groups": True, "can_read_all_group_messages": False,
-                "supports_inline_queries": False, "can_connect_to_business": False,
-                "has_main_web_app": False}
+        return {
+            **self.bot_user,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
 
     def _api_deleteWebhook(self, params: dict) -> bool:
         self._webhook = {"url": ""}
@@ -570,16 +619,16 @@ class FakeBotApi:
         return True
 
     def _api_getWebhookInfo(self, params: dict) -> dict:
-        info = {"url": self._webhook["url"], "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        info = {"url": self._webhook["url"], "has_custom_certificate": False, "pending_update_count": len(self._updates)}
         if self._webhook["url"]:
             info.update(max_connections=self._webhook.get("max_connections", 40), ip_address="127.0.0.1")
         return info
 
     def _api_getUpdates(self, params: dict) -> list[dict]:
         if self._webhook["url"]:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
-                                "use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
+            )
         offset, limit = int(params.get("offset") or 0), min(max(int(params.get("limit") or 100), 1), 100)
         if params.get("allowed_updates") is not None:
             self._allowed_updates = list(params["allowed_updates"]) or None
@@ -638,9 +687,7 @@ class FakeBotApi:
     def _api_answerCallbackQuery(self, params: dict) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._pending_callbacks:
-            raise ApiError.bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+            raise ApiError.bad_request("query is too old and response timeout expired or query ID is invalid")
         if len(str(params.get("text", ""))) > 200:
             raise ApiError.bad_request("MESSAGE_TOO_LONG")
         self._pending_callbacks.discard(query_id)
@@ -701,8 +748,7 @@ def _chat_dict(chat_id: int, chat_type: str, first_name: str) -> dict[str, Any]:
 
 def _command_entities(text: str) -> list[dict[str, Any]]:
     pattern = r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?"
-    return [{"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m[0])}
-            for m in re.finditer(pattern, text)]
+    return [{"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": utf16_len(m[0])} for m in re.finditer(pattern, text)]
 
 
 def _reply_markup(params: dict[str, Any]) -> dict[str, Any] | None:
@@ -731,8 +777,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_POST(self) -> None:
-        status, payload = self.server.api.handle(self.command, self.path, dict(self.headers.items()),
-                                                 self._read_body())
+        status, payload = self.server.api.handle(self.command, self.path, dict(self.headers.items()), self._read_body())
         data = json.dumps(payload, ensure_ascii=False).encode()
         try:
             self.send_response(status)
@@ -755,5 +800,5 @@ class _Handler(BaseHTTPRequestHandler):
             return b"".join(chunks)
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - silence access log
+    def log_message(self, format: str, *args: Any) -> None:
         pass

@@ -19,16 +19,53 @@ from urllib.parse import parse_qsl
 MAX_TEXT_UTF16 = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 _CHAT_ACTIONS = frozenset(
-    "typing upload_photo record_video upload_video record_voice upload_voice upload_document "
-    "choose_sticker find_location record_video_note upload_video_note".split()
+    [
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    ]
 )
 # Form fields whose string values are JSON (PTB json-dumps every non-str value).
 _JSON_FIELDS = frozenset(
-    "reply_markup entities caption_entities commands scope allowed_updates link_preview_options "
-    "reply_parameters message_id offset limit timeout latitude longitude horizontal_accuracy "
-    "live_period heading proximity_alert_radius reply_to_message_id message_thread_id cache_time "
-    "max_connections show_alert disable_notification protect_content drop_pending_updates "
-    "allow_sending_without_reply disable_web_page_preview allow_paid_broadcast".split()
+    [
+        "reply_markup",
+        "entities",
+        "caption_entities",
+        "commands",
+        "scope",
+        "allowed_updates",
+        "link_preview_options",
+        "reply_parameters",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "latitude",
+        "longitude",
+        "horizontal_accuracy",
+        "live_period",
+        "heading",
+        "proximity_alert_radius",
+        "reply_to_message_id",
+        "message_thread_id",
+        "cache_time",
+        "max_connections",
+        "show_alert",
+        "disable_notification",
+        "protect_content",
+        "drop_pending_updates",
+        "allow_sending_without_reply",
+        "disable_web_page_preview",
+        "allow_paid_broadcast",
+    ]
 )
 
 
@@ -95,10 +132,22 @@ class _TextBuilder:
 
 
 _HTML_TAGS = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "span": "spoiler", "tg-spoiler": "spoiler", "a": "text_link", "tg-emoji": "custom_emoji",
-    "code": "code", "pre": "pre", "blockquote": "blockquote",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "span": "spoiler",
+    "tg-spoiler": "spoiler",
+    "a": "text_link",
+    "tg-emoji": "custom_emoji",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
 }
 _ATTR = r"""[\w-]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?"""
 _TAG_RE = re.compile(rf"<(/?)([a-zA-Z][\w-]*)((?:\s+{_ATTR})*)\s*>")
@@ -171,9 +220,7 @@ class _HtmlParser:
             raise _entities_error(f"Unexpected end tag at byte offset {offset}")
         if self.stack[-1][0] != name:
             expected = self.stack[-1][0]
-            raise _entities_error(
-                f'Unmatched end tag at byte offset {offset}, expected "</{expected}>", found "</{name}>"'
-            )
+            raise _entities_error(f'Unmatched end tag at byte offset {offset}, expected "</{expected}>", found "</{name}>"')
         tag, start, attrs = self.stack.pop()
         kind, extra = _html_entity(tag, attrs, self.stack)
         if kind:
@@ -197,8 +244,13 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
 
 _MDV2_RESERVED = frozenset("_*[]()~`>#+-=|{}.!")
 _MDV2_NAMES = {
-    "bold": "Bold", "italic": "Italic", "underline": "Underline", "strikethrough": "Strikethrough",
-    "spoiler": "Spoiler", "text_link": "TextUrl", "custom_emoji": "CustomEmoji",
+    "bold": "Bold",
+    "italic": "Italic",
+    "underline": "Underline",
+    "strikethrough": "Strikethrough",
+    "spoiler": "Spoiler",
+    "text_link": "TextUrl",
+    "custom_emoji": "CustomEmoji",
 }
 
 
@@ -251,8 +303,11 @@ class _MarkdownV2Parser:
             self.i += 2 if valid else 1
         elif char == "`":
             self.code_block() if text.startswith("```", i) else self.inline_code()
-        elif two == "||" and self.quote and self.quote[1] == "expandable_blockquote" and (
-            text[i + 2 : i + 3] in ("", "\n") and not any(k == "spoiler" for k, *_ in self.stack)
+        elif (
+            two == "||"
+            and self.quote
+            and self.quote[1] == "expandable_blockquote"
+            and (text[i + 2 : i + 3] in ("", "\n") and not any(k == "spoiler" for k, *_ in self.stack))
         ):
             self.i += 2  # end marker of an expandable blockquote
         elif two in ("__", "||"):
@@ -266,9 +321,7 @@ class _MarkdownV2Parser:
         elif char == "]" and self.stack and self.stack[-1][0] in ("text_link", "custom_emoji"):
             self.close_link()
         elif char in _MDV2_RESERVED:
-            raise _entities_error(
-                f"Character '{char}' is reserved and must be escaped with the preceding '\\'"
-            )
+            raise _entities_error(f"Character '{char}' is reserved and must be escaped with the preceding '\\'")
         else:
             self.out.add(char)
             self.i += 1
@@ -442,12 +495,20 @@ def _validate_inline_button(button: Any) -> None:
         url = str(button["url"])
         if not re.match(r"(?i)(https?://[^\s/?#]+|tg://\w)", url):
             raise ApiError.bad_request(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
-    elif not any(key in button for key in ("switch_inline_query", "switch_inline_query_current_chat",
-                                           "web_app", "login_url", "pay", "callback_game",
-                                           "copy_text", "switch_inline_query_chosen_chat")):
-        raise ApiError.bad_request(
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard"
+    elif not any(
+        key in button
+        for key in (
+            "switch_inline_query",
+            "switch_inline_query_current_chat",
+            "web_app",
+            "login_url",
+            "pay",
+            "callback_game",
+            "copy_text",
+            "switch_inline_query_chosen_chat",
         )
+    ):
+        raise ApiError.bad_request("can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard")
 
 
 def validate_reply_markup(markup: Any) -> dict[str, Any] | None:
@@ -463,7 +524,7 @@ def validate_reply_markup(markup: Any) -> dict[str, Any] | None:
         raise ApiError.bad_request("can't parse reply keyboard markup JSON object")
     rows = markup[rows_key]
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError.bad_request(f"field \"{rows_key}\" of the {rows_key} must be an Array of Arrays")
+        raise ApiError.bad_request(f'field "{rows_key}" of the {rows_key} must be an Array of Arrays')
     for button in itertools.chain.from_iterable(rows):
         if rows_key == "inline_keyboard":
             _validate_inline_button(button)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -17,8 +18,6 @@ from index.store import build_index, open_index
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
-
-
 
 
 FAKE_MODEL_NAME = "fake-hashing"
@@ -154,8 +153,12 @@ def write_knowledge(root: Path) -> Path:
     (root / "faq").mkdir()
     (root / "centres" / "alpha.md").write_text(CENTRE.format(id="alpha", name="Alpha", topic="coding", town="Anderlecht"), encoding="utf-8")
     (root / "centres" / "beta.md").write_text(CENTRE.format(id="beta", name="Beta", topic="printing", town="Schaerbeek"), encoding="utf-8")
-    (root / "programmes" / "alpha-coding.md").write_text(PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding"), encoding="utf-8")
-    (root / "programmes" / "beta-printing.md").write_text(PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8")
+    (root / "programmes" / "alpha-coding.md").write_text(
+        PROGRAMME.format(id="alpha-coding", centre="alpha", topic="coding"), encoding="utf-8"
+    )
+    (root / "programmes" / "beta-printing.md").write_text(
+        PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8"
+    )
     shutil.copyfile(SHIPPED_KNOWLEDGE / "places.yaml", root / "places.yaml")
     return root
 
@@ -175,9 +178,14 @@ def add_eligibility_programmes(root: Path) -> Path:
     """Two more programmes at centre alpha, with published conditions, for eligibility tests."""
     for id, rules in (
         ("alpha-women", "eligibility:\n  gender: women\n  age_min: 45\n  jobseeker: required\n"),
-        ("alpha-youth", "eligibility:\n  age_min: 18\n  age_max: 25\n  jobseeker: required\n  jobseeker_agency: [actiris]\n  residence: brussels-region\n"),
+        (
+            "alpha-youth",
+            "eligibility:\n  age_min: 18\n  age_max: 25\n  jobseeker: required\n  jobseeker_agency: [actiris]\n  residence: brussels-region\n",
+        ),
     ):
-        text = PROGRAMME.format(id=id, centre="alpha", topic=f"{id} welding").replace("verified: 2026-11-01", f"{rules}verified: 2026-11-01")
+        text = PROGRAMME.format(id=id, centre="alpha", topic=f"{id} welding").replace(
+            "verified: 2026-11-01", f"{rules}verified: 2026-11-01"
+        )
         (root / "programmes" / f"{id}.md").write_text(text, encoding="utf-8")
     return root
 

@@ -14,9 +14,8 @@ import pwd
 import shutil
 import tempfile
 import uuid
-from pathlib import Path
-
 import warnings
+from pathlib import Path
 
 import psycopg
 

@@ -94,7 +94,9 @@ def start_replicas(api: FakeBotApi, database_url: str, root: Path, names: tuple[
         stderr_path = root / f"{name}.stderr"
         env = replica_env(api, database_url, root, name, port, len(names))
         with open(stderr_path, "wb") as stderr:
-            process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot.cli", "serve"], cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+            )
         replicas.append(Replica(name, port, process, stderr_path))
     deadline = time.monotonic() + 120
     for replica in replicas:

@@ -264,13 +264,13 @@ async def test_ptb_bot_round_trip(api: FakeBotApi) -> None:
         assert message.text == "Hi <3" and message.reply_markup == markup
         with pytest.raises(BadRequest, match="parse entities"):
             await bot.send_message(CHAT, "<blink>x</blink>", parse_mode=ParseMode.HTML)
-        with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
             too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="y" * 65)]])
             await bot.send_message(CHAT, "x", reply_markup=too_long)
 
         query_id = api.push_callback(CHAT, message.message_id, "yes")
         assert await bot.answer_callback_query(query_id, text="done")
-        with pytest.raises(BadRequest, match="(?i)query is too old"):
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
             await bot.answer_callback_query(query_id)
 
         for _ in range(4):

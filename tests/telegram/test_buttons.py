@@ -37,8 +37,10 @@ def test_data_this_version_never_wrote_is_not_decoded() -> None:
 
 def test_feedback_row_is_removed() -> None:
     markup = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("Map", url="https://example.org")], [InlineKeyboardButton("👍", callback_data="fb:1:a"), InlineKeyboardButton("👎", callback_data="fb:0:a")]]
+        [
+            [InlineKeyboardButton("Map", url="https://example.org")],
+            [InlineKeyboardButton("👍", callback_data="fb:1:a"), InlineKeyboardButton("👎", callback_data="fb:0:a")],
+        ]
     )
     remaining = without_feedback(markup)
     assert remaining is not None and len(remaining.inline_keyboard) == 1
-

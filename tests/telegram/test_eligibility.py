@@ -115,7 +115,7 @@ async def test_a_stale_button_after_expiry_says_so(harness: Harness) -> None:
     harness.api.push_text(CHAT, "/eligibility")
     (first,) = await harness.replies(CHAT, 1)
     state = await _stored_state(harness)
-    harness.state.conversation_store.put(CHAT, state, now=dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=2))
+    harness.state.conversation_store.put(CHAT, state, now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2))
     query = _press(harness, first, "A woman")
     expired = (await harness.replies(CHAT, 2))[-1]
     assert expired.text == "This check has expired. Start again with /eligibility."

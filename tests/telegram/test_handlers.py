@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+
 import pytest
 
 from index.store import build_index
@@ -56,7 +57,12 @@ async def test_feedback_button_is_acknowledged_and_removed(harness: Harness) -> 
 async def test_other_options_then_show_one(harness: Harness) -> None:
     harness.api.push_text(CHAT, "coding course for adults looking for work")
     _, venue = await harness.replies(CHAT, 2)
-    alts = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("alts:"))
+    alts = next(
+        b["callback_data"]
+        for row in venue.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b.get("callback_data", "").startswith("alts:")
+    )
     harness.api.push_callback(CHAT, venue.result["message_id"], alts)
     options = (await harness.replies(CHAT, 3))[-1]
     assert options.text == "Other options:"
@@ -239,7 +245,12 @@ async def test_unsure_questions_and_thumbs_down_are_recorded_without_personal_da
     await harness.replies(CHAT, 1)
     harness.api.push_text(CHAT, "coding course for adults looking for work, call 0470 12 34 56")
     venue = (await harness.replies(CHAT, 3))[-1]
-    down = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("fb:0:"))
+    down = next(
+        b["callback_data"]
+        for row in venue.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b.get("callback_data", "").startswith("fb:0:")
+    )
     harness.api.push_callback(CHAT, venue.result["message_id"], down)
     await harness.api.wait_for_async(lambda calls: any(c.method == "editMessageReplyMarkup" for c in calls))
     gaps = harness.state.gap_store.gaps()
@@ -300,7 +311,12 @@ async def test_a_broken_new_index_keeps_the_old_one_serving(harness: Harness) ->
 async def test_a_double_tap_on_feedback_counts_once(harness: Harness) -> None:
     harness.api.push_text(CHAT, "coding course for adults looking for work")
     _, venue = await harness.replies(CHAT, 2)
-    up = next(b["callback_data"] for row in venue.params["reply_markup"]["inline_keyboard"] for b in row if b.get("callback_data", "").startswith("fb:1:"))
+    up = next(
+        b["callback_data"]
+        for row in venue.params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b.get("callback_data", "").startswith("fb:1:")
+    )
     first = harness.api.push_callback(CHAT, venue.result["message_id"], up)
     second = harness.api.push_callback(CHAT, venue.result["message_id"], up)
     await harness.api.wait_for_async(lambda calls: {first, second} <= {a["callback_query_id"] for a in harness.api.answered_callbacks})
