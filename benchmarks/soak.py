@@ -72,13 +72,16 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=24, help="chats talking at the same time")
     args = parser.parse_args()
 
-    from index.embedder import SentenceTransformerEmbedder, default_model_path
+    from bot.settings import Settings
+    from index.embedder import load_embedder
     from index.store import build_index
     from tests.support.postgres import EmbeddedPostgres
 
     root = Path(tempfile.mkdtemp(prefix="telecentre-soak-"))
     add_eligibility_programmes(write_knowledge(root / "knowledge"))
-    build_index(root / "knowledge", root / "var" / "index", SentenceTransformerEmbedder(default_model_path()))
+    build_index(
+        root / "knowledge", root / "var" / "index", load_embedder(Settings.model_fields["embedding_model"].default)
+    )  # the replicas' default
     postgres = EmbeddedPostgres()
     postgres.start()
     url = postgres.create_database()

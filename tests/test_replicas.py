@@ -26,12 +26,12 @@ QUESTION = "coding course for adults looking for work"
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory, real_embedder, postgres_server):  # type: ignore[no-untyped-def]
+def cluster(tmp_path_factory: pytest.TempPathFactory, default_embedder, postgres_server):  # type: ignore[no-untyped-def]
     from index.store import build_index
 
     root = tmp_path_factory.mktemp("replicas")
     add_eligibility_programmes(write_knowledge(root / "knowledge"))
-    build_index(root / "knowledge", root / "var" / "index", real_embedder)
+    build_index(root / "knowledge", root / "var" / "index", default_embedder)
     url = postgres_server.create_database()
     with FakeBotApi(token=TOKEN) as api:
         replicas = start_replicas(api, url, root)
