@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from bot.conditions import conditions_line
-from index.schema import Programme
-
-
-def _programme(**fields: object) -> Programme:
-    base: dict = {
-        "id": "x-p",
-        "centre": "x",
-        "title": "P",
-        "summary": "s",
-        "for_whom": "f",
-        "verified": "2026-11-01",
-        "sources": [{"url": "https://x.example.org", "date": "undated"}],
-    }
-    base.update(fields)
-    return Programme.model_validate(base)
+from tests.support.helpers import programme_record
 
 
 def test_conditions_in_one_line_per_language() -> None:
-    programme = _programme(
+    programme = programme_record(
         eligibility={
             "gender": "women",
             "age_min": 45,
@@ -39,7 +25,7 @@ def test_conditions_in_one_line_per_language() -> None:
         == "Pour les femmes de 45 ans et plus, inscrites comme demandeuses d'emploi (Actiris), domiciliées en Région bruxelloise."
     )
     assert conditions_line(programme, "nl").startswith("Voor vrouwen van 45 jaar of ouder, ingeschreven als werkzoekende (Actiris)")
-    young = _programme(eligibility={"age_min": 18, "age_max": 25})
+    young = programme_record(eligibility={"age_min": 18, "age_max": 25})
     assert conditions_line(young, "en") == "For people aged 18 to 25."
-    assert conditions_line(_programme(eligibility={"gender": "any"}), "en") is None
-    assert conditions_line(_programme(), "en") is None
+    assert conditions_line(programme_record(eligibility={"gender": "any"}), "en") is None
+    assert conditions_line(programme_record(), "en") is None

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from bot.timing import BRUSSELS, describe_session, describe_status, next_sessions, open_status
-from index.schema import Centre, Programme
+from index.schema import Centre
+from tests.support.helpers import programme_record
 
 UTC = dt.UTC
 
@@ -23,20 +24,6 @@ def _centre(**fields: object) -> Centre:
     }
     base.update(fields)
     return Centre.model_validate(base)
-
-
-def _programme(**fields: object) -> Programme:
-    base: dict = {
-        "id": "x-p",
-        "centre": "x",
-        "title": "P",
-        "summary": "s",
-        "for_whom": "f",
-        "verified": "2026-11-01",
-        "sources": [{"url": "https://x.example.org", "date": "undated"}],
-    }
-    base.update(fields)
-    return Programme.model_validate(base)
 
 
 def _status(centre: Centre, when: dt.datetime, lang: str = "en") -> str:
@@ -97,7 +84,7 @@ def test_no_hours_means_no_status() -> None:
 
 
 def test_past_sessions_are_never_shown_as_upcoming() -> None:
-    programme = _programme(
+    programme = programme_record(
         sessions=[
             {"kind": "info-session", "date": "2026-11-20", "time": "10:00", "source": "https://x.example.org/a"},
             {"kind": "info-session", "date": "2026-12-08", "time": "14:00", "source": "https://x.example.org/b"},
@@ -121,7 +108,7 @@ def test_instruction_language_is_flagged_when_it_is_not_the_learners(lang: str, 
     from bot.reply import confident_reply
     from index.passages import Passage
 
-    programme = _programme(instruction_languages=["nl"])
+    programme = programme_record(instruction_languages=["nl"])
     passage = Passage("x-p#card:en", "x-p#card", "programme", "x", "x-p", "en", "P", "s", "https://x.example.org", "undated", "p.md", 1)
     text = render_text(confident_reply(passage, lang, None, programme, False, now=dt.datetime(2026, 12, 2, 10, tzinfo=UTC)))
     assert (expected in text) if expected else ("taught in" not in text.lower() and "lessen zijn" not in text)

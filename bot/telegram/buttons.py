@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.engine import Answer, Engine
 from bot.i18n import phrase
 from bot.reply import map_link
+from bot.telegram.context import Context, learner_language
 from index.schema import LANGUAGES, Lang
 
 BUTTON_TEXT_LIMIT = 60
@@ -140,3 +141,18 @@ def without_feedback(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarku
 def _is_feedback(data: object) -> bool:
     decoded = decode(data) if isinstance(data, str) else None
     return decoded is not None and decoded[0] is Action.FEEDBACK
+
+
+async def pressed(update: Update, context: Context, *, acknowledge: bool = True) -> tuple[CallbackQuery, Message, list[str]] | None:
+    """The query, the message it is on and the action's arguments; None (after saying so) when stale."""
+    query = update.callback_query
+    if query is None:
+        return None
+    decoded = decode(query.data)
+    message = query.message if isinstance(query.message, Message) else None
+    if decoded is None or message is None:
+        await query.answer(phrase(learner_language(update, context), "expired"))
+        return None
+    if acknowledge:
+        await query.answer()
+    return query, message, decoded[1]

@@ -7,38 +7,23 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import CallbackQuery, KeyboardButton, Message, ReplyKeyboardMarkup, Update
+from telegram import KeyboardButton, Message, ReplyKeyboardMarkup, Update
 
 from bot.blocks import Block
 from bot.i18n import phrase
 from bot.reply import contact_line
-from bot.telegram.buttons import decode, options_keyboard, without_feedback
+from bot.telegram.buttons import options_keyboard, pressed, without_feedback
 from bot.telegram.context import Context, bot_state, chat_data, learner_language
 from bot.telegram.send import say, send_answer, send_blocks
 from index.schema import is_lang
 
 
-async def _pressed(update: Update, context: Context, *, acknowledge: bool = True) -> tuple[CallbackQuery, Message, list[str]] | None:
-    """The query, the message it is on and the action's arguments; None (after saying so) when stale."""
-    query = update.callback_query
-    if query is None:
-        return None
-    decoded = decode(query.data)
-    message = query.message if isinstance(query.message, Message) else None
-    if decoded is None or message is None:
-        await query.answer(phrase(learner_language(update, context), "expired"))
-        return None
-    if acknowledge:
-        await query.answer()
-    return query, message, decoded[1]
-
-
 async def on_feedback(update: Update, context: Context) -> None:
     """👍/👎: counted once per answer; a 👎 records the question it was about (redacted) for staff."""
-    pressed = await _pressed(update, context, acknowledge=False)
-    if pressed is None:
+    press = await pressed(update, context, acknowledge=False)
+    if press is None:
         return
-    query, message, (verdict, passage) = pressed
+    query, message, (verdict, passage) = press
     lang = learner_language(update, context)
     data = chat_data(context)
     state = bot_state(context)
@@ -64,10 +49,10 @@ async def on_feedback(update: Update, context: Context) -> None:
 
 async def on_language(update: Update, context: Context) -> None:
     """A language button: remember the choice for this chat."""
-    pressed = await _pressed(update, context, acknowledge=False)
-    if pressed is None:
+    press = await pressed(update, context, acknowledge=False)
+    if press is None:
         return
-    query, _, (code,) = pressed
+    query, _, (code,) = press
     if not is_lang(code):
         await query.answer(phrase(learner_language(update, context), "expired"))
         return
@@ -80,10 +65,10 @@ async def on_language(update: Update, context: Context) -> None:
 
 async def on_show(update: Update, context: Context) -> None:
     """Show one programme, centre or FAQ, as a full answer."""
-    pressed = await _pressed(update, context)
-    if pressed is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    _, message, (target,) = pressed
+    _, message, (target,) = press
     lang = learner_language(update, context)
     engine = bot_state(context).engine
     answer = await asyncio.to_thread(engine.answer_for, target, lang)
@@ -95,10 +80,10 @@ async def on_show(update: Update, context: Context) -> None:
 
 async def on_options(update: Update, context: Context) -> None:
     """List the other options of an answer as buttons."""
-    pressed = await _pressed(update, context)
-    if pressed is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    _, message, (targets,) = pressed
+    _, message, (targets,) = press
     lang = learner_language(update, context)
     keyboard = options_keyboard([t for t in targets.split(",") if t], bot_state(context).engine, lang)
     if keyboard is None:
@@ -109,10 +94,10 @@ async def on_options(update: Update, context: Context) -> None:
 
 async def on_contact(update: Update, context: Context) -> None:
     """A centre's phone, e-mail or website, or how to reach it when we know none."""
-    pressed = await _pressed(update, context)
-    if pressed is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    _, message, (centre_id,) = pressed
+    _, message, (centre_id,) = press
     lang = learner_language(update, context)
     centre = bot_state(context).engine.index.centres.get(centre_id)
     if centre is None:
@@ -128,10 +113,10 @@ async def on_contact(update: Update, context: Context) -> None:
 
 async def on_path(update: Update, context: Context) -> None:
     """The start menu: ask what to learn, ask where, or list whom to contact."""
-    pressed = await _pressed(update, context)
-    if pressed is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    _, message, (path,) = pressed
+    _, message, (path,) = press
     lang = learner_language(update, context)
     if path == "course":
         await say(message, phrase(lang, "course_prompt"))

@@ -22,7 +22,7 @@ from bot.blocks import Block, render_html
 from bot.conversations import ConversationStore
 from bot.engine import Engine
 from bot.i18n import detect_language, phrase
-from bot.telegram.buttons import Action, decode, encode
+from bot.telegram.buttons import Action, encode, pressed
 from bot.telegram.context import Context, bot_state, chat_data, language_hint, learner_language
 from bot.telegram.send import edit_html, say, send_html, split_html
 from index.schema import Lang, Programme, is_lang
@@ -123,31 +123,22 @@ async def start_check(message: Message, engine: Engine, store: ConversationStore
 
 async def on_join(update: Update, context: Context) -> None:
     """ "✅ Can I join?" under an answer: a check over the centre of the programme it names."""
-    query = update.callback_query
-    if query is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    await query.answer()
-    decoded = decode(query.data)
-    message = query.message
-    if decoded is None or not isinstance(message, Message):
-        return
+    _, message, (programme_id,) = press
     state = bot_state(context)
-    programme = state.engine.index.programmes.get(decoded[1][0])
+    programme = state.engine.index.programmes.get(programme_id)
     lang = learner_language(update, context)
     await start_check(message, state.engine, state.conversation_store, lang, programme.centre if programme else None)
 
 
 async def on_check_button(update: Update, context: Context) -> None:
     """A press on a check question: answer (a), back (b) or stop (x), for a given step and token."""
-    query = update.callback_query
-    if query is None:
+    press = await pressed(update, context)
+    if press is None:
         return
-    await query.answer()
-    decoded = decode(query.data)
-    message = query.message
-    if decoded is None or not isinstance(message, Message):
-        return
-    op, step, value, token = decoded[1]
+    _, message, (op, step, value, token) = press
     state = bot_state(context)
     engine, store = state.engine, state.conversation_store
     lang = learner_language(update, context)

@@ -12,6 +12,7 @@ import numpy as np
 
 from bot.engine import Engine
 from index.embedder import Embedder
+from index.schema import Programme
 from index.search import tokenize
 from index.store import build_index, open_index
 
@@ -198,3 +199,18 @@ def build_engine(knowledge: Path, index_dir: Path, embedder: Embedder | None = N
     build_index(knowledge, index_dir, embedder)
     options.setdefault("confidence", LEXICAL_ONLY)
     return Engine(open_index(index_dir, embedder), embedder, **options)
+
+
+def programme_record(**fields: object) -> Programme:
+    """A valid programme record with `fields` replaced (for tests of the code that reads records)."""
+    base: dict[str, object] = {
+        "id": "x-p",
+        "centre": "x",
+        "title": "P",
+        "summary": "s",
+        "for_whom": "f",
+        "verified": "2026-11-01",
+        "sources": [{"url": "https://x.example.org", "date": "undated"}],
+    }
+    base.update(fields)
+    return Programme.model_validate(base)
