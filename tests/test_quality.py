@@ -76,3 +76,17 @@ def test_dated_and_unverified_facts_are_flagged(shipped_engine) -> None:  # type
     answer = shipped_engine.answer("Where is Interface3? I want the address")
     assert answer.best.centre == "interface3"
     assert "not confirmed" in answer.text and "interface3.be" in answer.text
+
+
+@pytest.mark.parametrize(
+    "question,centre",
+    [
+        ("Ik woon in Evere. Is er een openbare computerruimte in de buurt?", "entrela-evere"),
+        ("Y a-t-il un espace public numérique à Uccle ?", "uccle-bibliotheques-epn"),
+        ("I live in Saint-Gilles and need help with computers, where can I go?", "atelier-du-web"),
+        ("computer courses for beginners in Woluwe-Saint-Pierre", "connect1150"),
+    ],
+)
+def test_a_newly_covered_municipality_gets_its_own_centre(shipped_engine, question: str, centre: str) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_engine.answer(question)
+    assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked[:3]]

@@ -322,3 +322,24 @@ async def test_a_double_tap_on_feedback_counts_once(harness: Harness) -> None:
     await harness.api.wait_for_async(lambda calls: {first, second} <= {a["callback_query_id"] for a in harness.api.answered_callbacks})
     assert harness.state.stores.stats.counts().get("feedback_up", 0) == 1
     assert harness.api.count_status(400) == 0
+
+
+@pytest.mark.parametrize(
+    "question,language_code,note,reply_lang_marker",
+    [
+        ("¿Dónde puedo aprender coding? Busco trabajo, soy adulto.", "es", "es", "Pour qui"),
+        ("Wo kann ich coding lernen? Ich bin erwachsen und arbeitslos.", "de", "de", "I'm not sure"),
+        ("¿Dónde puedo aprender coding? Busco trabajo, soy adulto.", "nl", "es", "Voor wie"),
+    ],
+)
+async def test_a_question_in_another_language_is_answered_in_ours_saying_so_in_theirs(
+    harness: Harness, question: str, language_code: str, note: str, reply_lang_marker: str
+) -> None:
+    from bot.phrases import OTHER_LANGUAGE_NOTES
+
+    harness.api.push_text(CHAT, question, language_code=language_code)
+    (text,) = (await harness.replies(CHAT, 1))[:1]
+    assert OTHER_LANGUAGE_NOTES[note] in text.text  # one sentence in the learner's own language
+    # the knowledge in French (Spanish), English (German, here not sure) or the learner's Telegram language (Dutch)
+    assert reply_lang_marker in text.text and "Alpha" in text.text
+    assert harness.api.count_status(400) == 0

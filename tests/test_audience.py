@@ -1,0 +1,53 @@
+"""Who is asking, read from the question: ages, gender, job seeking, newcomers, a child, a group,
+the language of instruction, in EN/FR/NL and other languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.audience import Audience, read_audience
+
+
+@pytest.mark.parametrize(
+    "question,expected",
+    [
+        ("I'm 34 and want to change career to IT", Audience(age=34)),
+        ("I am a woman of 48, coding course in Anderlecht?", Audience(age=48, gender="w")),
+        ("je suis une femme de 48 ans au chômage", Audience(age=48, gender="w", jobseeker=True)),
+        ("j'ai 22 ans et je suis inscrit chez Actiris", Audience(age=22, jobseeker=True)),
+        ("Ik ben 19 jaar en werkzoekend", Audience(age=19, jobseeker=True)),
+        ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True)),
+        ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True)),
+        ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True)),
+        ("our school needs laptops for the students", Audience(for_group=True)),
+        ("notre asbl cherche une formation pour un groupe de jeunes", Audience(for_group=True)),
+        ("Je cherche une formation en néerlandais", Audience(instruction_language="nl")),
+        ("tengo 19 años y busco trabajo, soy refugiado", Audience(age=19, jobseeker=True, newcomer=True)),
+        ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True)),
+        ("عمري 30 سنة وأنا لاجئ", Audience(age=30, newcomer=True)),
+        ("kadınım, 40 yaşındayım", Audience(age=40, gender="w")),
+        ("ich bin 22 Jahre alt und arbeitslos", Audience(age=22, jobseeker=True)),
+    ],
+)
+def test_what_a_question_says_about_the_learner(question: str, expected: Audience) -> None:
+    assert read_audience(question) == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Is there a course for women in Schaerbeek?",  # about women's courses, not a woman saying so
+        "I live at 1070 Anderlecht, 10 min walk",  # a postcode and minutes are no age
+        "coding course 2 times a week",
+        "where is the 12 bus stop",
+    ],
+)
+def test_words_that_are_not_facts_about_the_learner(question: str) -> None:
+    audience = read_audience(question)
+    assert audience.age is None and audience.gender is None
+
+
+def test_answers_speak_the_eligibility_checks_vocabulary() -> None:
+    assert read_audience("je suis une femme de 48 ans au chômage").answers() == {"gender": "w", "age": "48", "jobseeker": "y"}
+    assert read_audience("our school: 30 students aged 12").answers() == {"age": "12"}  # a group: no gender or job seeking
+    assert Audience().empty and not read_audience("I'm 34").empty

@@ -1,0 +1,95 @@
+"""Ranking by where and who on a small fixture: two coding centres at either end of Brussels, a
+women-only programme beside an open one, and an organisation that serves only groups."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.engine import Engine
+from bot.routing import NEAR_KM, proximity
+from tests.support.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE
+
+CUREGHEM = "  lat: 50.8367\n  lon: 4.3289\n"
+SCHAERBEEK = "  lat: 50.8675\n  lon: 4.3736\n"
+
+
+def _centre(root: Path, id: str, name: str, town: str, where: str, kind: str = "centre") -> None:
+    text = CENTRE.format(id=id, name=name, topic="coding", town=town).replace("  lat: 50.85\n  lon: 4.35\n", where)
+    (root / "centres" / f"{id}.md").write_text(text.replace(f"id: {id}\n", f"id: {id}\nkind: {kind}\n", 1), encoding="utf-8")
+
+
+def _programme(root: Path, id: str, centre: str, topic: str, eligibility: str = "") -> None:
+    text = PROGRAMME.format(id=id, centre=centre, topic=topic).replace("verified: 2026-11-01", f"{eligibility}verified: 2026-11-01")
+    (root / "programmes" / f"{id}.md").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "routing-knowledge"
+    for folder in ("centres", "programmes", "faq"):
+        (root / folder).mkdir(parents=True)
+    shutil.copyfile(SHIPPED_KNOWLEDGE / "places.yaml", root / "places.yaml")
+    _centre(root, "west", "West", "Anderlecht", CUREGHEM)
+    _centre(root, "east", "East", "Schaerbeek", SCHAERBEEK)
+    _centre(root, "schools", "Schools", "Schaerbeek", SCHAERBEEK, kind="for-groups")
+    _programme(root, "west-coding", "west", "coding")
+    _programme(root, "east-coding", "east", "coding")
+    _programme(root, "east-women", "east", "web development", "eligibility:\n  gender: women\n  age_min: 18\n")
+    _programme(root, "east-open", "east", "web development")
+    _programme(root, "schools-laptops", "schools", "laptops")
+    return root
+
+
+@pytest.fixture
+def engine(make_engine: Callable[..., Engine]) -> Engine:
+    return make_engine()
+
+
+@pytest.mark.parametrize(
+    "question,centre,near",
+    [
+        ("coding course in Kuregem", "west", "Cureghem"),
+        ("cours de coding à Cureghem", "west", "Cureghem"),
+        ("coding course 1070", "west", "Anderlecht"),
+        ("coding course in Schaerbeek", "east", "Schaerbeek"),
+        ("coding cursus in Schaarbeek", "east", "Schaerbeek"),
+    ],
+)
+def test_a_place_named_brings_the_centre_there_first(engine: Engine, question: str, centre: str, near: str) -> None:
+    answer = engine.answer(question)
+    assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked]
+    assert answer.fits[answer.best.target].near == near
+    assert f"near {near}" in answer.text or f"près du lieu indiqué ({near})" in answer.text or f"dicht bij {near}" in answer.text
+
+
+def test_without_a_place_the_centres_tie_on_relevance_alone(engine: Engine) -> None:
+    answer = engine.answer("coding course")
+    assert {o.centre for o in answer.ranked[:2]} == {"west", "east"}
+    assert all(fit.near is None for fit in answer.fits.values())
+
+
+def test_a_programme_the_learner_cannot_join_drops_below_one_they_can(engine: Engine) -> None:
+    man = engine.answer("I am a man, 30 years old, web development course")
+    assert man.best is not None and man.best.programme == "east-open"
+    women_only = man.fits["east-women"]
+    assert women_only.unmet and "women" in women_only.unmet[0]
+    woman = engine.answer("I am a woman, 30 years old, web development course")
+    assert woman.fits["east-women"].unmet == () and "women" in woman.fits["east-women"].matched
+
+
+def test_an_organisation_for_groups_answers_a_school_not_one_person(engine: Engine) -> None:
+    person = engine.answer("laptops course for me")
+    assert person.best is None or person.best.centre != "schools"
+    school = engine.answer("laptops for our school, our students need them")
+    assert school.best is not None and school.best.centre == "schools"
+    assert "groups" in school.fits["schools-laptops"].matched
+
+
+def test_proximity_is_flat_within_near_then_fades() -> None:
+    assert proximity(0.0) == proximity(NEAR_KM) == 1.0
+    assert 0.0 < proximity(NEAR_KM + 1.0) < 1.0
+    assert proximity(50.0) == 0.0
