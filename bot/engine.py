@@ -287,7 +287,7 @@ class Engine:
 
     def _serves_individuals(self, centre_id: str) -> bool:
         centre = self.index.centres.get(centre_id)
-        return centre is not None and centre.kind != "for-groups"
+        return centre is not None and not centre.for_groups_only
 
     def _options(self, hits: list[Hit]) -> list[Option]:
         """One option per knowledge file (centre, programme or FAQ), in the order of their best hit."""

@@ -274,7 +274,7 @@ def _locations(centre: Centre, organization_id: str, lang: Lang, today: dt.date)
                 {"id": hsds_id("accessibility", centre.id), "location_id": own["id"], "description": centre.accessibility.get(lang)}
             ]
         out.append(own)
-    for site in getattr(centre, "sites", None) or []:
+    for site in centre.sites or []:
         key = f"{centre.id}/{site.id}"
         place = _location(
             key,
@@ -341,7 +341,7 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
         ]
     pairs += [(code, _text(getattr(programme, code), lang)) for code in ("duration", "certificate", "outcomes")]
     pairs += [("as-of", programme.as_of), *(("source", _source_value(s)) for s in programme.sources)]
-    site_ids = getattr(programme, "sites", None) or []
+    site_ids = programme.sites or []
     place_keys = [f"{programme.centre}/{site}" for site in site_ids] if site_ids else [programme.centre]
     return {
         "id": service_id,
@@ -380,18 +380,16 @@ def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> 
     today = now.astimezone(timing.BRUSSELS).date()
     networks: dict[str, list[str]] = {}
     for centre in centres.values():
-        for member in getattr(centre, "members", None) or []:
+        for member in centre.members or []:
             networks.setdefault(member, []).append(centre.id)
     documents = []
     for centre in centres.values():
         organization_id = hsds_id("organization", centre.id)
         locations = _locations(centre, organization_id, lang, today)
-        places = {
-            key: hsds_id("location", key) for key in [centre.id, *(f"{centre.id}/{s.id}" for s in getattr(centre, "sites", None) or [])]
-        }
+        places = {key: hsds_id("location", key) for key in [centre.id, *(f"{centre.id}/{s.id}" for s in centre.sites or [])]}
         places = {key: value for key, value in places.items() if any(place["id"] == value for place in locations)}
         parents = networks.get(centre.id, [])
-        members = [m for m in getattr(centre, "members", None) or [] if m in centres]
+        members = [m for m in centre.members or [] if m in centres]
         pairs = [("kind", centre.kind), ("verified", centre.verified.isoformat()), *(("source", _source_value(s)) for s in centre.sources)]
         pairs += [("network-member", hsds_id("organization", member)) for member in members]
         documents.append(

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from pathlib import Path
 
-from index.gazetteer import PLACES_FILE, Gazetteer, Place, load_gazetteer
+from index.gazetteer import Gazetteer, Place, load_gazetteer
 from index.schema import Centre, Site
 
-__all__ = ["NamedPoint", "Place", "distance_km", "find_place", "gazetteer_for", "nearest_centres"]
+__all__ = ["NamedPoint", "Place", "distance_km", "find_place", "nearest_centres"]
 
 
 @dataclass(frozen=True)
@@ -24,12 +23,6 @@ class NamedPoint:
     name: str
     lat: float
     lon: float
-
-
-def gazetteer_for(knowledge_dir: Path) -> Gazetteer:
-    """The places of `knowledge_dir` (loaded once), or the shipped ones when it has no places file."""
-    path = knowledge_dir / PLACES_FILE
-    return load_gazetteer(path) if path.is_file() else load_gazetteer()
 
 
 def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | None:

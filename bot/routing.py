@@ -97,7 +97,7 @@ def _matched(centre: Centre | None, programme: Programme | None, audience: Audie
         matched.append("jobseekers")
     if rules is not None and "age" in answers and (rules.age_min is not None or rules.age_max is not None):
         matched.append("age")
-    if centre is not None and centre.kind == "for-groups" and audience.for_group:
+    if centre is not None and centre.for_groups_only and audience.for_group:
         matched.append("groups")
     if audience.instruction_language and programme is not None and audience.instruction_language in (programme.instruction_languages or []):
         matched.append("language")
@@ -118,7 +118,7 @@ def _fit(centre: Centre | None, programme: Programme | None, places: list[NamedP
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
     matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train
-    if centre is not None and centre.kind == "for-groups":
+    if centre is not None and centre.for_groups_only:
         adjust += GROUPS_BONUS if audience.for_group else -GROUPS_ONLY_PENALTY
     taught = programme.instruction_languages if programme is not None else None
     if audience.instruction_language and taught:

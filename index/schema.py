@@ -275,6 +275,11 @@ class Centre(Record):
         """A place a learner can simply walk into (the nearest-centre list shows only these)."""
         return self.kind == "centre"
 
+    @property
+    def for_groups_only(self) -> bool:
+        """It serves schools and associations, never one learner on their own."""
+        return self.kind == "for-groups"
+
 
 class Eligibility(Strict):
     gender: Literal["any", "women", "men"] = "any"
