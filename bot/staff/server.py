@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 from collections.abc import AsyncIterator, Callable
 
@@ -17,12 +16,10 @@ from starlette.applications import Starlette
 from bot import metrics
 from bot.engine import Engine
 from bot.gaps import GapStore
+from bot.index_watch import watch_index
 from bot.settings import Settings
 from bot.staff.app import build_console_app, make_server
 from index.embedder import Embedder
-from index.store import current_manifest
-
-log = logging.getLogger(__name__)
 
 
 class EngineHolder:
@@ -36,19 +33,11 @@ class EngineHolder:
     def __call__(self) -> Engine:
         return self.engine
 
-    async def reload_if_newer(self) -> bool:
-        """Load the index CURRENT points to when it is not the one served; keep the old on failure."""
-        manifest = current_manifest(self.settings.index_dir)
-        if not manifest or manifest.get("version") == self.engine.index.version:
-            return False
-        try:
-            self.engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
-        except Exception as error:
-            log.warning("new index not loaded, the old one keeps serving: %s", type(error).__name__)
-            return False
+    async def reload(self) -> Engine:
+        """Load the newest built index off the event loop and swap it in (raises, keeping the old, on failure)."""
+        self.engine = await asyncio.to_thread(Engine.from_settings, self.settings, self.embedder)
         metrics.set_index(self.engine.index.manifest)
-        log.info("now serving index %s", self.engine.index.version)
-        return True
+        return self.engine
 
 
 def console_app(settings: Settings, embedder: Embedder) -> tuple[Starlette, EngineHolder]:
@@ -59,7 +48,7 @@ def console_app(settings: Settings, embedder: Embedder) -> tuple[Starlette, Engi
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        watcher = asyncio.create_task(_watch(holder, settings.index_watch_seconds)) if settings.index_watch_seconds else None
+        watcher = asyncio.create_task(watch_index(holder)) if settings.index_watch_seconds else None
         try:
             yield
         finally:
@@ -69,12 +58,6 @@ def console_app(settings: Settings, embedder: Embedder) -> tuple[Starlette, Engi
                     await watcher
 
     return build_console_app(holder, gaps, settings, lifespan=lifespan), holder
-
-
-async def _watch(holder: EngineHolder, seconds: float) -> None:
-    while True:
-        await asyncio.sleep(seconds)
-        await holder.reload_if_newer()
 
 
 class _Stopped(Exception):

@@ -15,10 +15,9 @@ from telegram.error import NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
 from bot.i18n import phrase
-from bot.telegram.context import BotState, Context, bot_state, learner_language
+from bot.telegram.context import Context, bot_state, learner_language
 from bot.telegram.send import say
 from index.schema import is_lang
-from index.store import POINTER
 
 log = logging.getLogger(__name__)
 
@@ -93,21 +92,3 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(update, Update) and update.effective_chat is not None and not isinstance(error, NetworkError):
         with contextlib.suppress(TelegramError):
             await context.bot.send_message(update.effective_chat.id, phrase(learner_language(update, context), "sorry"))
-
-
-async def watch_index(state: BotState) -> None:
-    """Reload whenever `telecentre build` points CURRENT at a new version (every few seconds)."""
-    pointer = state.settings.index_dir / POINTER
-    while True:
-        await asyncio.sleep(state.settings.index_watch_seconds)
-        try:
-            version = pointer.read_text(encoding="utf-8").strip()
-        except (OSError, ValueError):  # missing, unreadable or not text: keep serving
-            continue
-        if version and version != state.engine.index.version:
-            try:
-                engine = await state.reload()
-                log.warning("now serving index %s", engine.index.version)
-            except Exception as error:  # the old index keeps serving
-                log.warning("new index %s not loaded (%s): still serving %s", version, type(error).__name__, state.engine.index.version)
-                await asyncio.sleep(state.settings.index_watch_seconds * 5)

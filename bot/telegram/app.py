@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot import metrics
 from bot.engine import Engine
+from bot.index_watch import watch_index
 from bot.locks import AlreadyPolling, PollingLock
 from bot.settings import Settings
 from bot.telegram import admin, callbacks, commands, eligibility, messages, web
@@ -64,7 +65,7 @@ class ServeError(Exception):
 async def _start_watching(application: BotApplication) -> None:
     state: BotState = application.bot_data["state"]
     if state.settings.index_watch_seconds > 0:
-        application.bot_data["watcher"] = asyncio.create_task(admin.watch_index(state))
+        application.bot_data["watcher"] = asyncio.create_task(watch_index(state))
 
 
 async def _stop_watching(application: BotApplication) -> None:

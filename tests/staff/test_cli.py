@@ -16,6 +16,7 @@ import pytest
 
 from bot.cli import CliError, main, read_new_password
 from bot.engine import Engine
+from bot.index_watch import reload_if_newer
 from bot.settings import SettingsError, load_settings
 from bot.staff.auth import verify_password
 from bot.staff.server import EngineHolder
@@ -125,10 +126,10 @@ async def test_a_newly_built_index_is_picked_up(knowledge_dir: Path, tmp_path: P
     settings = load_settings(index_dir=index_dir, knowledge_dir=knowledge_dir, confidence_file=tmp_path / "confidence.json")
     holder = EngineHolder(Engine(open_index(index_dir, embedder), embedder, confidence=LEXICAL_ONLY), settings, embedder)
     first = holder().index.version
-    assert not await holder.reload_if_newer()
+    assert not await reload_if_newer(holder)
     programme = knowledge_dir / "programmes" / "alpha-coding.md"
     programme.write_text(programme.read_text().replace("ten weeks", "twelve weeks"))
     await asyncio.sleep(1.1)  # versions are named by the second
     build_index(knowledge_dir, index_dir, embedder)
-    assert await holder.reload_if_newer()
+    assert await reload_if_newer(holder)
     assert holder().index.version != first

@@ -270,7 +270,7 @@ async def test_privacy_says_what_is_kept_and_for_how_long(harness: Harness) -> N
 
 
 async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> None:
-    from bot.telegram.admin import watch_index
+    from bot.index_watch import watch_index
 
     watcher = asyncio.create_task(watch_index(harness.state))
     try:
@@ -294,7 +294,7 @@ async def test_a_rebuild_is_picked_up_live_while_answering(harness: Harness) -> 
 
 
 async def test_a_broken_new_index_keeps_the_old_one_serving(harness: Harness) -> None:
-    from bot.telegram.admin import watch_index
+    from bot.index_watch import watch_index
 
     old = harness.state.engine
     (harness.index / "CURRENT").write_text("no-such-version\n")
