@@ -39,17 +39,18 @@ class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 
 
-FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best")
-DENSE_FEATURES = ("dense", "dense_lead")
+FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named")
+DENSE_FEATURES = ("dense", "dense_lead", "named")
 """What a question in another language can be judged on: its words cannot overlap the English,
 French and Dutch knowledge, so only the embedding says whether it is in scope."""
 
 
-def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher) -> dict[str, float]:
+def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher, *, named: bool = False) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
-    of the question's words the knowledge knows at all, the share found in the best passage, and
-    how far the best cosine stands above the tenth (a question about nothing we know matches
-    everything a little and nothing much)."""
+    of the question's words the knowledge knows at all, the share found in the best passage, how
+    far the best cosine stands above the tenth (a question about nothing we know matches
+    everything a little and nothing much), and whether the question names one of our
+    organisations or programmes (in any language)."""
     if not hits:
         return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)}
     lexical = max(hit.lexical for hit in hits)
@@ -63,6 +64,7 @@ def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher) -> d
         "known_words": sum(word in searcher.vocabulary for word in words) / count,
         "words_in_best": sum(word in best_words for word in words) / count,
         "dense_lead": cosines[0] - cosines[min(9, len(cosines) - 1)],
+        "named": float(named),
     }
 
 

@@ -20,6 +20,7 @@ from bot.i18n import detect_question_language, other_language_note, reply_langua
 from bot.places import NamedPoint, point_of
 from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
+from index.names import NameIndex
 from index.passages import Passage, target_of
 from index.schema import LANGUAGES, Lang, is_lang
 from index.search import Fusion, Hit, Mode, Searcher, terms
@@ -143,6 +144,7 @@ class Engine:
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._names = place_words | _name_words(index)
+        self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
             self._targets.setdefault(passage.target, passage)
@@ -209,9 +211,10 @@ class Engine:
         asked = detect_question_language(text, lang_hint, self._names)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         audience, places = read_audience(text), self._places_in(text)
+        named = self.names.find(text)
         found = self.searcher.search(text, k=20)
-        values = features(found, terms(text), self.searcher)  # how relevant, before where and who
-        ranking = routing.rank(found, self.index, places, audience, lang)
+        values = features(found, terms(text), self.searcher, named=bool(named))  # how relevant, before where and who
+        ranking = routing.rank(found, self.index, places, audience, lang, named)
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None

@@ -19,6 +19,7 @@ from typing import Literal
 from bot.audience import Audience
 from bot.eligibility import unmet_conditions
 from bot.places import NamedPoint, distance_km
+from index.names import Named
 from index.schema import Centre, Lang, Programme
 from index.search import Hit
 from index.store import LoadedIndex
@@ -35,6 +36,8 @@ GROUPS_ONLY_PENALTY = 1.0
 """An organisation serving only groups, for one person's question: out of the running."""
 GROUPS_BONUS = 0.20
 """The same organisation when a school or an association asks."""
+NAMED_BONUS = 0.30
+"""An organisation or programme the question names ("Wat is BeCode?"): the question is about it."""
 LANGUAGE_BONUS = 0.10
 """A programme taught in the language the learner asked for (minus this when it is not)."""
 
@@ -126,9 +129,16 @@ def _fit(centre: Centre | None, programme: Programme | None, places: list[NamedP
     return Fit(near, distance, matched, unmet), adjust
 
 
-def rank(hits: list[Hit], index: LoadedIndex, places: list[NamedPoint], audience: Audience, lang: Lang) -> Ranking:
-    """`hits` re-ordered by relevance plus fit. Among options that then tie (to 0.001), programmes
-    taught in the learner's language come first."""
+def _is_named(centre: str, programme: str | None, named: frozenset[Named]) -> bool:
+    """Whether the question names this centre, or this very programme."""
+    return Named(centre) in named or (programme is not None and Named(centre, programme) in named)
+
+
+def rank(
+    hits: list[Hit], index: LoadedIndex, places: list[NamedPoint], audience: Audience, lang: Lang, named: frozenset[Named] = frozenset()
+) -> Ranking:
+    """`hits` re-ordered by relevance plus fit, options named in the question raised. Among options
+    that then tie (to 0.001), programmes taught in the learner's language come first."""
     if not hits:
         return Ranking(hits)
     scale = abs(hits[0].score) or 1.0
@@ -141,6 +151,8 @@ def rank(hits: list[Hit], index: LoadedIndex, places: list[NamedPoint], audience
             centre = index.centres.get(hit.passage.centre) if hit.passage.centre else None
             programme = index.programmes.get(hit.passage.programme) if hit.passage.programme else None
             fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang)
+            if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
+                adjustments[target] += NAMED_BONUS
             taught = programme.instruction_languages if programme is not None else None
             taught_elsewhere[target] = bool(taught and lang not in taught)
 

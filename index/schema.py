@@ -266,6 +266,8 @@ class Centre(Record):
     transport: LocalText | None = None
     languages: list[LanguageCode] | None = None
     accessibility: LocalText | None = None
+    aliases: list[str] | None = None
+    """Other names learners use for it ("Interface 3", "Bravvo"), found in questions like its name."""
     members: list[Id] | None = None
     """Ids of the centre files that belong to this network (networks only)."""
     sites: list[Site] | None = None
@@ -301,6 +303,8 @@ class Eligibility(Strict):
 class Programme(Record):
     centre: Id
     title: LocalText
+    aliases: list[str] | None = None
+    """Other names learners use for the programme, found in questions like its title."""
     summary: LocalText
     for_whom: LocalText
     eligibility: Eligibility | None = None

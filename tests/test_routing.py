@@ -93,3 +93,11 @@ def test_proximity_is_flat_within_near_then_fades() -> None:
     assert proximity(0.0) == proximity(NEAR_KM) == 1.0
     assert 0.0 < proximity(NEAR_KM + 1.0) < 1.0
     assert proximity(50.0) == 0.0
+
+
+@pytest.mark.parametrize("question,centre", [("coding course at the East centre", "east"), ("cours de coding au Centre West ?", "west")])
+def test_an_organisation_named_in_the_question_comes_first(engine: Engine, question: str, centre: str) -> None:
+    answer = engine.answer(question)
+    assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked]
+    assert answer.features["named"] == 1.0
+    assert engine.answer("coding course").features["named"] == 0.0

@@ -1,0 +1,102 @@
+"""Finding the organisations and programmes a learner names ("Wat is BeCode?", "EPN-Bravvo, c'est ouvert ?").
+
+A question that names an organisation is about it, in any language: "MolenGeek" is written the
+same in Arabic, Polish or French questions, while the words around it may match nothing. The
+names come from the knowledge itself: each centre's and site's name in EN/FR/NL up to its first
+bracket, dash or slash ("CABAN / DIBAC (…)" gives CABAN and DIBAC), each programme's title, and
+the `aliases` staff add for the names learners use ("Interface 3", "École 19", "Bravvo").
+
+Names are matched on folded text (see `index.gazetteer.fold`), as whole words. A name that is also
+a place ("Koekelberg" in "Koekelberg public digital space") or shorter than three characters is
+left out: it says where, not who, and the gazetteer already reads it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from index.gazetteer import Gazetteer, fold
+from index.schema import LANGUAGES, Centre, LocalText, Programme
+
+MIN_NAME_CHARS = 3
+MAX_NAME_WORDS = 4
+"""Longer names are descriptions ("Uccle public libraries' public digital space"), not what learners type."""
+GENERIC_CENTRES = 2
+_SPLIT = re.compile(r"\s+[–—/-]\s+|\s*/\s*")
+
+
+@dataclass(frozen=True)
+class Named:
+    """Whom a name points at: a centre, and the programme when the name is a programme's."""
+
+    centre: str
+    programme: str | None = None
+
+
+def short_names(name: str) -> list[str]:
+    """The parts of a displayed name a learner would write: before any bracket, split at dashes
+    and slashes ("CABAN / DIBAC (Brussels digital inclusion network)" → CABAN, DIBAC)."""
+    head = name.split("(", 1)[0]
+    return [part.strip(" \"'’,.") for part in _SPLIT.split(head) if part.strip(" \"'’,.")]
+
+
+class NameIndex:
+    """Every name of every centre, site and programme, and a matcher over them."""
+
+    def __init__(self, centres: Mapping[str, Centre], programmes: Mapping[str, Programme], gazetteer: Gazetteer) -> None:
+        derived: dict[str, set[Named]] = {}
+        for centre in centres.values():
+            for name in [*_local(centre.name), *(part for site in centre.sites or [] for part in _local(site.name))]:
+                derived.setdefault(fold(name), set()).add(Named(centre.id))
+        generic = _generic_words(derived)
+        places = {fold(name) for place in gazetteer.places.values() for name in place.names}
+        self._lookup: dict[str, set[Named]] = {}
+        for key, named in derived.items():
+            words = key.split()
+            if (
+                len(named) == 1
+                and len(words) <= MAX_NAME_WORDS
+                and any(len(w) > MIN_NAME_CHARS and _singular(w) not in generic for w in words)
+            ):
+                self._add(key, named, places)
+        for centre in centres.values():
+            for alias in centre.aliases or []:
+                self._add(fold(alias), {Named(centre.id)}, places)
+        for programme in programmes.values():
+            for alias in programme.aliases or []:
+                self._add(fold(alias), {Named(programme.centre, programme.id)}, places)
+        keys = sorted(self._lookup, key=lambda key: (-len(key), key))
+        body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
+        self._pattern = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+
+    def _add(self, key: str, named: set[Named], places: set[str]) -> None:
+        if len(key.replace(" ", "")) >= MIN_NAME_CHARS and key not in places:
+            self._lookup.setdefault(key, set()).update(named)
+
+    def find(self, text: str) -> frozenset[Named]:
+        """The centres and programmes whose names `text` contains (longest names first, no overlaps)."""
+        found: set[Named] = set()
+        for match in self._pattern.finditer(fold(text)):
+            found.update(self._lookup[match.group(0)])
+        return frozenset(found)
+
+
+def _generic_words(names: Mapping[str, set[Named]]) -> frozenset[str]:
+    """Words in the names of GENERIC_CENTRES or more centres ("public", "bibliotheque", "de"): a
+    name made only of them ("Espaces publics numériques") describes, it does not name."""
+    centres_of: dict[str, set[str]] = {}
+    for key, named in names.items():
+        for word in key.split():
+            centres_of.setdefault(_singular(word), set()).update(n.centre for n in named)
+    return frozenset(word for word, ids in centres_of.items() if len(ids) >= GENERIC_CENTRES)
+
+
+def _singular(word: str) -> str:
+    """Good enough to count "espaces" with "espace" and "computerruimtes" with "computerruimte"."""
+    return word[:-1] if len(word) > MIN_NAME_CHARS and word.endswith("s") else word
+
+
+def _local(text: LocalText) -> list[str]:
+    return [part for lang in LANGUAGES if (written := getattr(text, lang)) for part in short_names(written)]
