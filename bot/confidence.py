@@ -39,18 +39,21 @@ class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 
 
-FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named")
-DENSE_FEATURES = ("dense", "dense_lead", "named")
+FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic")
+DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic")
 """What a question in another language can be judged on: its words cannot overlap the English,
 French and Dutch knowledge, so only the embedding says whether it is in scope."""
 
 
-def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher, *, named: bool = False) -> dict[str, float]:
+def features(
+    hits: Sequence[Hit], words: Sequence[str], searcher: Searcher, *, named: bool = False, off_topic: float | None = None
+) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
     of the question's words the knowledge knows at all, the share found in the best passage, how
     far the best cosine stands above the tenth (a question about nothing we know matches
-    everything a little and nothing much), and whether the question names one of our
-    organisations or programmes (in any language)."""
+    everything a little and nothing much), whether the question names one of our organisations
+    or programmes (in any language), and how much closer it is to the nearest example of a
+    question to refuse (`off_topic`, its cosine; None without examples) than to the best passage."""
     if not hits:
         return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)}
     lexical = max(hit.lexical for hit in hits)
@@ -65,6 +68,7 @@ def features(hits: Sequence[Hit], words: Sequence[str], searcher: Searcher, *, n
         "words_in_best": sum(word in best_words for word in words) / count,
         "dense_lead": cosines[0] - cosines[min(9, len(cosines) - 1)],
         "named": float(named),
+        "off_topic": (off_topic if off_topic is not None else 0.0) - hits[0].dense,
     }
 
 

@@ -212,8 +212,10 @@ class Engine:
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         audience, places = read_audience(text), self._places_in(text)
         named = self.names.find(text)
-        found = self.searcher.search(text, k=20)
-        values = features(found, terms(text), self.searcher, named=bool(named))  # how relevant, before where and who
+        vector = self.embedder.embed_queries([text])[0]
+        found = self.searcher.search(text, k=20, vector=vector)
+        off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
+        values = features(found, terms(text), self.searcher, named=bool(named), off_topic=off_topic)  # before where and who
         ranking = routing.rank(found, self.index, places, audience, lang, named)
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))

@@ -35,14 +35,16 @@ class EmbeddingCache:
     def close(self) -> None:
         self._db.close()
 
-    def embed(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
-        """Vectors for `texts`, computing only those not cached yet."""
-        hashes = [content_hash(text) for text in texts]
+    def embed(self, texts: Sequence[str], *, show_progress: bool = False, queries: bool = False) -> np.ndarray:
+        """Vectors for `texts` as passages (or, with `queries`, as questions: e5 embeds them
+        apart), computing only those not cached yet."""
+        hashes = [content_hash(f"query\0{text}" if queries else text) for text in texts]
         known = self._lookup(set(hashes))
         missing = [i for i, h in enumerate(hashes) if h not in known]
         self.hits, self.misses = len(texts) - len(missing), len(missing)
         if missing:
-            fresh = self.embedder.embed_passages([texts[i] for i in missing], show_progress=show_progress)
+            wanted = [texts[i] for i in missing]
+            fresh = self.embedder.embed_queries(wanted) if queries else self.embedder.embed_passages(wanted, show_progress=show_progress)
             with self._db:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",

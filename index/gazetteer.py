@@ -15,7 +15,6 @@ place only when written with a capital letter ("Forest") or right after a place 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,11 +22,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from index import frontmatter
-from index.problems import Problem, field_name, pydantic_message
+from index.problems import Problem
 from index.schema import BRUSSELS_BOUNDS, Id, Strict, Url
+from index.yaml_list import read_list
 
 PLACES_FILE = "places.yaml"
 """The places file, at the top of the knowledge folder."""
@@ -371,36 +371,11 @@ class PlacesFile:
 
 def load_places(path: Path) -> PlacesFile:
     """Read and check places.yaml; never raises for bad content (problems are returned)."""
-    shown = str(path)
-    problems: list[Problem] = []
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        return PlacesFile(
-            Gazetteer(), [Problem(shown, 0, "-", f"the file cannot be read ({error.strerror or type(error).__name__})")], None
-        )
-    sha = hashlib.sha256(raw).hexdigest()
-    try:
-        parsed = frontmatter.parse_yaml(raw.decode("utf-8-sig"), 0, empty=[])
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return PlacesFile(Gazetteer(), [Problem(shown, line, "-", "the file is not UTF-8 text: save it as UTF-8 in your editor")], sha)
-    except frontmatter.FrontMatterError as error:
-        return PlacesFile(Gazetteer(), [Problem(shown, error.line, "-", error.message)], sha)
-    if not isinstance(parsed.data, list):
-        return PlacesFile(Gazetteer(), [Problem(shown, 1, "-", "the file must be a list of places, each starting with '- id: …'")], sha)
-    for dup_path, line in parsed.duplicates:
-        problems.append(Problem(shown, line, field_name(dup_path), "this field is given twice: keep one"))
-    records: list[tuple[int, PlaceRecord]] = []
-    for index, item in enumerate(parsed.data):
-        try:
-            records.append((index, PlaceRecord.model_validate(item)))
-        except ValidationError as error:
-            for detail in error.errors(include_url=False):
-                loc = (index, *detail["loc"])
-                problems.append(
-                    Problem(shown, parsed.line_of(loc), field_name(loc[1:]) or "-", pydantic_message(detail, PlaceRecord, loc[1:]))
-                )
+    read = read_list(path, PlaceRecord, "places", "id")
+    records, problems = read.entries, read.problems
+    if read.parsed is None or not records:
+        return PlacesFile(Gazetteer(), problems, read.sha256)
+    shown, parsed, sha = str(path), read.parsed, read.sha256
     _check_places(records, parsed, shown, problems)
     places = {
         r.id: Place(

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from index import frontmatter
 from index.gazetteer import PLACES_FILE, Gazetteer, load_places
+from index.off_topic import OFF_TOPIC_FILE, load_off_topic
 from index.problems import Problem, pydantic_message
 from index.problems import field_name as _field_name
 from index.references import check_references
@@ -98,6 +99,8 @@ class Knowledge:
     """Ids of files that failed validation: references to them are not reported again."""
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     """The places of places.yaml (empty when it is missing or broken)."""
+    off_topic: list[str] = field(default_factory=list)
+    """Example questions the bot must refuse, from off-topic.yaml."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -130,7 +133,7 @@ class Knowledge:
         counts = {name: sum(1 for path in self.file_hashes if path.split("/")[0] == name) for name in RECORD_TYPES}
         return (
             f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files, "
-            f"{len(self.gazetteer.places)} places; "
+            f"{len(self.gazetteer.places)} places, {len(self.off_topic)} off-topic examples; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
 
@@ -165,6 +168,16 @@ def load_knowledge(root: Path) -> Knowledge:
             knowledge.file_hashes[PLACES_FILE] = loaded.sha256
     else:
         knowledge.problems.append(Problem(str(places), 0, "-", "no places file: place names in questions are not recognised", "warning"))
+    examples = root / OFF_TOPIC_FILE
+    if examples.exists():
+        off_topic = load_off_topic(examples)
+        knowledge.off_topic = off_topic.examples
+        knowledge.problems.extend(off_topic.problems)
+        if off_topic.sha256:
+            knowledge.file_hashes[OFF_TOPIC_FILE] = off_topic.sha256
+    else:
+        message = "no off-topic examples: questions about other things are harder to refuse"
+        knowledge.problems.append(Problem(str(examples), 0, "-", message, "warning"))
     if not knowledge.documents and not knowledge.errors:
         knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
     return knowledge

@@ -3,7 +3,7 @@
 Layout of an index folder:
 
     CURRENT               name of the version being served (replaced with os.replace)
-    versions/<version>/   vectors.faiss, passages.json, records.json, places.yaml, manifest.json
+    versions/<version>/   vectors.faiss, passages.json, records.json, places.yaml, off_topic.npy, manifest.json
     embeddings.sqlite     cache of vectors by model and content hash
     build.lock            held while a build runs
 
@@ -16,6 +16,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import hashlib
+import io
 import json
 import os
 import platform
@@ -38,10 +39,11 @@ from index.knowledge import Knowledge, load_knowledge
 from index.passages import Passage, make_passages
 from index.schema import Centre, Faq, Programme
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 POINTER = "CURRENT"
 KEEP_VERSIONS = 3
-FILES = ("vectors.faiss", "passages.json", "records.json", PLACES_FILE)
+OFF_TOPIC_VECTORS = "off_topic.npy"
+FILES = ("vectors.faiss", "passages.json", "records.json", PLACES_FILE, OFF_TOPIC_VECTORS)
 PROBE_MIN_COSINE = 0.999
 """Below this, the model loaded now is not the one the index was built with."""
 
@@ -86,6 +88,8 @@ class LoadedIndex:
     faqs: dict[str, Faq] = field(default_factory=dict)
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     """The places the knowledge was built with (so a reload brings edited places too)."""
+    off_topic: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    """Vectors of the example questions to refuse (knowledge/off-topic.yaml), one row each."""
 
 
 def _library_versions() -> dict[str, str]:
@@ -163,10 +167,11 @@ def build_index(
             manifest = current_manifest(index_dir) or {}
             return BuildReport(manifest.get("version", ""), manifest.get("counts", {}).get("passages", 0), 0, 0, 0.0, skipped=True)
         passages = make_passages(knowledge)
-        vectors, embedded = _embed(passages, index_dir, embedder, show_progress)
+        vectors, embedded = _embed([p.search_text for p in passages], index_dir, embedder, show_progress)
+        off_topic, _ = _embed(knowledge.off_topic, index_dir, embedder, False, queries=True)
         now = now or dt.datetime.now(dt.UTC)
         version = _new_version_name(index_dir, now, knowledge.knowledge_hash)
-        _write_version(index_dir, version, knowledge, passages, vectors, embedder, now)
+        _write_version(index_dir, version, knowledge, passages, vectors, off_topic, embedder, now)
         _point_to(index_dir, version)
         _prune(index_dir, keep=version)
     return BuildReport(version, len(passages), embedded, len(passages) - embedded, time.perf_counter() - started)
@@ -182,7 +187,7 @@ def _new_version_name(index_dir: Path, now: dt.datetime, knowledge_hash: str) ->
     return name
 
 
-def _embed(passages: list[Passage], index_dir: Path, embedder: Embedder, show_progress: bool) -> tuple[np.ndarray, int]:
+def _embed(texts: list[str], index_dir: Path, embedder: Embedder, show_progress: bool, *, queries: bool = False) -> tuple[np.ndarray, int]:
     cache_path = index_dir / "embeddings.sqlite"
     try:
         cache = EmbeddingCache(cache_path, embedder)
@@ -190,7 +195,7 @@ def _embed(passages: list[Passage], index_dir: Path, embedder: Embedder, show_pr
         cache_path.unlink(missing_ok=True)  # a cache is disposable: start it again
         cache = EmbeddingCache(cache_path, embedder)
     try:
-        vectors = cache.embed([p.search_text for p in passages], show_progress=show_progress)
+        vectors = cache.embed(texts, show_progress=show_progress, queries=queries)
         return vectors, cache.misses
     finally:
         cache.close()
@@ -224,6 +229,7 @@ def _write_version(
     knowledge: Knowledge,
     passages: list[Passage],
     vectors: np.ndarray,
+    off_topic: np.ndarray,
     embedder: Embedder,
     now: dt.datetime,
 ) -> None:
@@ -235,6 +241,9 @@ def _write_version(
     try:
         index = make_faiss_index(vectors)
         faiss.write_index(index, str(staging / "vectors.faiss"))
+        off_topic_file = io.BytesIO()
+        np.save(off_topic_file, off_topic.reshape(len(off_topic), embedder.dimension), allow_pickle=False)
+        _write(staging / OFF_TOPIC_VECTORS, off_topic_file.getvalue())
         _write(staging / "passages.json", json.dumps([p.to_dict() for p in passages], ensure_ascii=False).encode())
         records = {
             kind: {d.record.id: d.record.model_dump(mode="json") for d in knowledge.documents if isinstance(d.record, cls)}
@@ -263,6 +272,7 @@ def _write_version(
                 "centres": len(records["centres"]),
                 "programmes": len(records["programmes"]),
                 "faqs": len(records["faqs"]),
+                "off_topic_examples": len(off_topic),
                 "languages": languages,
             },
             "checksums": {name: _sha256(staging / name) for name in FILES},
@@ -332,8 +342,9 @@ def open_index(index_dir: Path, embedder: Embedder) -> LoadedIndex:
         places = load_places(path / PLACES_FILE)
         if any(problem.severity == "error" for problem in places.problems):
             raise ValueError("places")
+        off_topic = np.load(path / OFF_TOPIC_VECTORS, allow_pickle=False)
     except Exception as error:  # any failure here means the files do not belong together
         raise IndexUnavailable(f"the index in {path} cannot be loaded ({type(error).__name__}): {fix} again") from None
-    if vectors.ntotal != len(passages) or vectors.d != embedder.dimension:
+    if vectors.ntotal != len(passages) or vectors.d != embedder.dimension or off_topic.shape[1:] != (embedder.dimension,):
         raise IndexUnavailable(f"the index in {path} is inconsistent ({vectors.ntotal} vectors, {len(passages)} passages): {fix} again")
-    return LoadedIndex(version, path, manifest, vectors, passages, centres, programmes, faqs, places.gazetteer)
+    return LoadedIndex(version, path, manifest, vectors, passages, centres, programmes, faqs, places.gazetteer, off_topic)

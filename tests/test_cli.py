@@ -23,7 +23,9 @@ def _places() -> int:
 def test_validate_clean_folder(knowledge_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--knowledge", str(knowledge_dir)]) == 0
     out, err = capsys.readouterr()
-    assert out.endswith(f"\n{knowledge_dir}: ok: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 0 errors, 0 warnings\n")
+    assert out.endswith(
+        f"\n{knowledge_dir}: ok: 2 centres, 2 programmes, 0 FAQ files, {_places()} places, 3 off-topic examples; 0 errors, 0 warnings\n"
+    )
     assert out.startswith("Freshness per organisation (2): ") and "oldest fact 2024-05-01" in out
     assert err == ""
 
@@ -36,7 +38,8 @@ def test_validate_lists_every_problem_and_fails(knowledge_dir: Path, capsys: pyt
     assert f"{alpha}:11: site: unknown field" in err
     assert f"{alpha}:17: location.lat: 91 should be less than or equal to 90" in err
     assert (
-        out.splitlines()[-1] == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files, {_places()} places; 2 errors, 0 warnings"
+        out.splitlines()[-1]
+        == f"{knowledge_dir}: invalid: 2 centres, 2 programmes, 0 FAQ files, {_places()} places, 3 off-topic examples; 2 errors, 0 warnings"
     )
 
 

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from index.gazetteer import PLACES_FILE
 from index.knowledge import Knowledge, load_knowledge
-from tests.support.helpers import SHIPPED_KNOWLEDGE
+from index.off_topic import OFF_TOPIC_FILE
+from tests.support.helpers import OFF_TOPIC, SHIPPED_KNOWLEDGE
 
 BOUNDED = settings(max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -34,6 +35,7 @@ def _check(folder: str, name: str, content: bytes) -> None:
     with tempfile.TemporaryDirectory(prefix="knowledge-") as tmp:
         root = Path(tmp)
         shutil.copy(SHIPPED_KNOWLEDGE / PLACES_FILE, root / PLACES_FILE)
+        (root / OFF_TOPIC_FILE).write_text(OFF_TOPIC, encoding="utf-8")
         (root / folder).mkdir(exist_ok=True)
         path = root / folder / name
         path.write_bytes(content)

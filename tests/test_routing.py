@@ -11,7 +11,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.routing import NEAR_KM, proximity
-from tests.support.helpers import CENTRE, PROGRAMME, SHIPPED_KNOWLEDGE
+from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
 
 CUREGHEM = "  lat: 50.8367\n  lon: 4.3289\n"
 SCHAERBEEK = "  lat: 50.8675\n  lon: 4.3736\n"
@@ -33,6 +33,7 @@ def knowledge_dir(tmp_path: Path) -> Path:
     for folder in ("centres", "programmes", "faq"):
         (root / folder).mkdir(parents=True)
     shutil.copyfile(SHIPPED_KNOWLEDGE / "places.yaml", root / "places.yaml")
+    (root / "off-topic.yaml").write_text(OFF_TOPIC, encoding="utf-8")
     _centre(root, "west", "West", "Anderlecht", CUREGHEM)
     _centre(root, "east", "East", "Schaerbeek", SCHAERBEEK)
     _centre(root, "schools", "Schools", "Schaerbeek", SCHAERBEEK, kind="for-groups")

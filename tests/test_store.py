@@ -26,7 +26,11 @@ def test_build_writes_a_complete_manifest(knowledge_dir: Path, tmp_path: Path, f
     assert manifest["counts"]["passages"] == report.passages == 30
     assert manifest["counts"]["languages"] == {"en": 10, "fr": 10, "nl": 10}
     assert manifest["counts"]["centres"] == 2 and manifest["counts"]["programmes"] == 2
-    assert set(manifest["files"]) == {p.relative_to(knowledge_dir).as_posix() for p in knowledge_dir.glob("*/*.md")} | {"places.yaml"}
+    assert manifest["counts"]["off_topic_examples"] == 3
+    assert set(manifest["files"]) == {p.relative_to(knowledge_dir).as_posix() for p in knowledge_dir.glob("*/*.md")} | {
+        "places.yaml",
+        "off-topic.yaml",
+    }
     assert {"faiss-cpu", "numpy", "python"} <= set(manifest["libraries"])
     assert manifest["schema_version"] == store.SCHEMA_VERSION and manifest["built_at"]
     loaded = open_index(tmp_path / "index", fake_embedder)

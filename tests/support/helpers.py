@@ -61,6 +61,13 @@ class FakeEmbedder:
         return " ".join(words[: self.max_words]), True
 
 
+OFF_TOPIC = """\
+- {lang: en, q: "will it rain in Brussels tomorrow?"}
+- {lang: fr, q: "raconte-moi une blague"}
+- {lang: nl, q: "hoe laat vertrekt de trein naar Gent?"}
+"""
+"""A small off-topic.yaml for test knowledge folders."""
+
 CENTRE = """\
 ---
 id: {id}
@@ -161,6 +168,7 @@ def write_knowledge(root: Path) -> Path:
         PROGRAMME.format(id="beta-printing", centre="beta", topic="printing"), encoding="utf-8"
     )
     shutil.copyfile(SHIPPED_KNOWLEDGE / "places.yaml", root / "places.yaml")
+    (root / "off-topic.yaml").write_text(OFF_TOPIC, encoding="utf-8")
     return root
 
 

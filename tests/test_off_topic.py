@@ -1,0 +1,49 @@
+"""Off-topic examples: staff file checks with file:line, their vectors in the index, the feature."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.engine import Engine
+from index.off_topic import OFF_TOPIC_FILE, load_off_topic
+from index.store import build_index, open_index
+from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder
+
+
+def _problems(tmp_path: Path, text: str) -> list[str]:
+    path = tmp_path / OFF_TOPIC_FILE
+    path.write_text(text, encoding="utf-8")
+    return [str(problem).removeprefix(f"{path}:") for problem in load_off_topic(path).problems]
+
+
+def test_the_shipped_examples_load_clean_in_many_languages() -> None:
+    loaded = load_off_topic(SHIPPED_KNOWLEDGE / OFF_TOPIC_FILE)
+    assert loaded.problems == [] and len(loaded.examples) >= 200
+
+
+def test_mistakes_are_reported_with_their_line(tmp_path: Path) -> None:
+    text = '- {lang: en, q: "tell me a joke"}\n- {lang: english, q: "weather?"}\n- {question: "x"}\n- {q: "Tell me a JOKE"}\n'
+    problems = _problems(tmp_path, text)
+    assert problems[0].startswith("2: lang: ")
+    assert problems[1] == "3: q: this field is required but missing"
+    assert problems[2].startswith("3: question: ")
+    assert problems[3] == "4: q: warning: the same question is on line 1: keep one"
+
+
+def test_a_file_that_is_no_list_or_no_yaml_says_so(tmp_path: Path) -> None:
+    assert _problems(tmp_path, "q: tell me a joke\n") == ["1: -: the file must be a list of example questions, each starting with '- q: …'"]
+    assert _problems(tmp_path, '- {q: "a"\n')[0].startswith("2: -: the fields are not valid YAML")
+
+
+def test_the_index_keeps_one_vector_per_example(knowledge_dir: Path, tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    loaded = open_index(tmp_path / "index", embedder)
+    assert loaded.off_topic.shape == (3, embedder.dimension)
+
+
+def test_a_question_like_an_example_scores_closer_to_it_than_to_the_knowledge(make_engine: Callable[..., Engine]) -> None:
+    engine = make_engine()
+    assert engine.answer("will it rain in Brussels tomorrow?").features["off_topic"] > 0
+    assert engine.answer("coding course in Anderlecht").features["off_topic"] < 0
