@@ -41,21 +41,31 @@ class ConfidenceFileError(Exception):
 
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic")
+ELSEWHERE = "elsewhere"
+"""Set when the question names only places outside the Brussels region: then it is never ours."""
 """What a question in another language can be judged on: its words cannot overlap the English,
 French and Dutch knowledge, so only the embedding says whether it is in scope."""
 
 
 def features(
-    hits: Sequence[Hit], words: Sequence[str], searcher: Searcher, *, named: bool = False, off_topic: float | None = None
+    hits: Sequence[Hit],
+    words: Sequence[str],
+    searcher: Searcher,
+    *,
+    named: bool = False,
+    off_topic: float | None = None,
+    elsewhere: bool = False,
 ) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
     of the question's words the knowledge knows at all, the share found in the best passage, how
     far the best cosine stands above the tenth (a question about nothing we know matches
     everything a little and nothing much), whether the question names one of our organisations
     or programmes (in any language), and how much closer it is to the nearest example of a
-    question to refuse (`off_topic`, its cosine; None without examples) than to the best passage."""
+    question to refuse (`off_topic`, its cosine; None without examples) than to the best passage.
+    `elsewhere` (the question is about a place outside Brussels only) is no fitted feature but a
+    verdict: such a question is not ours (see `ConfidenceModel.probability`)."""
     if not hits:
-        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)}
+        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)} | {ELSEWHERE: float(elsewhere)}
     lexical = max(hit.lexical for hit in hits)
     count = max(len(words), 1)
     best_words = searcher.words_in(hits[0].row)
@@ -69,6 +79,7 @@ def features(
         "dense_lead": cosines[0] - cosines[min(9, len(cosines) - 1)],
         "named": float(named),
         "off_topic": (off_topic if off_topic is not None else 0.0) - hits[0].dense,
+        ELSEWHERE: float(elsewhere),
     }
 
 
@@ -102,7 +113,10 @@ class ConfidenceModel:
 
     def probability(self, values: dict[str, float], *, words_comparable: bool = True) -> float:
         """How likely the question is one we answer; `words_comparable` False (a question in a
-        language the knowledge is not written in) uses the dense-only weights when fitted."""
+        language the knowledge is not written in) uses the dense-only weights when fitted. A
+        question about somewhere else than Brussels scores 0, whatever the search found."""
+        if values.get(ELSEWHERE):
+            return 0.0
         if not words_comparable and self.dense_weights is not None:
             return _sigmoid(self.dense_bias + sum(self.dense_weights[name] * values.get(name, 0.0) for name in DENSE_FEATURES))
         return _sigmoid(self.bias + sum(self.weights[name] * values[name] for name in FEATURES))

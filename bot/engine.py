@@ -16,7 +16,7 @@ from bot import reply, routing
 from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.i18n import detect_question_language, other_language_note, reply_language
+from bot.i18n import detect_question_language, other_language_note, phrase, reply_language
 from bot.places import NamedPoint, point_of
 from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
@@ -210,12 +210,12 @@ class Engine:
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
         asked = detect_question_language(text, lang_hint, self._names)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
-        audience, places = read_audience(text), self._places_in(text)
+        audience, places, elsewhere = read_audience(text), self._places_in(text), self._elsewhere(text)
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
         found = self.searcher.search(text, k=20, vector=vector)
         off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
-        values = features(found, terms(text), self.searcher, named=bool(named), off_topic=off_topic)  # before where and who
+        values = features(found, terms(text), self.searcher, named=bool(named), off_topic=off_topic, elsewhere=elsewhere is not None)
         ranking = routing.rank(found, self.index, places, audience, lang, named)
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
@@ -228,6 +228,8 @@ class Engine:
             shown = options[:ALTERNATIVES]
             blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
+            if elsewhere is not None:
+                blocks = reply.with_note(blocks, phrase(lang, "elsewhere", place=elsewhere))
         return Answer(
             question=question,
             lang=lang,
@@ -252,6 +254,14 @@ class Engine:
         not "Brussels" as a whole or an area without one point."""
         points = (point_of(match.place) for match in self.index.gazetteer.find(text) if match.place.precision != "region")
         return [point for point in points if point is not None]
+
+    def _elsewhere(self, text: str) -> str | None:
+        """The place outside Brussels the question is about ("coding school in Antwerp"), when it
+        names no Brussels place ("from Antwerp to Anderlecht" is ours)."""
+        kinds = [(match.place.kind, match.place.name) for match in self.index.gazetteer.find(text)]
+        if kinds and all(kind == "elsewhere" for kind, _ in kinds):
+            return kinds[0][1]
+        return None
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""

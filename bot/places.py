@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from index.gazetteer import Gazetteer, Place, load_gazetteer
+from index.gazetteer import Gazetteer, Place, fold, load_gazetteer
 from index.schema import Centre, Site
 
 __all__ = ["NamedPoint", "Place", "distance_km", "find_place", "nearest_centres"]
@@ -23,6 +23,9 @@ class NamedPoint:
     name: str
     lat: float
     lon: float
+    area: frozenset[str] = frozenset()
+    """For a municipality: its folded names and postcodes, so that a centre whose address is in it
+    counts as in it wherever it lies (a municipality's point is only its centre)."""
 
 
 def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | None:
@@ -33,7 +36,10 @@ def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | No
 
 def point_of(place: Place) -> NamedPoint | None:
     """A place's name and coordinates; None for a place without one point (the canal zone)."""
-    return NamedPoint(place.name, place.lat, place.lon) if place.lat is not None and place.lon is not None else None
+    if place.lat is None or place.lon is None:
+        return None
+    area = frozenset([*(fold(name) for name in place.names), *place.postcodes]) if place.kind == "municipality" else frozenset()
+    return NamedPoint(place.name, place.lat, place.lon, area)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -19,8 +19,9 @@ from typing import Literal
 from bot.audience import Audience
 from bot.eligibility import unmet_conditions
 from bot.places import NamedPoint, distance_km
+from index.gazetteer import fold
 from index.names import Named
-from index.schema import Centre, Lang, Programme
+from index.schema import LANGUAGES, Address, Centre, Lang, Programme
 from index.search import Hit
 from index.store import LoadedIndex
 
@@ -73,20 +74,37 @@ def proximity(km: float) -> float:
     return max(0.0, 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM))
 
 
-def centre_points(centre: Centre, programme: Programme | None = None) -> list[tuple[float, float]]:
+Point = tuple[float, float, frozenset[str]]
+"""Where a centre can be found: latitude, longitude, and the folded municipality names and postcode
+of the address there (empty when unknown)."""
+
+
+def _address_keys(address: Address | None) -> frozenset[str]:
+    if address is None:
+        return frozenset()
+    names = [address.municipality.get(lang) for lang in LANGUAGES] if address.municipality is not None else []
+    return frozenset([*(fold(name) for name in names), *([address.postcode] if address.postcode else [])])
+
+
+def centre_points(centre: Centre, programme: Programme | None = None) -> list[Point]:
     """Where a centre (or one of its programmes) can be found: its sites, else its own location."""
     sites = centre.sites or []
     wanted = set(programme.sites or []) if programme is not None else set()
-    points = [(s.location.lat, s.location.lon) for s in sites if s.location is not None and (not wanted or s.id in wanted)]
+    points = [
+        (s.location.lat, s.location.lon, _address_keys(s.address or centre.address))
+        for s in sites
+        if s.location is not None and (not wanted or s.id in wanted)
+    ]
     if not points and centre.location is not None:
-        points.append((centre.location.lat, centre.location.lon))
+        points.append((centre.location.lat, centre.location.lon, _address_keys(centre.address)))
     return points
 
 
-def nearest(points: list[tuple[float, float]], places: list[NamedPoint]) -> tuple[NamedPoint, float] | None:
-    """The place named that is nearest to any of `points`, with the distance."""
-    pairs = [(place, distance_km(place.lat, place.lon, lat, lon)) for place in places for lat, lon in points]
-    return min(pairs, key=lambda pair: pair[1]) if pairs else None
+def nearest(points: list[Point], places: list[NamedPoint]) -> tuple[NamedPoint, float, bool] | None:
+    """The place named that is nearest to any of `points`, the distance, and whether that point
+    lies in it (a municipality named, with the point's address in it)."""
+    pairs = [(place, distance_km(place.lat, place.lon, lat, lon), bool(place.area & keys)) for place in places for lat, lon, keys in points]
+    return min(pairs, key=lambda pair: (not pair[2], pair[1])) if pairs else None
 
 
 def _matched(centre: Centre | None, programme: Programme | None, audience: Audience) -> tuple[Matched, ...]:
@@ -115,9 +133,10 @@ def _fit(centre: Centre | None, programme: Programme | None, places: list[NamedP
     if centre is not None and places:
         closest = nearest(centre_points(centre, programme), places)
         if closest is not None:
-            distance = closest[1]
+            place, distance, inside = closest
+            distance = 0.0 if inside else distance
             adjust += PROXIMITY_BONUS * proximity(distance)
-            near = closest[0].name if distance <= NEAR_KM else None
+            near = place.name if distance <= NEAR_KM else None
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
     matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train

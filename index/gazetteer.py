@@ -35,8 +35,8 @@ PLACES_FILE = "places.yaml"
 DEFAULT_PLACES = Path(__file__).resolve().parent.parent / "knowledge" / PLACES_FILE
 """The shipped places, for callers that have no settings (tests, the default of detect_language)."""
 
-Kind = Literal["municipality", "neighbourhood", "station", "landmark", "area"]
-KIND_ORDER: tuple[str, ...] = ("municipality", "neighbourhood", "area", "station", "landmark")
+Kind = Literal["municipality", "neighbourhood", "station", "landmark", "area", "elsewhere"]
+KIND_ORDER: tuple[str, ...] = ("municipality", "neighbourhood", "area", "station", "landmark", "elsewhere")
 """When places of different kinds share a name, the first kind here is the one matched."""
 
 PREPOSITIONS: tuple[str, ...] = ("in", "a", "au", "te", "bij", "near", "pres de", "naar", "to", "at", "from", "uit", "de", "van")
@@ -46,6 +46,9 @@ _ALONE_PREFIXES: tuple[str, ...] = ("in", "a", "te", "near", "pres de", "bij")
 """What may stand before a message that is only a place ("à Schaerbeek", "bij het Zuidstation")."""
 
 _ARTICLES: tuple[str, ...] = ("het", "de", "la", "le", "l", "the")
+STREET_WORDS: tuple[str, ...] = ("chaussee", "rue", "avenue", "boulevard", "porte", "place", "route", "steenweg", "straat", "laan", "poort")
+"""Folded words that, a word or two before a city's name, make it a Brussels street ("chaussée de
+Charleroi", "porte de Namur"): then the name says nothing about another city."""
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "sint": "st"}
 _COMMON_WORDS = frozenset(
     [
@@ -183,7 +186,9 @@ class PlaceRecord(Strict):
         if self.kind in ("neighbourhood", "station", "landmark") and not (self.municipality or self.municipalities):
             raise ValueError(f"a {self.kind} needs 'municipality': the id of the municipality it lies in")
         located = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is not None]
-        if (located and len(located) < 4) or (not located and self.kind != "area"):
+        if self.kind == "elsewhere" and (self.municipality or self.municipalities or self.postcodes or self.lat is not None):
+            raise ValueError("a place outside Brussels has only names (and a source): no municipality, postcodes or coordinates")
+        if (located and len(located) < 4 and self.kind != "elsewhere") or (not located and self.kind not in ("area", "elsewhere")):
             missing = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is None]
             raise ValueError(f"give lat, lon, precision and source together (missing: {', '.join(missing)}); only an area may have none")
         return self
@@ -274,6 +279,8 @@ class Gazetteer:
         self._pattern = re.compile(rf"(?<![^\W_])(?=({body})(?![^\W_]))")
         preps = "|".join(re.escape(p) for p in sorted(PREPOSITIONS, key=len, reverse=True))
         self._after_preposition = re.compile(rf"(?:^|\s)(?:{preps})\s$")
+        streets = "|".join(STREET_WORDS)
+        self._after_street = re.compile(rf"(?:^|\s)(?:{streets})(?:\s(?:de|d|du|van|of))?\s$")
         self.words = self._name_words()
 
     def find(self, text: str) -> list[PlaceMatch]:
@@ -282,6 +289,8 @@ class Gazetteer:
         candidates = []
         for match in self._pattern.finditer(folded):
             key = match.group(1)
+            if self._lookup[key].kind == "elsewhere" and self._after_street.search(folded[: match.start()]):
+                continue
             if key in self.ambiguous and not self._counts(text, folded, where, match.start(), key):
                 key = self._longest_plain(folded, match.start())
                 if key is None:
@@ -314,7 +323,7 @@ class Gazetteer:
         return None
 
     def only_place(self, text: str) -> Place | None:
-        """The place when `text` is nothing but one place ("1070", "à Cureghem", "bij het Zuidstation").
+        """The Brussels place when `text` is nothing but one ("1070", "à Cureghem", "bij het Zuidstation").
 
         Ambiguous names count here in any case: a message that is only "forest" means the place.
         """
@@ -325,7 +334,8 @@ class Gazetteer:
                 rest = folded[len(prefix) + 1 :]
                 candidates.append(rest)
                 candidates.extend(rest[len(article) + 1 :] for article in _ARTICLES if rest.startswith(article + " "))
-        return next((self._lookup[key] for key in candidates if key in self._lookup), None)
+        found = next((self._lookup[key] for key in candidates if key in self._lookup), None)
+        return found if found is not None and found.kind != "elsewhere" else None
 
     def municipalities_of(self, place: Place) -> tuple[Place, ...]:
         """The municipalities `place` lies in (itself when it is one)."""

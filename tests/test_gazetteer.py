@@ -163,7 +163,7 @@ def test_longest_name_wins_and_names_do_not_overlap(shipped: Gazetteer) -> None:
 
 
 def test_postcodes_are_whole_brussels_tokens_only(shipped: Gazetteer) -> None:
-    assert shipped.find("call 021070800 or 10700, or 9000 Gent") == []
+    assert [m.place.id for m in shipped.find("call 021070800 or 10700, or 9000 Gent")] == ["gent"]
     assert [m.text for m in shipped.find("B-1070 Anderlecht")] == ["1070", "Anderlecht"]
 
 
@@ -226,3 +226,27 @@ def test_a_question_is_scanned_well_under_a_millisecond(shipped: Gazetteer) -> N
     for _ in range(200):
         shipped.find(question)
     assert (time.perf_counter() - started) / 200 < 0.001
+
+
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("coding school in Antwerp", "antwerpen"),
+        ("formation informatique à Liège", "liege"),
+        ("computerles in Gent", "gent"),
+        ("cours d'informatique chaussée de Charleroi", None),  # a street in Saint-Gilles
+        ("près de la porte de Namur", "porte-de-namur"),
+        ("welke namen hebben de centra?", None),  # an ordinary Dutch word
+    ],
+)
+def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: Gazetteer, text: str, found: str | None) -> None:
+    matches = shipped.find(text)
+    assert [m.place.id for m in matches] == ([found] if found else [])
+    assert all(m.place.kind == "elsewhere" for m in matches if m.place.id != "porte-de-namur")
+
+
+def test_a_place_elsewhere_has_names_only(tmp_path: Path) -> None:
+    problems = _problems(tmp_path, "- id: gent\n  kind: elsewhere\n  names: [Gent]\n  postcodes: ['1000']\n")
+    assert problems == [
+        "places.yaml:1: -: a place outside Brussels has only names (and a source): no municipality, postcodes or coordinates"
+    ]

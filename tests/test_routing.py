@@ -102,3 +102,12 @@ def test_an_organisation_named_in_the_question_comes_first(engine: Engine, quest
     assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked]
     assert answer.features["named"] == 1.0
     assert engine.answer("coding course").features["named"] == 0.0
+
+
+def test_a_question_about_another_city_is_refused_with_the_reason(engine: Engine) -> None:
+    answer = engine.answer("coding course in Antwerp")
+    assert not answer.confident and answer.score == 0.0
+    assert "I only know digital-skills centres in the Brussels region" in answer.text and "Antwerpen" in answer.text
+    assert engine.answer("cours de coding à Gand").text.startswith("Je ne connais que les centres")
+    from_there = engine.answer("I live in Antwerp, coding course in Anderlecht?")
+    assert from_there.features["elsewhere"] == 0.0 and from_there.best is not None and from_there.best.centre == "west"
