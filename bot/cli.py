@@ -221,7 +221,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)
             for split in ("train", "test", "all")
         }
-        report["modes"][mode]["misses"] = misses(outcomes, engine.threshold)
+        shown = outcomes if args.test_misses else [o for o in outcomes if o.question.split != "test"]
+        report["modes"][mode]["misses"] = misses(shown, engine.threshold)
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
     return 0
 
@@ -391,6 +392,11 @@ def build_parser() -> argparse.ArgumentParser:
         "file", nargs="?", default="tests/data/labelled_questions.yaml", help="labelled questions (YAML; format in bot/evaluation.py)"
     )
     evaluate.add_argument("--json", action="store_true", help="print the report as JSON")
+    evaluate.add_argument(
+        "--test-misses",
+        action="store_true",
+        help="also list the test split's misses (left out by default: reading them while tuning would tune on the test split)",
+    )
     evaluate.add_argument(
         "--mode", choices=[*EVAL_MODES, "all"], default="hybrid", help="search mode(s) to score (hybrid uses TELECENTRE_FUSION)"
     )

@@ -32,7 +32,7 @@ def format_report(report: dict) -> str:
             )
         if splits["misses"]:
             lines.append("")
-            lines.append(f"[{mode}] misses ({len(splits['misses'])}):")
+            lines.append(f"[{mode}] misses ({len(splits['misses'])}; the test split's only with --test-misses):")
             for miss in splits["misses"]:
                 lines.append(
                     f"  {miss['problem']:<22} {miss['lang']} {miss['split']:<5} expected {miss['expected'] or '-'}, "

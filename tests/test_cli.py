@@ -102,6 +102,18 @@ def test_build_then_ask_json_from_stdin(tmp_path: Path) -> None:
     assert answers[1]["reply"].startswith("Please type your question") and answers[1]["confident"] is False
     assert "Your message was long" in answers[2]["reply"]
 
+    labelled = tmp_path / "labelled.yaml"  # labelled wrongly on purpose: both are misses
+    labelled.write_text(
+        "- {q: coding course in Anderlecht, lang: en, centre: beta, programme: null, split: train}\n"
+        "- {q: learn coding in Anderlecht please, lang: en, centre: beta, programme: null, split: test}\n",
+        encoding="utf-8",
+    )
+    scored = _run("eval", str(labelled), cwd=tmp_path)
+    assert scored.returncode == 0, scored.stderr
+    assert "[hybrid] test split: 1 questions" in scored.stdout and "coding course in Anderlecht" in scored.stdout
+    assert "learn coding in Anderlecht please" not in scored.stdout  # test misses stay unread while tuning
+    assert "learn coding in Anderlecht please" in _run("eval", "--test-misses", str(labelled), cwd=tmp_path).stdout
+
 
 def test_validate_warns_about_stale_entries_and_strict_fails(
     knowledge_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
