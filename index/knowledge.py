@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from pydantic import ValidationError
 
@@ -159,28 +161,39 @@ def load_knowledge(root: Path) -> Knowledge:
         if stray.is_dir() and stray.name not in RECORD_TYPES and not stray.name.startswith("."):
             knowledge.problems.append(Problem(str(stray), 0, "-", f"folder is not read: put files in {', '.join(RECORD_TYPES)}", "warning"))
     check_references(knowledge)
-    places = root / PLACES_FILE
-    if places.exists():
-        loaded = load_places(places)
-        knowledge.gazetteer = loaded.gazetteer
-        knowledge.problems.extend(loaded.problems)
-        if loaded.sha256:
-            knowledge.file_hashes[PLACES_FILE] = loaded.sha256
-    else:
-        knowledge.problems.append(Problem(str(places), 0, "-", "no places file: place names in questions are not recognised", "warning"))
-    examples = root / OFF_TOPIC_FILE
-    if examples.exists():
-        off_topic = load_off_topic(examples)
-        knowledge.off_topic = off_topic.examples
-        knowledge.problems.extend(off_topic.problems)
-        if off_topic.sha256:
-            knowledge.file_hashes[OFF_TOPIC_FILE] = off_topic.sha256
-    else:
-        message = "no off-topic examples: questions about other things are harder to refuse"
-        knowledge.problems.append(Problem(str(examples), 0, "-", message, "warning"))
+    places = _load_top_file(knowledge, PLACES_FILE, load_places, "no places file: place names in questions are not recognised")
+    if places is not None:
+        knowledge.gazetteer = places.gazetteer
+    examples = _load_top_file(
+        knowledge, OFF_TOPIC_FILE, load_off_topic, "no off-topic examples: questions about other things are harder to refuse"
+    )
+    if examples is not None:
+        knowledge.off_topic = examples.examples
     if not knowledge.documents and not knowledge.errors:
         knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
     return knowledge
+
+
+class _TopFile(Protocol):
+    problems: list[Problem]
+    sha256: str | None
+
+
+TopFile = TypeVar("TopFile", bound=_TopFile)
+
+
+def _load_top_file(knowledge: Knowledge, name: str, load: Callable[[Path], TopFile], missing: str) -> TopFile | None:
+    """Load a YAML file at the top of the folder (places, off-topic examples) into `knowledge`'s
+    problems and hashes; None, with a warning saying `missing`, when there is none."""
+    path = knowledge.root / name
+    if not path.exists():
+        knowledge.problems.append(Problem(str(path), 0, "-", missing, "warning"))
+        return None
+    loaded = load(path)
+    knowledge.problems.extend(loaded.problems)
+    if loaded.sha256:
+        knowledge.file_hashes[name] = loaded.sha256
+    return loaded
 
 
 def _load_file(path: Path, shown: str, kind: type[Record], knowledge: Knowledge) -> Document | None:
