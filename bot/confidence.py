@@ -41,10 +41,10 @@ class ConfidenceFileError(Exception):
 
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic")
+"""What a question in another language can be judged on: its words cannot overlap the English,
+French and Dutch knowledge, so only the embedding (and names) say whether it is in scope."""
 ELSEWHERE = "elsewhere"
 """Set when the question names only places outside the Brussels region: then it is never ours."""
-"""What a question in another language can be judged on: its words cannot overlap the English,
-French and Dutch knowledge, so only the embedding says whether it is in scope."""
 
 
 def features(

@@ -20,6 +20,7 @@ from bot.i18n import detect_question_language, other_language_note, phrase, repl
 from bot.places import NamedPoint, point_of
 from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
+from index.gazetteer import PlaceMatch
 from index.names import NameIndex
 from index.passages import Passage, target_of
 from index.schema import LANGUAGES, Lang, is_lang
@@ -111,6 +112,21 @@ def _name_words(index: LoadedIndex) -> frozenset[str]:
         for text in texts:
             words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
     return frozenset(words)
+
+
+def _points(matches: list[PlaceMatch]) -> list[NamedPoint]:
+    """Places named in the question that say where (a municipality, a neighbourhood, a station),
+    not "Brussels" as a whole, an area without one point or a city elsewhere."""
+    points = (point_of(match.place) for match in matches if match.place.precision != "region")
+    return [point for point in points if point is not None]
+
+
+def _elsewhere(matches: list[PlaceMatch]) -> str | None:
+    """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
+    no Brussels place ("from Antwerp to Anderlecht" is ours)."""
+    if matches and all(match.place.kind == "elsewhere" for match in matches):
+        return matches[0].place.name
+    return None
 
 
 class Engine:
@@ -210,7 +226,8 @@ class Engine:
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
         asked = detect_question_language(text, lang_hint, self._names)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
-        audience, places, elsewhere = read_audience(text), self._places_in(text), self._elsewhere(text)
+        matches = self.index.gazetteer.find(text)
+        audience, places, elsewhere = read_audience(text), _points(matches), _elsewhere(matches)
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
         found = self.searcher.search(text, k=20, vector=vector)
@@ -248,20 +265,6 @@ class Engine:
             features=values,
             ranked=options,
         )
-
-    def _places_in(self, text: str) -> list[NamedPoint]:
-        """Places named in the question that say where (a municipality, a neighbourhood, a station),
-        not "Brussels" as a whole or an area without one point."""
-        points = (point_of(match.place) for match in self.index.gazetteer.find(text) if match.place.precision != "region")
-        return [point for point in points if point is not None]
-
-    def _elsewhere(self, text: str) -> str | None:
-        """The place outside Brussels the question is about ("coding school in Antwerp"), when it
-        names no Brussels place ("from Antwerp to Anderlecht" is ours)."""
-        kinds = [(match.place.kind, match.place.name) for match in self.index.gazetteer.find(text)]
-        if kinds and all(kind == "elsewhere" for kind, _ in kinds):
-            return kinds[0][1]
-        return None
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""
