@@ -121,10 +121,11 @@ def _text(value: LocalText | None, lang: Lang) -> str | None:
     return value.get(lang) if value is not None else None
 
 
-def _alternate(value: LocalText, lang: Lang) -> str | None:
-    """The other languages' versions of a name, when they differ: HSDS holds one language."""
+def _alternate(value: LocalText, lang: Lang, aliases: list[str] | None = None) -> str | None:
+    """The other languages' versions of a name, when they differ (HSDS holds one language), then
+    the other names learners use (`aliases`)."""
     main = value.get(lang)
-    others = [value.get(other) for other in LANGUAGES if other != lang and value.has(other)]
+    others = [value.get(other) for other in LANGUAGES if other != lang and value.has(other)] + list(aliases or [])
     distinct = [text for i, text in enumerate(others) if text != main and text not in others[:i]]
     return " / ".join(distinct) or None
 
@@ -347,7 +348,7 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
         "id": service_id,
         "organization_id": organization_id,
         "name": programme.title.get(lang),
-        "alternate_name": _alternate(programme.title, lang),
+        "alternate_name": _alternate(programme.title, lang, programme.aliases),
         "description": programme.summary.get(lang),
         "status": "inactive" if is_dated(programme.as_of, today) else "active",
         "alert": phrase(lang, "dated", as_of=programme.as_of) if programme.as_of else None,
@@ -396,7 +397,7 @@ def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> 
             {
                 "id": organization_id,
                 "name": centre.name.get(lang),
-                "alternate_name": _alternate(centre.name, lang),
+                "alternate_name": _alternate(centre.name, lang, centre.aliases),
                 "description": centre.summary.get(lang),
                 "email": centre.email,
                 "website": centre.website,

@@ -390,3 +390,12 @@ def test_sites_members_and_kinds_become_locations_and_links(hsds_knowledge: Path
     assert {("as-of", "2025"), ("source", "https://gamma.example.org/north")} <= set(_attrs(north))
     assert ("source", "https://gamma.example.org/south") in _attrs(south) and "addresses" not in south
     assert [s["location_id"] for s in network["services"][0]["service_at_locations"]] == [north["id"]]
+
+
+def test_aliases_follow_the_other_languages_in_alternate_name() -> None:
+    from bot.hsds import _alternate
+    from index.schema import LocalText
+
+    name = LocalText(en="Interface3", fr="Interface3", nl="Interface3")
+    assert _alternate(name, "en", ["Interface 3"]) == "Interface 3"
+    assert _alternate(LocalText(en="A", fr="B"), "en", ["A", "C"]) == "B / C"
