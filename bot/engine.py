@@ -159,7 +159,7 @@ class Engine:
             index, embedder, mode=mode, word_weights=dict.fromkeys(place_words, PLACE_WEIGHT), fusion=fusion, dense_weight=dense_weight
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
-        self._names = place_words | _name_words(index)
+        self._proper_words = place_words | _name_words(index)
         self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
@@ -224,7 +224,7 @@ class Engine:
             )
         text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
-        asked = detect_question_language(text, lang_hint, self._names)
+        asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)
         audience, places, elsewhere = read_audience(text), _points(matches), _elsewhere(matches)

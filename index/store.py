@@ -167,8 +167,7 @@ def build_index(
             manifest = current_manifest(index_dir) or {}
             return BuildReport(manifest.get("version", ""), manifest.get("counts", {}).get("passages", 0), 0, 0, 0.0, skipped=True)
         passages = make_passages(knowledge)
-        vectors, embedded = _embed([p.search_text for p in passages], index_dir, embedder, show_progress)
-        off_topic, _ = _embed(knowledge.off_topic, index_dir, embedder, False, queries=True)
+        vectors, off_topic, embedded = _embed(passages, knowledge.off_topic, index_dir, embedder, show_progress)
         now = now or dt.datetime.now(dt.UTC)
         version = _new_version_name(index_dir, now, knowledge.knowledge_hash)
         _write_version(index_dir, version, knowledge, passages, vectors, off_topic, embedder, now)
@@ -187,7 +186,11 @@ def _new_version_name(index_dir: Path, now: dt.datetime, knowledge_hash: str) ->
     return name
 
 
-def _embed(texts: list[str], index_dir: Path, embedder: Embedder, show_progress: bool, *, queries: bool = False) -> tuple[np.ndarray, int]:
+def _embed(
+    passages: list[Passage], off_topic: list[str], index_dir: Path, embedder: Embedder, show_progress: bool
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """The passages' vectors, the off-topic examples' (embedded as questions) and how many
+    passages were not in the cache, through one session of the cache."""
     cache_path = index_dir / "embeddings.sqlite"
     try:
         cache = EmbeddingCache(cache_path, embedder)
@@ -195,8 +198,9 @@ def _embed(texts: list[str], index_dir: Path, embedder: Embedder, show_progress:
         cache_path.unlink(missing_ok=True)  # a cache is disposable: start it again
         cache = EmbeddingCache(cache_path, embedder)
     try:
-        vectors = cache.embed(texts, show_progress=show_progress, queries=queries)
-        return vectors, cache.misses
+        vectors = cache.embed([p.search_text for p in passages], show_progress=show_progress)
+        embedded = cache.misses
+        return vectors, cache.embed(off_topic, queries=True), embedded
     finally:
         cache.close()
 
