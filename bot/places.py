@@ -26,6 +26,9 @@ class NamedPoint:
     area: frozenset[str] = frozenset()
     """For a municipality: its folded names and postcodes, so that a centre whose address is in it
     counts as in it wherever it lies (a municipality's point is only its centre)."""
+    within: frozenset[str] = frozenset()
+    """The folded names and postcodes of the municipalities the place lies in (itself, for one): a
+    centre known only to the municipality (its location's precision) may be anywhere in it."""
 
 
 def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | None:
@@ -34,12 +37,17 @@ def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | No
     return point_of(place) if place is not None else None
 
 
-def point_of(place: Place) -> NamedPoint | None:
-    """A place's name and coordinates; None for a place without one point (the canal zone)."""
+def point_of(place: Place, municipalities: tuple[Place, ...] = ()) -> NamedPoint | None:
+    """A place's name and coordinates, with the `municipalities` it lies in; None for a place
+    without one point (the canal zone)."""
     if place.lat is None or place.lon is None:
         return None
-    area = frozenset([*(fold(name) for name in place.names), *place.postcodes]) if place.kind == "municipality" else frozenset()
-    return NamedPoint(place.name, place.lat, place.lon, area)
+    area = _keys(place) if place.kind == "municipality" else frozenset()
+    return NamedPoint(place.name, place.lat, place.lon, area, frozenset().union(area, *(_keys(m) for m in municipalities)))
+
+
+def _keys(municipality: Place) -> frozenset[str]:
+    return frozenset([*(fold(name) for name in municipality.names), *municipality.postcodes])
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

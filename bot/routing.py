@@ -74,9 +74,9 @@ def proximity(km: float) -> float:
     return max(0.0, 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM))
 
 
-Point = tuple[float, float, frozenset[str]]
-"""Where a centre can be found: latitude, longitude, and the folded municipality names and postcode
-of the address there (empty when unknown)."""
+Point = tuple[float, float, frozenset[str], bool]
+"""Where a centre can be found: latitude, longitude, the folded municipality names and postcode of
+the address there (empty when unknown), and whether the point is only the municipality's."""
 
 
 def _address_keys(address: Address | None) -> frozenset[str]:
@@ -91,19 +91,25 @@ def centre_points(centre: Centre, programme: Programme | None = None) -> list[Po
     sites = centre.sites or []
     wanted = set(programme.sites or []) if programme is not None else set()
     points = [
-        (s.location.lat, s.location.lon, _address_keys(s.address or centre.address))
+        (s.location.lat, s.location.lon, _address_keys(s.address or centre.address), s.location.precision == "municipality")
         for s in sites
         if s.location is not None and (not wanted or s.id in wanted)
     ]
     if not points and centre.location is not None:
-        points.append((centre.location.lat, centre.location.lon, _address_keys(centre.address)))
+        location = centre.location
+        points.append((location.lat, location.lon, _address_keys(centre.address), location.precision == "municipality"))
     return points
 
 
 def nearest(points: list[Point], places: list[NamedPoint]) -> tuple[NamedPoint, float, bool] | None:
     """The place named that is nearest to any of `points`, the distance, and whether that point
-    lies in it (a municipality named, with the point's address in it)."""
-    pairs = [(place, distance_km(place.lat, place.lon, lat, lon), bool(place.area & keys)) for place in places for lat, lon, keys in points]
+    counts as in it: a municipality named with the point's address in it, or a point known only to
+    its municipality (a network of the City of Brussels) and a place named in that municipality."""
+    pairs = [
+        (place, distance_km(place.lat, place.lon, lat, lon), bool(place.area & keys or (coarse and place.within & keys)))
+        for place in places
+        for lat, lon, keys, coarse in points
+    ]
     return min(pairs, key=lambda pair: (not pair[2], pair[1])) if pairs else None
 
 

@@ -111,3 +111,15 @@ def test_a_question_about_another_city_is_refused_with_the_reason(engine: Engine
     assert engine.answer("cours de coding à Gand").text.startswith("Je ne connais que les centres")
     from_there = engine.answer("I live in Antwerp, coding course in Anderlecht?")
     assert from_there.features["elsewhere"] == 0.0 and from_there.best is not None and from_there.best.centre == "west"
+
+
+def test_a_network_known_only_to_its_municipality_is_in_every_place_of_it(engine: Engine) -> None:
+    """A centre located only to its municipality may be anywhere in it, so it counts as in any
+    place named there (4 km away by the numbers); a centre at a precise point does not."""
+    from bot.places import NamedPoint
+    from bot.routing import nearest
+
+    keys = frozenset({"anderlecht", "1070"})
+    place = NamedPoint("Neerpede", 50.82, 4.28, within=keys)
+    assert nearest([(50.84, 4.33, keys, True)], [place]) == (place, pytest.approx(4.2, abs=0.3), True)
+    assert nearest([(50.84, 4.33, keys, False)], [place])[2] is False  # type: ignore[index]
