@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.phrases import LANGUAGE_NAMES, OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY, PHRASES
 from index.gazetteer import load_gazetteer
-from index.schema import Lang, is_lang
+from index.schema import LANGUAGES, Lang, is_lang
 
 if TYPE_CHECKING:
     from lingua import LanguageDetector
@@ -73,6 +73,76 @@ BRUSSELS_PLACES = load_gazetteer().words
 They come from the shipped knowledge/places.yaml (index/gazetteer.py), the one list of places."""
 
 _WORDS = re.compile(r"[\w'-]+")
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+_EXTRA_MARKERS: dict[str, tuple[str, ...]] = {
+    "en": ("what", "where", "when", "how", "who", "which", "near", "free", "learn"),
+    "fr": ("où", "quoi", "comment", "quand", "quel", "quelle", "quels", "quelles", "combien", "pourquoi", "près", "gratuit", "apprendre"),
+    "nl": ("waar", "wanneer", "welke", "welk", "hoeveel", "waarom", "graag", "leren", "dichtbij", "buurt"),
+    # bm25s has no Romanian or Polish list: their commonest little words.
+    "ro": (
+        "și",
+        "în",
+        "să",
+        "pentru",
+        "unde",
+        "este",
+        "sunt",
+        "cu",
+        "pe",
+        "am",
+        "nu",
+        "ce",
+        "cum",
+        "vreau",
+        "pot",
+        "din",
+        "care",
+        "mai",
+        "ani",
+        "găsesc",
+    ),
+    "pl": ("jest", "gdzie", "się", "czy", "nie", "dla", "jak", "co", "mogę", "że", "po", "mam", "jestem", "szukam", "można", "lat"),
+}
+
+
+@lru_cache(maxsize=1)
+def _markers() -> dict[str, frozenset[str]]:
+    """Words that belong to one language only, among ours and the others bm25s has stop words for:
+    its stop-word lists minus the words another language shares, plus question words. Two- or
+    three-word questions are too short for the statistical detector ("Wat is BeCode?" reads as
+    English to it); their little words are not."""
+    from bm25s import stopwords
+
+    lists: dict[str, set[str]] = {
+        "en": set(stopwords.STOPWORDS_EN_PLUS),
+        "fr": set(stopwords.STOPWORDS_FRENCH),
+        "nl": set(stopwords.STOPWORDS_DUTCH),
+        "de": set(stopwords.STOPWORDS_GERMAN),
+        "es": set(stopwords.STOPWORDS_SPANISH),
+        "pt": set(stopwords.STOPWORDS_PORTUGUESE),
+        "it": set(stopwords.STOPWORDS_ITALIAN),
+        "tr": set(stopwords.STOPWORDS_TURKISH),
+    }
+    for lang, words in _EXTRA_MARKERS.items():
+        lists.setdefault(lang, set()).update(words)
+    return {
+        lang: frozenset(word for word in words if len(word) > 1 and not any(word in lists[other] for other in lists if other != lang))
+        for lang, words in lists.items()
+    }
+
+
+def _marker_counts(text: str) -> list[tuple[str, int]]:
+    """How many marker words of each language `text` has, most first."""
+    words = [word.lower() for word in _LETTERS.findall(text)]
+    counts = {lang: sum(word in markers for word in words) for lang, markers in _markers().items()}
+    return sorted(counts.items(), key=lambda item: -item[1])
+
+
+def _marker_vote(text: str) -> tuple[Lang | None, int]:
+    """Our language whose marker words outnumber every other language's in `text` (if any), and by how many."""
+    (lang, count), (_, second) = _marker_counts(text)[:2]
+    return (lang, count - second) if count > second and is_lang(lang) else (None, 0)
 
 
 def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> Lang:
@@ -85,6 +155,9 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
     text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
+    voted, strength = _marker_vote(text)
+    if voted is not None and (strength >= 2 or best is None or best.value < 0.75):
+        return voted
     if best is None or best.value < 0.4:
         return known or DEFAULT_LANGUAGE
     detected = best.language.iso_code_639_1.name.lower()
@@ -110,11 +183,18 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
                 return "uk"
             ranked = [value.language.iso_code_639_1.name.lower() for value in _wide_detector().compute_language_confidence_values(kept)]
             return next((code for code in ranked if code in ("ru", "uk")), "ru")
+    counts = dict(_marker_counts(kept))
+    ours = max(counts[lang] for lang in LANGUAGES)
+    leader, lead = max(counts.items(), key=lambda item: item[1])
+    if leader in OTHER_LANGUAGE_NOTES and lead - max(count for lang, count in counts.items() if lang != leader) >= 2:
+        return leader
     if len(kept.split()) >= 2:
         values = _wide_detector().compute_language_confidence_values(kept)
         if values and values[0].value >= OTHER_LANGUAGE_MIN_CONFIDENCE:
             code = values[0].language.iso_code_639_1.name.lower()
-            if code in OTHER_LANGUAGE_NOTES:
+            theirs = counts.get(code, 0)
+            doubtful = ours > theirs and (ours >= 2 or theirs == 0)  # low-accuracy mode is often sure and wrong
+            if code in OTHER_LANGUAGE_NOTES and not doubtful:
                 return code
     return detect_language(text, prior, ignore)
 

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import PHRASES, detect_language, phrase
+from bot.i18n import PHRASES, detect_language, detect_question_language, phrase
 from index.schema import LANGUAGES
 
 
@@ -38,3 +38,36 @@ def test_detection_ignores_place_names_and_uses_the_prior_when_unsure() -> None:
     assert detect_language("Où apprendre l'informatique à Schaerbeek ?") == "fr"
     assert detect_language("Waar kan ik leren programmeren?") == "nl"
     assert detect_language("Anderlecht", prior="nl-BE") == "nl"
+
+
+NAMES = frozenset({"becode", "maks", "molengeek"})
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Wat is BeCode?", "nl"),  # the statistical detector alone reads this as English
+        ("Waar is MolenGeek?", "nl"),
+        ("Où est Maks ?", "fr"),
+        ("What is BeCode?", "en"),
+        ("wat is een digipunt?", "nl"),
+    ],
+)
+def test_short_questions_go_by_their_little_words(question: str, expected: str) -> None:
+    assert detect_question_language(question, ignore=NAMES) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How do I reset my Facebook password?", "en"),  # the wide detector alone says Italian
+        ("école de code gratuite près de la gare centrale", "fr"),  # ... and Romanian here
+        ("¿Dónde puedo aprender informática gratis?", "es"),
+        ("Gdzie jest kurs komputerowy dla dorosłych?", "pl"),
+        ("Unde pot învăța calculatorul pentru începători?", "ro"),
+        ("Bilgisayar kursu nerede var?", "tr"),
+        ("Wo kann ich einen Computerkurs machen?", "de"),
+    ],
+)
+def test_other_languages_are_told_from_ours(question: str, expected: str) -> None:
+    assert detect_question_language(question, ignore=NAMES) == expected
