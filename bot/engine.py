@@ -7,6 +7,7 @@ and programme, whether we are confident, alternatives, and the reply blocks to r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -103,7 +104,9 @@ class Answer:
 
 
 def _name_words(index: LoadedIndex) -> frozenset[str]:
-    """Lower-case words of centre names and municipalities, to keep out of language detection."""
+    """Lower-case words of centre names and municipalities, to keep out of language detection;
+    not the ones the knowledge also writes in lower case ("formation", "school", "le"): those are
+    the words of a language, and say which one."""
     words: set[str] = set()
     for centre in index.centres.values():
         texts = [centre.name.get(lang) for lang in LANGUAGES]
@@ -111,7 +114,11 @@ def _name_words(index: LoadedIndex) -> frozenset[str]:
             texts += [centre.address.municipality.get(lang) for lang in LANGUAGES]
         for text in texts:
             words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
-    return frozenset(words)
+    ordinary = {word for passage in index.passages for word in _WORD.findall(passage.text) if word.islower()}
+    return frozenset(words - ordinary)
+
+
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _points(matches: list[PlaceMatch]) -> list[NamedPoint]:
