@@ -12,7 +12,7 @@ import pytest
 from bot.engine import Option
 from bot.evaluation import LabelledQuestion, best_threshold, judge, load_labelled, metrics, misses, run
 from index.knowledge import load_knowledge
-from tests.support.helpers import LABELLED, SHIPPED_KNOWLEDGE
+from tests.support.helpers import HELD_OUT, LABELLED, SHIPPED_KNOWLEDGE
 
 
 @dataclass
@@ -84,8 +84,13 @@ def test_the_shipped_labelled_set_is_well_formed() -> None:
         assert sum(q.lang == lang and not q.out_of_scope for q in questions) >= 40
     others = Counter(q.lang for q in questions if q.lang not in ("en", "fr", "nl"))
     assert sum(others.values()) >= 60 and len(others) >= 6
-    test_share = sum(q.split == "test" for q in questions) / len(questions)
-    assert 0.2 <= test_share <= 0.4
+    assert len(HELD_OUT) >= 2
+    held_out = [q for path in HELD_OUT for q in load_labelled(path)]
+    assert all(q.split == "test" for q in held_out)
+    test_share = sum(q.split == "test" for q in [*questions, *held_out]) / (len(questions) + len(held_out))
+    assert 0.2 <= test_share <= 0.5
+    trained_on = {q.q.casefold() for q in questions if q.split == "train"}
+    assert not [q.q for q in held_out if q.q.casefold() in trained_on], "a held-out question is also in train"
     splits_of_family: dict[str, set[str]] = {}
     for q in questions:
         if q.family:
@@ -93,7 +98,7 @@ def test_the_shipped_labelled_set_is_well_formed() -> None:
     assert all(len(splits) == 1 for splits in splits_of_family.values()), "a paraphrase family is in both splits"
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
     known = set(knowledge.centres) | set(knowledge.programmes) | {d.record.id for d in knowledge.documents}
-    labelled = {i for q in questions for i in (q.centre, q.programme, q.faq, *q.also) if i}
+    labelled = {i for q in [*questions, *held_out] for i in (q.centre, q.programme, q.faq, *q.also) if i}
     assert labelled <= known, sorted(labelled - known)
 
 

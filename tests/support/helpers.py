@@ -19,6 +19,8 @@ from index.store import build_index, open_index
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED_KNOWLEDGE = ROOT / "knowledge"
 LABELLED = ROOT / "tests" / "data" / "labelled_questions.yaml"
+HELD_OUT = sorted((ROOT / "tests" / "data").glob("held_out_*.yaml"))
+"""Test sets written blind after the labelled set's own test split (scored apart, never tuned on)."""
 
 
 FAKE_MODEL_NAME = "fake-hashing"
