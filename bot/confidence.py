@@ -18,7 +18,10 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
+
+import numpy as np
 
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
@@ -39,8 +42,8 @@ class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 
 
-FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic")
-DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic")
+FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic")
+DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic")
 """What a question in another language can be judged on: its words cannot overlap the English,
 French and Dutch knowledge, so only the embedding (and names) say whether it is in scope."""
 ELSEWHERE = "elsewhere"
@@ -54,6 +57,7 @@ def features(
     *,
     named: bool = False,
     off_topic: float | None = None,
+    topic: float = 0.0,
     elsewhere: bool = False,
 ) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
@@ -61,11 +65,12 @@ def features(
     far the best cosine stands above the tenth (a question about nothing we know matches
     everything a little and nothing much), whether the question names one of our organisations
     or programmes (in any language), and how much closer it is to the nearest example of a
-    question to refuse (`off_topic`, its cosine; None without examples) than to the best passage.
+    question to refuse (`off_topic`, its cosine; None without examples) than to the best passage,
+    and how much the question reads like the ones we answer (`topic`: `ConfidenceModel.topic`).
     `elsewhere` (the question is about a place outside Brussels only) is no fitted feature but a
     verdict: such a question is not ours (see `ConfidenceModel.probability`)."""
     if not hits:
-        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)} | {ELSEWHERE: float(elsewhere)}
+        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)} | {"topic": topic, ELSEWHERE: float(elsewhere)}
     lexical = max(hit.lexical for hit in hits)
     count = max(len(words), 1)
     best_words = searcher.words_in(hits[0].row)
@@ -79,8 +84,14 @@ def features(
         "dense_lead": cosines[0] - cosines[min(9, len(cosines) - 1)],
         "named": float(named),
         "off_topic": (off_topic if off_topic is not None else 0.0) - hits[0].dense,
+        "topic": topic,
         ELSEWHERE: float(elsewhere),
     }
+
+
+@lru_cache(maxsize=4)
+def _as_array(weights: tuple[float, ...]) -> np.ndarray:
+    return np.asarray(weights, dtype=np.float32)
 
 
 def _sigmoid(z: float) -> float:
@@ -104,6 +115,22 @@ class ConfidenceModel:
     dense_bias: float = 0.0
     """For questions in other languages: weights over DENSE_FEATURES, with the bias set so that the
     same `threshold` applies (None: such questions are judged like the others)."""
+    topic_weights: tuple[float, ...] | None = None
+    topic_bias: float = 0.0
+    """A linear model over the question's own embedding (see `fit_topic`); None: `topic` is 0."""
+
+    def __post_init__(self) -> None:
+        if self.topic_weights is not None:  # a list when read from JSON
+            object.__setattr__(self, "topic_weights", tuple(self.topic_weights))
+
+    def topic(self, vector: np.ndarray) -> float:
+        """How much a question, by its embedding, reads like the ones we answer (a logit; 0 unfitted).
+
+        The other features see only the nearest passage or example; this sees the direction in the
+        embedding space that separates the train split's in-scope questions from the rest."""
+        if self.topic_weights is None:
+            return 0.0
+        return float(np.dot(_as_array(self.topic_weights), vector)) + self.topic_bias
 
     @classmethod
     def untrained(cls, model: str) -> ConfidenceModel:
@@ -155,7 +182,7 @@ def fit(samples: Sequence[tuple[dict[str, float], bool]], names: Sequence[str] =
     """Weights (over `names`) and bias separating in-scope (True) from out-of-scope (False) samples."""
     from sklearn.linear_model import LogisticRegression
 
-    x = [[values[name] for name in names] for values, _ in samples]
+    x = [[values.get(name, 0.0) for name in names] for values, _ in samples]
     y = [int(in_scope) for _, in_scope in samples]
     model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
     weights = {name: round(float(w), 4) for name, w in zip(names, model.coef_[0], strict=True)}
@@ -166,3 +193,28 @@ def logit(p: float) -> float:
     """The inverse of the logistic function (for moving a threshold into a bias)."""
     p = min(max(p, 1e-6), 1 - 1e-6)
     return math.log(p / (1 - p))
+
+
+TOPIC_C = 3.0
+"""Regularisation of the topic model: chosen by cross-validation on the train split (1, 3 and 10 tried)."""
+
+
+def fit_topic(
+    vectors: np.ndarray, in_scope: Sequence[bool], groups: Sequence[str], negatives: np.ndarray
+) -> tuple[tuple[float, ...], float, np.ndarray]:
+    """The topic model's weights and bias, fitted on labelled question `vectors` and on `negatives`
+    (the off-topic examples' vectors), and each labelled question's score from a model that did not
+    see it nor its paraphrases (`groups`: the family), for fitting the other weights on: a score
+    from a model that saw the question is surer than any new question's will be."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, cross_val_predict
+
+    x = np.vstack([vectors, negatives]) if len(negatives) else vectors
+    y = np.concatenate([np.asarray(in_scope, dtype=bool), np.zeros(len(negatives), dtype=bool)])
+    group_ids = [*groups, *(f"off-topic example {n}" for n in range(len(negatives)))]
+    model = LogisticRegression(C=TOPIC_C, max_iter=5000)
+    folds = min(5, len(set(group_ids)))
+    held_out = cross_val_predict(model, x, y, groups=group_ids, cv=GroupKFold(folds), method="decision_function")
+    model.fit(x, y)
+    weights = tuple(round(float(w), 5) for w in model.coef_[0])
+    return weights, round(float(model.intercept_[0]), 5), held_out[: len(vectors)]

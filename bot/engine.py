@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+
 from bot import reply, routing
 from bot.audience import Audience, read_audience
 from bot.blocks import Block, render_html, render_text
@@ -80,6 +82,8 @@ class Answer:
     features: dict[str, float] = field(default_factory=dict, repr=False)
     ranked: list[Option] = field(default_factory=list, repr=False)
     """Every option the search found, best first (for evaluation)."""
+    vector: np.ndarray | None = field(default=None, repr=False)
+    """The question's embedding (for fitting the confidence model's topic weights)."""
 
     @property
     def text(self) -> str:
@@ -172,6 +176,11 @@ class Engine:
         for passage in index.passages:  # the first passage of each file stands for it
             self._targets.setdefault(passage.target, passage)
 
+    @property
+    def off_topic_examples(self) -> np.ndarray:
+        """The vectors of the knowledge's off-topic examples (for `telecentre calibrate`)."""
+        return self.index.off_topic
+
     @classmethod
     def from_settings(cls, settings: Settings, embedder: Embedder | None = None, confidence: ConfidenceModel | None = None) -> Engine:
         """Load the configured model, index and the confidence model fitted for that embedding model
@@ -239,7 +248,15 @@ class Engine:
         vector = self.embedder.embed_queries([text])[0]
         found = self.searcher.search(text, k=20, vector=vector)
         off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
-        values = features(found, terms(text), self.searcher, named=bool(named), off_topic=off_topic, elsewhere=elsewhere is not None)
+        values = features(
+            found,
+            terms(text),
+            self.searcher,
+            named=bool(named),
+            off_topic=off_topic,
+            topic=self.confidence.topic(vector),
+            elsewhere=elsewhere is not None,
+        )
         ranking = routing.rank(found, self.index, places, audience, lang, named)
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
@@ -271,6 +288,7 @@ class Engine:
             hits=hits,
             features=values,
             ranked=options,
+            vector=vector,
         )
 
     def knows(self, target: str) -> bool:

