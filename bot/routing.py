@@ -91,7 +91,8 @@ def _address_keys(address: Address | None) -> frozenset[str]:
 
 
 def centre_points(centre: Centre, programme: Programme | None = None) -> list[Point]:
-    """Where a centre (or one of its programmes) can be found: its sites, else its own location."""
+    """Where a centre (or one of its programmes) can be found: its own location and its sites, or
+    only the sites a programme names (MolenGeek is in Molenbeek as well as at its LaekenGeek site)."""
     sites = centre.sites or []
     wanted = set(programme.sites or []) if programme is not None else set()
     points = [
@@ -99,7 +100,7 @@ def centre_points(centre: Centre, programme: Programme | None = None) -> list[Po
         for s in sites
         if s.location is not None and (not wanted or s.id in wanted)
     ]
-    if not points and centre.location is not None:
+    if not wanted and centre.location is not None:
         location = centre.location
         points.append((location.lat, location.lon, _address_keys(centre.address), location.precision == "municipality"))
     return points

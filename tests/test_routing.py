@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.routing import NEAR_KM, proximity
+from bot.routing import NEAR_KM, centre_points, proximity
+from index.gazetteer import fold
+from index.knowledge import load_knowledge
 from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
 
 CUREGHEM = "  lat: 50.8367\n  lon: 4.3289\n"
@@ -123,3 +125,16 @@ def test_a_network_known_only_to_its_municipality_is_in_every_place_of_it(engine
     place = NamedPoint("Neerpede", 50.82, 4.28, within=keys)
     assert nearest([(50.84, 4.33, keys, True)], [place]) == (place, pytest.approx(4.2, abs=0.3), True)
     assert nearest([(50.84, 4.33, keys, False)], [place])[2] is False  # type: ignore[index]
+
+
+def test_a_centre_with_sites_is_also_at_its_own_address() -> None:
+    """MolenGeek is in Molenbeek and at its LaekenGeek site; a programme naming sites is at those only."""
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
+    molengeek = knowledge.centres["molengeek"]
+    assert molengeek.sites and molengeek.location is not None
+    keys = [point[2] for point in centre_points(molengeek)]
+    assert len(keys) == len(molengeek.sites) + 1
+    assert fold("Molenbeek-Saint-Jean") in keys[-1]
+    with_sites = next(p for p in knowledge.programmes.values() if p.sites and p.centre in knowledge.centres)
+    site_points = centre_points(knowledge.centres[with_sites.centre], with_sites)
+    assert 0 < len(site_points) <= len(with_sites.sites)
