@@ -138,3 +138,17 @@ def test_a_centre_with_sites_is_also_at_its_own_address() -> None:
     with_sites = next(p for p in knowledge.programmes.values() if p.sites and p.centre in knowledge.centres)
     site_points = centre_points(knowledge.centres[with_sites.centre], with_sites)
     assert 0 < len(site_points) <= len(with_sites.sites)
+
+
+def test_a_close_call_goes_to_the_centre_that_speaks_the_question_language(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """Two literacy centres at the same place: one lists only Dutch, the other only French."""
+    for id, name, spoken in (("lezen", "Lezen", "nl"), ("lire", "Lire", "fr")):
+        text = CENTRE.format(id=id, name=name, topic="literacy", town="Anderlecht").replace("  lat: 50.85\n  lon: 4.35\n", CUREGHEM)
+        (knowledge_dir / "centres" / f"{id}.md").write_text(
+            text.replace("verified:", f"languages: [{spoken}]\nverified:", 1), encoding="utf-8"
+        )
+    engine = make_engine()
+    french = engine.answer("cours de literacy à Cureghem ?", lang="fr")
+    dutch = engine.answer("cursus literacy in Kuregem?", lang="nl")
+    assert french.best is not None and french.best.centre == "lire", [o.centre for o in french.ranked]
+    assert dutch.best is not None and dutch.best.centre == "lezen", [o.centre for o in dutch.ranked]
