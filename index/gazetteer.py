@@ -254,10 +254,15 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def _variants(name: str) -> set[str]:
-    """The folded name and its forms with saint/sainte/sint written st/ste."""
+    """The folded name and its forms with saint/sainte/sint written st/ste; a Cyrillic name ending
+    in a soft sign also without it, the stem its declined forms share (Брюссель, в Брюсселе)."""
     folded = fold(name)
     short = " ".join(_ABBREVIATIONS.get(word, word) for word in folded.split())
-    return {folded, short}
+    return {folded, short} | ({folded[:-1]} if folded.endswith("ь") and len(folded) > 4 else set())
+
+
+_CYRILLIC_ENDING = "[\u0430-\u044f\u0454\u0456]{0,2}"  # folded: й is и, ї is і
+_ARABIC_PREFIX = "[\u0628\u0644\u0648\u0641](?=[\u0621-\u064a])"
 
 
 @dataclass
@@ -276,7 +281,9 @@ class Gazetteer:
                 self._lookup.setdefault(key, place)
         keys = sorted(self._lookup, key=lambda key: (-len(key), key))
         body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![^\W_])(?=({body})(?![^\W_]))")
+        # Russian and Ukrainian decline place names ("в Схарбеке"), Arabic writes "in" or "and" onto
+        # them ("بأندرلخت"): a name may end in a case ending or start after such a letter.
+        self._pattern = re.compile(rf"(?<![^\W_])(?:{_ARABIC_PREFIX})?(?=({body})({_CYRILLIC_ENDING})(?![^\W_]))")
         preps = "|".join(re.escape(p) for p in sorted(PREPOSITIONS, key=len, reverse=True))
         self._after_preposition = re.compile(rf"(?:^|\s)(?:{preps})\s$")
         streets = "|".join(STREET_WORDS)
@@ -288,14 +295,14 @@ class Gazetteer:
         folded, where = _fold_with_offsets(text)
         candidates = []
         for match in self._pattern.finditer(folded):
-            key = match.group(1)
-            if self._lookup[key].kind == "elsewhere" and self._after_street.search(folded[: match.start()]):
+            key, start, ending = match.group(1), match.start(1), len(match.group(2))
+            if self._lookup[key].kind == "elsewhere" and self._after_street.search(folded[:start]):
                 continue
-            if key in self.ambiguous and not self._counts(text, folded, where, match.start(), key):
-                key = self._longest_plain(folded, match.start())
+            if key in self.ambiguous and not self._counts(text, folded, where, start, key):
+                key = self._longest_plain(folded, start)
                 if key is None:
                     continue
-            candidates.append((match.start(), match.start() + len(key), key))
+            candidates.append((start, start + len(key) + ending, key))
         chosen: list[tuple[int, int, str]] = []
         for start, end, key in sorted(candidates, key=lambda c: (c[0] - c[1], c[0])):
             if all(end <= s or start >= e for s, e, _ in chosen):
