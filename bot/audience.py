@@ -202,7 +202,18 @@ _JOBSEEKER = _words(
     "ابحث عن عمل",
     "безработн*",
     "ищу работу",
+    "искать работу",
+    "поиск работы",
     "шукаю роботу",
+    "шукати роботу",
+    "пошук роботи",
+    "find a job",
+    "find work",
+    "trouver un emploi",
+    "trouver du travail",
+    "werk vinden",
+    "buscar trabajo",
+    "procurar emprego",
 )
 _NEWCOMER = _words(
     "refugee",

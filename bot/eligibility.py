@@ -101,6 +101,11 @@ def next_question(candidates: list[Programme], answers: dict[str, str], lang: La
     return None
 
 
+JOBSEEKER_MIN_AGE = 16
+"""Someone looking for work is at least this old (school is compulsory until 18 in Belgium), so a
+space for children under 15 does not fit a job seeker who gave no age."""
+
+
 def unmet_conditions(programme: Programme, answers: dict[str, str], lang: Lang) -> list[str]:
     """Reasons, in words, why the answers so far do not meet the programme's conditions."""
     rules = programme.eligibility
@@ -118,6 +123,8 @@ def unmet_conditions(programme: Programme, answers: dict[str, str], lang: Lang) 
             reasons.append(phrase(lang, "el_why_age_min", low=str(rules.age_min)))
         if rules.age_max is not None and age > rules.age_max:
             reasons.append(phrase(lang, "el_why_age_max", high=str(rules.age_max)))
+    elif answers.get("jobseeker") == "y" and rules.age_max is not None and rules.age_max < JOBSEEKER_MIN_AGE:
+        reasons.append(phrase(lang, "el_why_age_max", high=str(rules.age_max)))
     if answers.get("jobseeker") == "n" and rules.jobseeker == "required":
         reasons.append(phrase(lang, "el_why_jobseeker"))
     if answers.get("residence") == "n" and rules.residence == "brussels-region":

@@ -30,6 +30,8 @@ from bot.audience import Audience, read_audience
         ("عمري 30 سنة وأنا لاجئ", Audience(age=30, newcomer=True)),
         ("kadınım, 40 yaşındayım", Audience(age=40, gender="w")),
         ("ich bin 22 Jahre alt und arbeitslos", Audience(age=22, jobseeker=True)),
+        ("Живу в Схарбеке, нужен компьютер, чтобы искать работу", Audience(jobseeker=True)),
+        ("I need a computer to find a job", Audience(jobseeker=True)),
     ],
 )
 def test_what_a_question_says_about_the_learner(question: str, expected: Audience) -> None:

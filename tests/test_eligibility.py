@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.eligibility import age_bands, candidates_for, next_question, parse_typed, question_count, verdict
+from bot.eligibility import age_bands, candidates_for, next_question, parse_typed, question_count, unmet_conditions, verdict
 from index.schema import Programme
 
 
@@ -91,3 +91,10 @@ def test_candidates_of_one_centre_or_all_with_conditions() -> None:
     programmes = {p.id: p for p in ALL}
     assert [p.id for p in candidates_for(programmes, None)] == ["women-45", "youth"]
     assert len(candidates_for(programmes, "c")) == 3
+
+
+def test_a_job_seeker_who_gave_no_age_is_no_child() -> None:
+    children = _programme("children", age_max=14)
+    assert unmet_conditions(children, {"jobseeker": "y"}, "en") == ["it is for people up to 14"]
+    assert unmet_conditions(children, {"jobseeker": "n"}, "en") == []
+    assert unmet_conditions(YOUTH, {"jobseeker": "y"}, "en") == []  # up to 25: a job seeker may be that young
