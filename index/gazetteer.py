@@ -299,7 +299,7 @@ class Gazetteer:
             if self._lookup[key].kind == "elsewhere" and self._after_street.search(folded[:start]):
                 continue
             if key in self.ambiguous and not self._counts(text, folded, where, start, key):
-                key = self._longest_plain(folded, start)
+                key, ending = self._longest_plain(folded, start), 0
                 if key is None:
                     continue
             candidates.append((start, start + len(key) + ending, key))
