@@ -128,7 +128,7 @@ _WORD = re.compile(r"[^\W\d_]+")
 def _points(matches: list[PlaceMatch]) -> list[NamedPoint]:
     """Places named in the question that say where (a municipality, a neighbourhood, a station),
     not "Brussels" as a whole, an area without one point or a city elsewhere."""
-    points = (point_of(match.place, match.municipalities) for match in matches if match.place.precision != "region")
+    points = (point_of(match.place, match.municipalities, match.name) for match in matches if match.place.precision != "region")
     return [point for point in points if point is not None]
 
 

@@ -37,13 +37,13 @@ def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | No
     return point_of(place) if place is not None else None
 
 
-def point_of(place: Place, municipalities: tuple[Place, ...] = ()) -> NamedPoint | None:
-    """A place's name and coordinates, with the `municipalities` it lies in; None for a place
-    without one point (the canal zone)."""
+def point_of(place: Place, municipalities: tuple[Place, ...] = (), name: str | None = None) -> NamedPoint | None:
+    """A place's name (`name`, else its first) and coordinates, with the `municipalities` it lies
+    in; None for a place without one point (the canal zone)."""
     if place.lat is None or place.lon is None:
         return None
     area = _keys(place) if place.kind == "municipality" else frozenset()
-    return NamedPoint(place.name, place.lat, place.lon, area, frozenset().union(area, *(_keys(m) for m in municipalities)))
+    return NamedPoint(name or place.name, place.lat, place.lon, area, frozenset().union(area, *(_keys(m) for m in municipalities)))
 
 
 def _keys(municipality: Place) -> frozenset[str]:

@@ -229,6 +229,20 @@ class PlaceMatch:
         """The one municipality the place lies in; None for the region or an area across several."""
         return self.municipalities[0] if len(self.municipalities) == 1 else None
 
+    @property
+    def name(self) -> str:
+        """The place's listed name in the spelling the learner used when it is a Latin-script one
+        ("Sint-Gillis" for a Dutch question), else its first name: what a reply calls it."""
+        said = fold(self.text)
+        for name in self.place.names:
+            if said in _variants(name) and _in_latin_script(name):
+                return name
+        return self.place.name
+
+
+def _in_latin_script(name: str) -> bool:
+    return all(unicodedata.name(char, "").startswith("LATIN") for char in name if char.isalpha())
+
 
 def fold(text: str) -> str:
     """Lower case without accents; every run of non-letters and non-digits becomes one space."""

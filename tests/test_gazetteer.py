@@ -268,3 +268,17 @@ def test_declined_forms_stay_short(tmp_path: Path) -> None:
     path = tmp_path / "places.yaml"
     path.write_text(SCRIPTS, encoding="utf-8")
     assert load_gazetteer(path).find("Андерлехтского района") == []
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("cursus in sint gillis", "Sint-Gillis"),
+        ("formation à St-Gilles", "Saint-Gilles"),
+        ("Живу в Схарбеке", "Schaerbeek"),  # a reply in French, Dutch or English names it in Latin script
+        ("1030", "Schaerbeek"),
+    ],
+)
+def test_a_match_is_named_as_the_learner_spelt_it_in_latin_script(shipped: Gazetteer, text: str, name: str) -> None:
+    (match,) = shipped.find(text)
+    assert match.name == name
