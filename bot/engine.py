@@ -266,7 +266,7 @@ class Engine:
             blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
         else:
-            shown = options[:ALTERNATIVES]
+            shown = self._distinct(options, lang)
             blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
             if elsewhere is not None:
@@ -357,6 +357,20 @@ class Engine:
             return centre.name.get(lang)
         passage = self._targets.get(target)
         return self._in_language(passage, lang).title if passage else target
+
+    def _distinct(self, options: list[Option], lang: Lang) -> list[Option]:
+        """The first ALTERNATIVES options that read differently: an FAQ is titled by its centre, so
+        "CABAN" twice in a list of three would waste a line."""
+        shown: list[Option] = []
+        titles: set[tuple[str, str]] = set()
+        for option in options:
+            described = self._describe(option, lang)
+            if described not in titles:
+                titles.add(described)
+                shown.append(option)
+            if len(shown) == ALTERNATIVES:
+                break
+        return shown
 
     def _describe(self, option: Option, lang: Lang, *, centre_only: bool = False) -> tuple[str, str]:
         """The option's title (or its centre's name) and the municipality it is in."""

@@ -90,3 +90,19 @@ def test_dated_and_unverified_facts_are_flagged(shipped_engine) -> None:  # type
 def test_a_newly_covered_municipality_gets_its_own_centre(shipped_engine, question: str, centre: str) -> None:  # type: ignore[no-untyped-def]
     answer = shipped_engine.answer(question)
     assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked[:3]]
+
+
+def test_a_not_sure_list_never_repeats_a_line(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """An FAQ is titled by its centre: listed beside that centre, it read as the same line twice."""
+    unsure = [
+        answer
+        for answer in map(
+            shipped_engine.answer,
+            ["Où imprimer un document près de la gare du Midi ?", "wifi gratuit 1080", "what is the weather tomorrow"],
+        )
+        if not answer.confident
+    ]
+    assert unsure
+    for answer in unsure:
+        lines = [line[3:] for line in answer.text.splitlines() if line[:3] in ("1. ", "2. ", "3. ")]
+        assert len(lines) == len(set(lines)) == 3, lines
