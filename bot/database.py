@@ -85,13 +85,17 @@ def _sqlite_engine(path: Path) -> Engine:
     """WAL (readers beside a writer), deleted rows overwritten, a busy timeout, and real
     transactions (the pysqlite recipe from SQLAlchemy's documentation): a writing transaction
     starts with BEGIN IMMEDIATE so concurrent writers queue instead of failing on a lock upgrade;
-    one on a connection with the `read_only` execution option takes no lock at all."""
+    one on a connection with the `read_only` execution option takes no lock at all.
+    synchronous=NORMAL, SQLite's advice for WAL: a commit no longer waits for the disk, so queued
+    writers do not run out of their busy timeout on a slow disk (seen on a busy CI machine); the
+    file stays consistent, and only the last commits before a power cut could be lost."""
     engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": SQLITE_BUSY_SECONDS})
 
     @event.listens_for(engine, "connect")
     def _setup(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
         dbapi_connection.execute("PRAGMA secure_delete=ON")
 
     @event.listens_for(engine, "begin")
