@@ -223,21 +223,14 @@ class PlaceMatch:
     text: str
     municipalities: tuple[Place, ...]
     """The municipalities the place lies in (itself for a municipality, several for the canal zone)."""
+    name: str
+    """The place's listed name in the spelling the learner used when it is a Latin-script one
+    ("Sint-Gillis" for a Dutch question), else its first name: what a reply calls it."""
 
     @property
     def municipality(self) -> Place | None:
         """The one municipality the place lies in; None for the region or an area across several."""
         return self.municipalities[0] if len(self.municipalities) == 1 else None
-
-    @property
-    def name(self) -> str:
-        """The place's listed name in the spelling the learner used when it is a Latin-script one
-        ("Sint-Gillis" for a Dutch question), else its first name: what a reply calls it."""
-        said = fold(self.text)
-        for name in self.place.names:
-            if said in _variants(name) and _in_latin_script(name):
-                return name
-        return self.place.name
 
 
 def _in_latin_script(name: str) -> bool:
@@ -290,9 +283,15 @@ class Gazetteer:
     def __post_init__(self) -> None:
         self._lookup: dict[str, Place] = {}
         rank = {kind: order for order, kind in enumerate(KIND_ORDER)}
+        self._spelling: dict[str, str] = {}
+        """Folded key -> the Latin-script listed name it comes from (see PlaceMatch.name)."""
         for place in sorted(self.places.values(), key=lambda p: rank[p.kind]):
-            for key in [v for name in place.names for v in _variants(name)] + list(place.postcodes):
-                self._lookup.setdefault(key, place)
+            for name in place.names:
+                for key in _variants(name):
+                    if self._lookup.setdefault(key, place) is place and _in_latin_script(name):
+                        self._spelling.setdefault(key, name)
+            for postcode in place.postcodes:
+                self._lookup.setdefault(postcode, place)
         keys = sorted(self._lookup, key=lambda key: (-len(key), key))
         body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
         # Russian and Ukrainian decline place names ("в Схарбеке"), Arabic writes "in" or "and" onto
@@ -325,7 +324,8 @@ class Gazetteer:
         for start, end, key in sorted(chosen):
             place = self._lookup[key]
             first, last = where[start], where[end - 1] + 1
-            matches.append(PlaceMatch(place, first, last, text[first:last], self.municipalities_of(place)))
+            name = self._spelling.get(key, place.name)
+            matches.append(PlaceMatch(place, first, last, text[first:last], self.municipalities_of(place), name))
         return matches
 
     def _counts(self, text: str, folded: str, where: list[int], start: int, key: str) -> bool:
