@@ -132,17 +132,16 @@ def _markers() -> dict[str, frozenset[str]]:
     }
 
 
-def _marker_counts(text: str) -> list[tuple[str, int]]:
-    """How many marker words of each language `text` has, most first."""
+def _marker_counts(text: str) -> dict[str, int]:
+    """How many marker words of each language `text` has."""
     words = [word.lower() for word in _LETTERS.findall(text)]
-    counts = {lang: sum(word in markers for word in words) for lang, markers in _markers().items()}
-    return sorted(counts.items(), key=lambda item: -item[1])
+    return {lang: sum(word in markers for word in words) for lang, markers in _markers().items()}
 
 
-def _marker_vote(text: str) -> tuple[Lang | None, int]:
-    """Our language whose marker words outnumber every other language's in `text` (if any), and by how many."""
-    (lang, count), (_, second) = _marker_counts(text)[:2]
-    return (lang, count - second) if count > second and is_lang(lang) else (None, 0)
+def _marker_lead(counts: dict[str, int]) -> tuple[str, int]:
+    """The language with the most marker words, and how many more it has than the next (0: a tie)."""
+    (leader, most), (_, second) = sorted(counts.items(), key=lambda item: -item[1])[:2]
+    return leader, most - second
 
 
 def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> Lang:
@@ -155,8 +154,8 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
     text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
-    voted, strength = _marker_vote(text)
-    if voted is not None and (strength >= 2 or best is None or best.value < 0.75):
+    voted, strength = _marker_lead(_marker_counts(text))
+    if is_lang(voted) and strength > 0 and (strength >= 2 or best is None or best.value < 0.75):
         return voted
     if best is None or best.value < 0.4:
         return known or DEFAULT_LANGUAGE
@@ -183,10 +182,10 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
                 return "uk"
             ranked = [value.language.iso_code_639_1.name.lower() for value in _wide_detector().compute_language_confidence_values(kept)]
             return next((code for code in ranked if code in ("ru", "uk")), "ru")
-    counts = dict(_marker_counts(kept))
+    counts = _marker_counts(kept)
     ours = max(counts[lang] for lang in LANGUAGES)
-    leader, lead = max(counts.items(), key=lambda item: item[1])
-    if leader in OTHER_LANGUAGE_NOTES and lead - max(count for lang, count in counts.items() if lang != leader) >= 2:
+    leader, lead = _marker_lead(counts)
+    if leader in OTHER_LANGUAGE_NOTES and lead >= 2:
         return leader
     if len(kept.split()) >= 2:
         values = _wide_detector().compute_language_confidence_values(kept)
