@@ -266,8 +266,9 @@ class Engine:
             blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
         else:
-            shown = self._distinct(options, lang)
-            blocks = reply.unsure_reply([self._describe(o, lang) for o in shown], lang, self._contact(shown, lang), truncated)
+            distinct = self._distinct(options, lang)
+            shown = list(distinct)
+            blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
             if elsewhere is not None:
                 blocks = reply.with_note(blocks, phrase(lang, "elsewhere", place=elsewhere))
@@ -358,16 +359,14 @@ class Engine:
         passage = self._targets.get(target)
         return self._in_language(passage, lang).title if passage else target
 
-    def _distinct(self, options: list[Option], lang: Lang) -> list[Option]:
-        """The first ALTERNATIVES options that read differently: an FAQ is titled by its centre, so
-        "CABAN" twice in a list of three would waste a line."""
-        shown: list[Option] = []
-        titles: set[tuple[str, str]] = set()
+    def _distinct(self, options: list[Option], lang: Lang) -> dict[Option, tuple[str, str]]:
+        """The first ALTERNATIVES options that read differently, with how each reads: an FAQ is
+        titled by its centre, so "CABAN" twice in a list of three would waste a line."""
+        shown: dict[Option, tuple[str, str]] = {}
         for option in options:
             described = self._describe(option, lang)
-            if described not in titles:
-                titles.add(described)
-                shown.append(option)
+            if described not in shown.values():
+                shown[option] = described
             if len(shown) == ALTERNATIVES:
                 break
         return shown
