@@ -80,7 +80,26 @@ _WOMAN = _words(
     "بنت",
     "женщина",
     "жінка",
+    "mujeres",
+    "mulheres",
+    "frauen",
+    "donne",
+    "femei",
+    "femeile",
+    "kobiet",
+    "kobiety",
+    "kadinlar",
+    "kadinlara",
+    "kadinlar icin",
+    "نساء",
+    "للنساء",
+    "النساء",
+    "женщин",
+    "женщины",
+    "жінок",
+    "жінки",
 )
+"""Words for a woman or women, in the languages Brussels learners write in."""
 _SELF_MAN = _words(
     "i am a man",
     "i'm a man",
@@ -429,6 +448,8 @@ class Audience:
     """A school, class or association asking for a group rather than one person."""
     instruction_language: Lang | None = None
     """A language of instruction the learner asked for ("a course in Dutch")."""
+    for_women: bool = False
+    """The question asks for women: the learner is one, or asks for courses for women."""
 
     def answers(self) -> dict[str, str]:
         """The eligibility check's answers (bot/eligibility.py) this question already gives."""
@@ -471,6 +492,7 @@ def read_audience(question: str) -> Audience:
         for_child=for_child,
         for_group=bool(_FOR_GROUP.search(text)),
         instruction_language=wanted,
+        for_women=not for_child and (gender == "w" or bool(_WOMAN.search(text))),
     )
 
 

@@ -12,11 +12,11 @@ from bot.audience import Audience, read_audience
     "question,expected",
     [
         ("I'm 34 and want to change career to IT", Audience(age=34)),
-        ("I am a woman of 48, coding course in Anderlecht?", Audience(age=48, gender="w")),
-        ("je suis une femme de 48 ans au chômage", Audience(age=48, gender="w", jobseeker=True)),
+        ("I am a woman of 48, coding course in Anderlecht?", Audience(age=48, gender="w", for_women=True)),
+        ("je suis une femme de 48 ans au chômage", Audience(age=48, gender="w", jobseeker=True, for_women=True)),
         ("j'ai 22 ans et je suis inscrit chez Actiris", Audience(age=22, jobseeker=True)),
         ("Ik ben 19 jaar en werkzoekend", Audience(age=19, jobseeker=True)),
-        ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True)),
+        ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True, for_women=True)),
         ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True)),
         ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True)),
         ("our school needs laptops for the students", Audience(for_group=True)),
@@ -26,12 +26,16 @@ from bot.audience import Audience, read_audience
         ("ons bedrijf heeft oude laptops", Audience(for_group=True)),
         ("Je cherche une formation en néerlandais", Audience(instruction_language="nl")),
         ("tengo 19 años y busco trabajo, soy refugiado", Audience(age=19, jobseeker=True, newcomer=True)),
-        ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True)),
+        ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True, for_women=True)),
         ("عمري 30 سنة وأنا لاجئ", Audience(age=30, newcomer=True)),
-        ("kadınım, 40 yaşındayım", Audience(age=40, gender="w")),
+        ("kadınım, 40 yaşındayım", Audience(age=40, gender="w", for_women=True)),
         ("ich bin 22 Jahre alt und arbeitslos", Audience(age=22, jobseeker=True)),
         ("Живу в Схарбеке, нужен компьютер, чтобы искать работу", Audience(jobseeker=True)),
         ("I need a computer to find a job", Audience(jobseeker=True)),
+        ("Cursuri de securitate cibernetică pentru femei în Bruxelles?", Audience(for_women=True)),
+        ("Где найти курсы программирования только для женщин?", Audience(for_women=True)),
+        ("Is there a course for women in Schaerbeek?", Audience(for_women=True)),  # asks for women, says nothing of herself
+        ("ma fille de 15 ans veut un cours pour filles", Audience(age=15, gender="w", for_child=True)),  # a girl, not a woman
     ],
 )
 def test_what_a_question_says_about_the_learner(question: str, expected: Audience) -> None:

@@ -84,6 +84,14 @@ def test_a_programme_the_learner_cannot_join_drops_below_one_they_can(engine: En
     assert woman.fits["east-women"].unmet == () and "women" in woman.fits["east-women"].matched
 
 
+@pytest.mark.parametrize(
+    "question", ["web development course for women", "curso de web development para mujeres", "I am a woman, web development course"]
+)
+def test_a_question_for_women_brings_a_programme_for_women_first(engine: Engine, question: str) -> None:
+    answer = engine.answer(question)
+    assert answer.best is not None and answer.best.programme == "east-women", [o.target for o in answer.ranked]
+
+
 def test_an_organisation_for_groups_answers_a_school_not_one_person(engine: Engine) -> None:
     person = engine.answer("laptops course for me")
     assert person.best is None or person.best.centre != "schools"
