@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
-from bot.routing import NEAR_KM, centre_points, proximity
+from bot.routing import NEAR_KM, centre_points, proximity, rank
 from index.gazetteer import fold
 from index.knowledge import load_knowledge
 from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
@@ -160,3 +160,18 @@ def test_a_close_call_goes_to_the_centre_that_speaks_the_question_language(make_
     dutch = engine.answer("cursus literacy in Kuregem?", lang="nl")
     assert french.best is not None and french.best.centre == "lire", [o.centre for o in french.ranked]
     assert dutch.best is not None and dutch.best.centre == "lezen", [o.centre for o in dutch.ranked]
+
+
+def test_a_centre_in_the_municipality_named_goes_before_a_nearer_one_outside_it(
+    make_engine: Callable[..., Engine], knowledge_dir: Path
+) -> None:
+    """Woluwe-Saint-Lambert (1200): one centre inside it, 1.9 km from its middle, one in
+    Woluwe-Saint-Pierre only 0.75 km from that middle. Both are near; the one inside comes first."""
+    _centre(knowledge_dir, "lambert", "Lambert", "Woluwe-Saint-Lambert", "  lat: 50.8560\n  lon: 4.4420\n")
+    _centre(knowledge_dir, "pierre", "Pierre", "Woluwe-Saint-Pierre", "  lat: 50.8445\n  lon: 4.4230\n")
+    engine = make_engine()
+    answer = engine.answer("coding course in 1200")
+    ranking = rank(answer.hits, engine.index, answer.places, answer.audience, "en")
+    assert ranking.adjustments["lambert"] > ranking.adjustments["pierre"] > 0
+    centres = [o.centre for o in answer.ranked]
+    assert centres.index("lambert") < centres.index("pierre"), centres
