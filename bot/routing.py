@@ -13,6 +13,7 @@ asking for IT training; within NEAR_KM every centre counts as near and relevance
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -99,9 +100,10 @@ def proximity(km: float) -> float:
     return max(0.0, 1.0 - (km - NEAR_KM) / (FAR_KM - NEAR_KM))
 
 
-Point = tuple[float, float, frozenset[str], bool]
-"""Where a centre can be found: latitude, longitude, the folded municipality names and postcode of
-the address there (empty when unknown), and whether the point is only the municipality's."""
+Point = tuple[float | None, float | None, frozenset[str], bool]
+"""Where a centre can be found: latitude and longitude (None for a site known only by the
+municipality of its address), the folded municipality names and postcode of the address there
+(empty when unknown), and whether the point is only the municipality's."""
 
 
 def _address_keys(address: Address | None) -> frozenset[str]:
@@ -116,10 +118,12 @@ def centre_points(centre: Centre, programme: Programme | None = None) -> list[Po
     only the sites a programme names (MolenGeek is in Molenbeek as well as at its LaekenGeek site)."""
     sites = centre.sites or []
     wanted = set(programme.sites or []) if programme is not None else set()
-    points = [
+    points: list[Point] = [
         (s.location.lat, s.location.lon, _address_keys(s.address or centre.address), s.location.precision == "municipality")
+        if s.location is not None
+        else (None, None, _address_keys(s.address), True)
         for s in sites
-        if s.location is not None and (not wanted or s.id in wanted)
+        if (s.location is not None or s.address is not None) and (not wanted or s.id in wanted)
     ]
     if not wanted and centre.location is not None:
         location = centre.location
@@ -132,11 +136,15 @@ def nearest(points: list[Point], places: list[NamedPoint]) -> tuple[NamedPoint, 
     counts as in it: a municipality named with the point's address in it, or a point known only to
     its municipality (a network of the City of Brussels) and a place named in that municipality."""
     pairs = [
-        (place, distance_km(place.lat, place.lon, lat, lon), bool(place.area & keys or (coarse and place.within & keys)))
+        (place, _distance(place, lat, lon), bool(place.area & keys or (coarse and place.within & keys)))
         for place in places
         for lat, lon, keys, coarse in points
     ]
     return min(pairs, key=lambda pair: (not pair[2], pair[1])) if pairs else None
+
+
+def _distance(place: NamedPoint, lat: float | None, lon: float | None) -> float:
+    return distance_km(place.lat, place.lon, lat, lon) if lat is not None and lon is not None else math.inf
 
 
 def _matched(centre: Centre | None, programme: Programme | None, audience: Audience) -> tuple[Matched, ...]:

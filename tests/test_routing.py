@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.engine import Engine
-from bot.routing import NEAR_KM, centre_points, proximity, rank
-from index.gazetteer import fold
+from bot.engine import Engine, _points
+from bot.routing import NEAR_KM, centre_points, nearest, proximity, rank
+from index.gazetteer import fold, load_gazetteer
 from index.knowledge import load_knowledge
 from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
 
@@ -146,6 +146,18 @@ def test_a_centre_with_sites_is_also_at_its_own_address() -> None:
     with_sites = next(p for p in knowledge.programmes.values() if p.sites and p.centre in knowledge.centres)
     site_points = centre_points(knowledge.centres[with_sites.centre], with_sites)
     assert 0 < len(site_points) <= len(with_sites.sites)
+
+
+@pytest.mark.parametrize("named", ["Anderlecht", "Kuregem", "1070"])
+def test_a_site_known_only_by_its_municipality_is_in_that_municipality(named: str) -> None:
+    """Maks's Anderlecht computer room has no coordinates of its own, only its municipality: a
+    question naming Anderlecht (or a neighbourhood of it) finds it there, not at the Molenbeek one."""
+    knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
+    open_studio = knowledge.programmes["maks-open-studio"]
+    places = _points(load_gazetteer(SHIPPED_KNOWLEDGE / "places.yaml").find(f"computer room in {named}"))
+    assert places
+    closest = nearest(centre_points(knowledge.centres["maks"], open_studio), places)
+    assert closest is not None and closest[2], closest
 
 
 def test_a_close_call_goes_to_the_centre_that_speaks_the_question_language(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
