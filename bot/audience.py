@@ -384,6 +384,14 @@ _FOR_GROUP = _words(
     "наша школа",
     "наш класс",
 )
+_GROUP_OF_OURS = re.compile(
+    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?|wij zijn een|we zijn een)\s+(?:\w+\s+)?"
+    r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|team|clients|members|"
+    r"ecole|centre|foyer|residents|membres|beneficiaires|usagers|"
+    r"jeugdhuis|jeugdclub|vereniging|organisatie|clienten|leden|bewoners|"
+    r"verein|mitglieder|asociacion|socios|associacao|membros)(?!\w)"
+)
+"""A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze organisatie"."""
 _CHILD_AGE = re.compile(
     r"(?:son|daughter|child|kid|fils|fille|enfant|zoon|dochter|kind|sohn|tochter|hijo|hija|filho|filha)\D{0,20}?(\d{1,2})"
 )
@@ -490,7 +498,7 @@ def read_audience(question: str) -> Audience:
         jobseeker=True if _JOBSEEKER.search(text) else None,
         newcomer=bool(_NEWCOMER.search(text)),
         for_child=for_child,
-        for_group=bool(_FOR_GROUP.search(text)),
+        for_group=bool(_FOR_GROUP.search(text) or _GROUP_OF_OURS.search(text)),
         instruction_language=wanted,
         for_women=not for_child and (gender == "w" or bool(_WOMAN.search(text))),
     )

@@ -24,6 +24,9 @@ from bot.audience import Audience, read_audience
         ("our company wants to give its old laptops away", Audience(for_group=True)),
         ("nous sommes une maison de quartier à Forest", Audience(for_group=True)),
         ("ons bedrijf heeft oude laptops", Audience(for_group=True)),
+        ("our youth club needs laptops for the kids", Audience(for_group=True)),
+        ("We are a small non-profit working with young migrants", Audience(for_group=True)),
+        ("onze kleine vzw zoekt laptops", Audience(for_group=True)),
         ("Je cherche une formation en néerlandais", Audience(instruction_language="nl")),
         ("tengo 19 años y busco trabajo, soy refugiado", Audience(age=19, jobseeker=True, newcomer=True)),
         ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True, for_women=True)),
@@ -49,11 +52,12 @@ def test_what_a_question_says_about_the_learner(question: str, expected: Audienc
         "I live at 1070 Anderlecht, 10 min walk",  # a postcode and minutes are no age
         "coding course 2 times a week",
         "where is the 12 bus stop",
+        "we are a family of four, where can we use a computer in our neighbourhood?",
     ],
 )
 def test_words_that_are_not_facts_about_the_learner(question: str) -> None:
     audience = read_audience(question)
-    assert audience.age is None and audience.gender is None
+    assert audience.age is None and audience.gender is None and not audience.for_group
 
 
 def test_answers_speak_the_eligibility_checks_vocabulary() -> None:
