@@ -9,6 +9,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 from typing import TextIO
 
@@ -303,7 +304,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     # Fitting needs only the search signals, so no existing confidence file is required.
     engine = Engine.from_settings(settings, embedder, confidence=ConfidenceModel.untrained(embedder.name))
     model, report = calibrate(engine, questions)
-    print(json.dumps({"model": model.__dict__, "train": report}, indent=2))
+    shown = asdict(model) | {"centre_prior": f"{len(model.centre_prior.centres)} organisations" if model.centre_prior else None}
+    print(json.dumps({"model": shown, "train": report}, indent=2))
     if args.write:
         target = Path(args.write) if args.write != "-" else settings.confidence_file or default_file(embedder.name)
         model.save(target)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.centre_prior import CentrePrior
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
 
@@ -118,10 +119,18 @@ class ConfidenceModel:
     topic_weights: tuple[float, ...] | None = None
     topic_bias: float = 0.0
     """A linear model over the question's own embedding (see `fit_topic`); None: `topic` is 0."""
+    centre_prior: CentrePrior | None = None
+    """Which organisation answers questions like this one (bot/centre_prior.py); None: no say in ranking."""
 
     def __post_init__(self) -> None:
         if self.topic_weights is not None:  # a list when read from JSON
             object.__setattr__(self, "topic_weights", tuple(self.topic_weights))
+        if isinstance(self.centre_prior, dict):
+            object.__setattr__(self, "centre_prior", CentrePrior(**self.centre_prior))
+
+    def centres_likely(self, vector: np.ndarray) -> dict[str, float]:
+        """Each organisation's probability of answering this question, by its embedding ({} unfitted)."""
+        return self.centre_prior.probabilities(vector) if self.centre_prior is not None else {}
 
     def topic(self, vector: np.ndarray) -> float:
         """How much a question, by its embedding, reads like the ones we answer (a logit; 0 unfitted).

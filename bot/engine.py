@@ -257,7 +257,7 @@ class Engine:
             topic=self.confidence.topic(vector),
             elsewhere=elsewhere is not None,
         )
-        ranking = routing.rank(found, self.index, places, audience, lang, named)
+        ranking = routing.rank(found, self.index, places, audience, lang, named, self.confidence.centres_likely(vector))
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None

@@ -269,10 +269,13 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
 
     First the topic weights (over the questions' embeddings and the off-topic examples'); the
     other weights then see each question's topic score from a model that was not fitted on it.
+    The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
+    questions' embeddings and stored with them.
 
     Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
     every question, judges those in other languages, its bias moved so that one threshold serves
     both (chosen on the other-language questions when there are any)."""
+    from bot.centre_prior import fit_centre_prior
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
     outcomes, fusion = _best_fusion(engine, questions)
@@ -283,6 +286,12 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
         engine.off_topic_examples,
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
+    answered_by = [(o.vector, o.question.centre) for o in outcomes if o.question.centre and not o.question.out_of_scope]
+    prior = (
+        fit_centre_prior(np.stack([v for v, _ in answered_by]), [c for _, c in answered_by])
+        if len({c for _, c in answered_by}) > 1
+        else None
+    )
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
@@ -294,6 +303,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
         fusion=fusion,
         topic_weights=topic_weights,
         topic_bias=topic_bias,
+        centre_prior=prior,
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

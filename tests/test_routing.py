@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from bot.centre_prior import CentrePrior
 from bot.engine import Engine, _points
 from bot.routing import NEAR_KM, centre_points, nearest, proximity, rank
 from index.gazetteer import fold, load_gazetteer
@@ -187,3 +189,14 @@ def test_a_centre_in_the_municipality_named_goes_before_a_nearer_one_outside_it(
     assert ranking.adjustments["lambert"] > ranking.adjustments["pierre"] > 0
     centres = [o.centre for o in answer.ranked]
     assert centres.index("lambert") < centres.index("pierre"), centres
+
+
+def test_the_classifier_has_a_say_in_ranking(engine: Engine) -> None:
+    """The organisation the classifier is sure of comes first, even when search put it lower."""
+    neutral = engine.answer("coding course")
+    second = next(option.centre for option in neutral.ranked if option.centre != neutral.ranked[0].centre)
+    dim = len(neutral.vector)
+    sure = CentrePrior((second, "elsewhere"), (tuple([0.0] * dim), tuple([0.0] * dim)), (20.0, 0.0))
+    engine.confidence = replace(engine.confidence, centre_prior=sure)
+    engine._cached_answer.cache_clear()
+    assert engine.answer("coding course").ranked[0].centre == second
