@@ -19,7 +19,7 @@ from index.schema import Lang
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ı", "i"))
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ı", "i").replace("\u2019", "'"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
@@ -62,7 +62,6 @@ _WOMAN = _words(
     "femmes",
     "fille",
     "maman",
-    "mere",
     "vrouw",
     "vrouwen",
     "meisje",
@@ -80,26 +79,42 @@ _WOMAN = _words(
     "بنت",
     "женщина",
     "жінка",
-    "mujeres",
-    "mulheres",
+)
+_FOR_WOMEN = _words(
+    "woman",
+    "women",
+    "femme",
+    "femmes",
+    "vrouw",
+    "vrouwen",
+    "frau",
     "frauen",
-    "donne",
+    "mujer",
+    "mujeres",
+    "mulher",
+    "mulheres",
+    "femeie",
     "femei",
     "femeile",
+    "kobieta",
     "kobiet",
     "kobiety",
+    "kadin",
     "kadinlar",
     "kadinlara",
-    "kadinlar icin",
+    "امرأة",
     "نساء",
     "للنساء",
     "النساء",
+    "женщина",
     "женщин",
     "женщины",
+    "жінка",
     "жінок",
     "жінки",
 )
-"""Words for a woman or women, in the languages Brussels learners write in."""
+"""Words for a woman or women (not a mother or a girl), that ask for courses for women when the
+learner does not say who she is ("pentru femei", "только для женщин")."""
 _SELF_MAN = _words(
     "i am a man",
     "i'm a man",
@@ -385,11 +400,9 @@ _FOR_GROUP = _words(
     "наш класс",
 )
 _GROUP_OF_OURS = re.compile(
-    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?|wij zijn een|we zijn een)\s+(?:\w+\s+)?"
-    r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|team|clients|members|"
-    r"ecole|centre|foyer|residents|membres|beneficiaires|usagers|"
-    r"jeugdhuis|jeugdclub|vereniging|organisatie|clienten|leden|bewoners|"
-    r"verein|mitglieder|asociacion|socios|associacao|membros)(?!\w)"
+    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?)\s+(?:[\w-]+\s+){0,2}"
+    r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
+    r"ecole|beneficiaires|usagers|vereniging|organisatie|clienten|verein|asociacion|associacao)(?!\w)"
 )
 """A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze organisatie"."""
 _CHILD_AGE = re.compile(
@@ -483,10 +496,10 @@ def read_audience(question: str) -> Audience:
     if age is None:
         age = _age(text)
     gender: Literal["w", "m"] | None = None
-    if _SELF_WOMAN.search(text) or (not for_child and (_WOMAN.search(text) or _FEMININE.search(text)) and _speaks_of_self(text)):
-        gender = "w"
-    elif _SELF_MAN.search(text):
+    if _SELF_MAN.search(text):
         gender = "m"
+    elif _SELF_WOMAN.search(text) or (not for_child and (_WOMAN.search(text) or _FEMININE.search(text)) and _speaks_of_self(text)):
+        gender = "w"
     if for_child and re.search(r"(?:daughter|fille|dochter|tochter|hija|filha|fiica|corka|kizim|ابنتي|дочь|донька)", text):
         gender = "w"
     elif for_child and gender == "w" and not _SELF_WOMAN.search(text):
@@ -500,7 +513,7 @@ def read_audience(question: str) -> Audience:
         for_child=for_child,
         for_group=bool(_FOR_GROUP.search(text) or _GROUP_OF_OURS.search(text)),
         instruction_language=wanted,
-        for_women=not for_child and (gender == "w" or bool(_WOMAN.search(text))),
+        for_women=not for_child and gender != "m" and (gender == "w" or bool(_FOR_WOMEN.search(text))),
     )
 
 

@@ -5,8 +5,9 @@ closed, who can show me the app?"), not the organisation that meets it ("digital
 labelled questions say which organisation answers each need; a linear classifier over their
 embeddings carries that over to new questions, and ranking gives it a say (bot/routing.py). It is
 fitted by `telecentre calibrate` with the confidence model and stored in the same file, since it
-belongs to one embedding model. An organisation no labelled question names gets no say: calibrate
-again after adding one and some questions for it.
+belongs to one embedding model. An organisation no labelled question names (or an FAQ without an
+organisation) gets none of that bonus, so it falls below the organisations the classifier knows:
+after adding one, add some labelled questions for it and calibrate again.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class CentrePrior:
         object.__setattr__(self, "centres", tuple(self.centres))
         object.__setattr__(self, "weights", tuple(tuple(row) for row in self.weights))
         object.__setattr__(self, "bias", tuple(self.bias))
+        sizes = {len(row) for row in self.weights}
+        if not (len(self.centres) == len(self.weights) == len(self.bias) >= 2 and len(sizes) == 1):
+            raise ValueError("centre_prior needs one weight row and one bias per organisation, rows of one length")
 
     @cached_property
     def _matrix(self) -> np.ndarray:
@@ -53,7 +57,7 @@ def fit_centre_prior(vectors: np.ndarray, centres: Sequence[str]) -> CentrePrior
     model = LogisticRegression(C=PRIOR_C, max_iter=5000).fit(vectors, list(centres))
     classes = [str(c) for c in model.classes_]
     weights, bias = model.coef_, model.intercept_
-    if len(classes) == 2:  # scikit-learn fits one row for two classes: the second's odds
+    if len(classes) == 2:  # scikit-learn fits one row for two classes: the second's log-odds
         weights, bias = np.vstack([-weights[0] / 2, weights[0] / 2]), np.array([-bias[0] / 2, bias[0] / 2])
     return CentrePrior(
         tuple(classes),

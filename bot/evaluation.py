@@ -264,6 +264,18 @@ def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcom
     return outcomes, fusion
 
 
+def _best_fusion_without_classifier(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
+    """`_best_fusion` with the engine's centre classifier set aside: a fitted one has seen these
+    very questions, and a new one will not have."""
+    shipped = engine.confidence
+    engine.confidence = replace(shipped, centre_prior=None)
+    try:
+        return _best_fusion(engine, questions)
+    finally:
+        engine.confidence = shipped
+        engine.use_mode(engine.searcher.mode, engine.searcher.fusion)  # forgets the answers ranked without it
+
+
 def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
 
@@ -278,7 +290,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
     from bot.centre_prior import fit_centre_prior
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
-    outcomes, fusion = _best_fusion(engine, questions)
+    outcomes, fusion = _best_fusion_without_classifier(engine, questions)
     topic_weights, topic_bias, held_out = fit_topic(
         np.stack([o.vector for o in outcomes]),
         [not o.question.out_of_scope for o in outcomes],

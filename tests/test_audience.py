@@ -64,3 +64,31 @@ def test_answers_speak_the_eligibility_checks_vocabulary() -> None:
     assert read_audience("je suis une femme de 48 ans au chômage").answers() == {"gender": "w", "age": "48", "jobseeker": "y"}
     assert read_audience("our school: 30 students aged 12").answers() == {"age": "12"}  # a group: no gender or job seeking
     assert Audience().empty and not read_audience("I'm 34").empty
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Bruxelles Formation donne accès à quelles formations ?",  # "donne": gives
+        "Ma mère a 70 ans et veut apprendre Word",  # a mother, not a course for women
+        "I am a mere beginner with computers",
+        "I am a man, are there courses not only for women?",
+        "help an old lady with her phone",
+    ],
+)
+def test_words_that_do_not_ask_for_women(question: str) -> None:
+    audience = read_audience(question)
+    assert not audience.for_women and audience.gender != "w"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["dans notre foyer personne n'a d'ordinateur", "our family members need a computer", "near our city centre, a computer room?"],
+)
+def test_a_household_or_a_place_of_ours_is_no_group(question: str) -> None:
+    assert not read_audience(question).for_group
+
+
+def test_a_curly_apostrophe_and_two_adjectives_still_make_a_group() -> None:
+    assert read_audience("we\u2019re a small non-profit").for_group
+    assert read_audience("our small youth club needs laptops").for_group
