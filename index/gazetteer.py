@@ -237,8 +237,10 @@ def _in_latin_script(name: str) -> bool:
     return all(unicodedata.name(char, "").startswith("LATIN") for char in name if char.isalpha())
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
-    """Lower case without accents; every run of non-letters and non-digits becomes one space."""
+    """Lower case without accents; every run of non-letters and non-digits becomes one space.
+    Cached: ranking folds the same organisation and place names for every question."""
     return _fold_with_offsets(text)[0]
 
 
