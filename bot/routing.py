@@ -46,8 +46,8 @@ OUTSIDE_SHARE = 0.5
 """The share of the bonus for a centre near, but outside, a municipality the question names: a
 learner who names Woluwe-Saint-Lambert (or 1200) is sent to the computer room there before one 2 km
 away in Woluwe-Saint-Pierre. On the train split (651 questions) 0.4 to 0.8 scored alike (centre
-hit@1 0.954 -> 0.956), 0 one more (an ICT-cheque question, by chance); 0.5 keeps some pull for a centre just
-across the border."""
+hit@1 0.954 -> 0.956), 0 one more (an ICT-cheque question, by chance); 0.5 keeps some pull for
+a centre just across the border."""
 UNMET_PENALTY = 0.35
 """A programme the learner visibly cannot join, per unmet condition."""
 GROUPS_ONLY_PENALTY = 1.0
@@ -70,8 +70,7 @@ WOMEN_BONUS = 0.20
 women" in any language): the words for women weigh little in a search, least in other languages.
 On the train split of 651 questions 0.2 and 0.3 scored alike (centre hit@1 0.945 -> 0.954: four
 Spanish, Romanian or Russian questions, none lost), 0.1 lower; on the 878 of the larger split, 0.808
--> 0.816; applied to a daughter's question it cost a French one, so
-not for a child."""
+-> 0.816. Applied to a daughter's question it cost a French one, so never for a child."""
 LANGUAGE_BONUS = 0.10
 """A programme taught in the language the learner asked for (minus this when it is not)."""
 
@@ -221,8 +220,10 @@ def rank(
     named: frozenset[Named] = frozenset(),
     likely: Mapping[str, float] | None = None,
 ) -> Ranking:
-    """`hits` re-ordered by relevance plus fit, options named in the question raised. Among options
-    that then tie (to 0.001), programmes taught in the learner's language come first."""
+    """`hits` re-ordered by relevance plus fit, options named in the question raised, and the
+    organisations `likely` to answer it (the centre classifier's probabilities) raised by
+    PRIOR_BONUS at most. Among options that then tie (to 0.001), programmes taught in the learner's
+    language come first."""
     if not hits:
         return Ranking(hits)
     scale = abs(hits[0].score) or 1.0
