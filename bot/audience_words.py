@@ -328,17 +328,11 @@ FOR_CHILD = words(
     "моя донька",
 )
 FOR_GROUP = words(
-    "our school",
     "my class",
     "our class",
     "our students",
     "my students",
     "our pupils",
-    "our association",
-    "our organisation",
-    "our organization",
-    "our ngo",
-    "our non-profit",
     "a group of",
     "for a group",
     "our teachers",
@@ -351,30 +345,23 @@ FOR_GROUP = words(
     "notre societe",
     "notre maison de quartier",
     "nous sommes une maison de quartier",
-    "nous sommes une association",
     "ons bedrijf",
     "onze firma",
     "ons buurthuis",
     "onze buurtwerking",
-    "notre ecole",
     "ma classe",
     "notre classe",
     "nos eleves",
     "mes eleves",
-    "notre association",
-    "notre asbl",
     "un groupe de",
     "pour un groupe",
     "nos jeunes",
     "notre maison de jeunes",
     "nos enseignants",
-    "onze school",
     "mijn klas",
     "onze klas",
     "onze leerlingen",
     "mijn leerlingen",
-    "onze vereniging",
-    "onze vzw",
     "een groep",
     "voor een groep",
     "onze jongeren",
@@ -397,7 +384,8 @@ GROUP_OF_OURS = re.compile(
     r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
     r"ecole|beneficiaires|usagers|vereniging|organisatie|clienten|verein|asociacion|associacao)(?!\w)"
 )
-"""A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze organisatie"."""
+"""A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze
+organisatie". FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""
 CHILD_AGE = re.compile(
     r"(?:son|daughter|child|kid|fils|fille|enfant|zoon|dochter|kind|sohn|tochter|hijo|hija|filho|filha)\D{0,20}?(\d{1,2})"
 )
