@@ -102,6 +102,12 @@ def test_an_organisation_for_groups_answers_a_school_not_one_person(engine: Engi
     assert "groups" in school.fits["schools-laptops"].matched
 
 
+def test_an_organisation_for_groups_stays_in_the_running_for_a_parent(engine: Engine) -> None:
+    """A parent asking for a child's laptop: the child's school can ask that organisation."""
+    answer = engine.answer("laptops for my son, for his school")
+    assert answer.best is not None and answer.best.centre == "schools", [o.target for o in answer.ranked]
+
+
 def test_proximity_is_flat_within_near_then_fades() -> None:
     assert proximity(0.0) == proximity(NEAR_KM) == 1.0
     assert 0.0 < proximity(NEAR_KM + 1.0) < 1.0
