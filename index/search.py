@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,7 +32,7 @@ Mode = Literal["hybrid", "dense", "lexical"]
 Fusion = Literal["rrf", "weighted"]
 """Reciprocal-rank fusion, or a weighted sum of the cosine and the BM25 score scaled to the best."""
 RRF_K = 60
-CANDIDATES = 50
+CANDIDATES = 100
 
 
 def fold(text: str) -> str:
@@ -134,8 +135,10 @@ class Searcher:
                 scores = scores + self.word_weights[token] * self._bm25.get_scores([token])
         return scores
 
-    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None) -> list[Hit]:
-        """The `k` best passages for `query`, best first."""
+    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None, centres: Collection[str] = ()) -> list[Hit]:
+        """The `k` best passages for `query`, best first, then the best passage of each of `centres`
+        that has none among them but is among either search's CANDIDATES (a caller that expects
+        those organisations to answer wants them compared, though the words miss them)."""
         if not self.index.passages:
             return []
         if vector is None:
@@ -165,7 +168,14 @@ class Searcher:
             for ranking in (dense, lexical):
                 for rank, row in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
                     fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
-        best = sorted(fused, key=fused.__getitem__, reverse=True)[:k]
+        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+        best = ranked[:k]
+        if centres:
+            missing = set(centres) - {self.index.passages[row].centre for row in best}
+            for row in ranked[k:]:
+                if self.index.passages[row].centre in missing:
+                    best.append(row)
+                    missing.discard(self.index.passages[row].centre)
         return [Hit(self.index.passages[row], float(fused[row]), cosine(row), float(lexical_all[row]), row) for row in best]
 
 

@@ -44,6 +44,17 @@ def test_hits_carry_both_raw_scores(searcher_factory) -> None:  # type: ignore[n
     assert len({h.passage.id for h in hits}) == len(hits)
 
 
+def test_a_centre_asked_for_is_compared_though_it_ranks_below_k(searcher_factory) -> None:  # type: ignore[no-untyped-def]
+    searcher = searcher_factory("hybrid")
+    everything = searcher.search("printing in Schaerbeek", k=100)
+    last = everything[-1].passage.centre
+    top = searcher.search("printing in Schaerbeek", k=1)
+    assert top[0].passage.centre != last
+    with_it = searcher.search("printing in Schaerbeek", k=1, centres=[last, top[0].passage.centre])
+    assert [h.passage.centre for h in with_it] == [top[0].passage.centre, last]  # the best first, then the one asked for
+    assert with_it[1].row == max((h for h in everything if h.passage.centre == last), key=lambda h: h.score).row
+
+
 def test_query_with_no_known_word_has_no_lexical_score(searcher_factory) -> None:  # type: ignore[no-untyped-def]
     hits = searcher_factory("hybrid").search("zzzz qqqq", k=3)
     assert all(h.lexical == 0 for h in hits)
