@@ -12,7 +12,7 @@ import pytest
 
 from bot.centre_prior import CentrePrior
 from bot.engine import Engine, _points
-from bot.routing import NEAR_KM, centre_points, nearest, proximity, rank
+from bot.routing import NEAR_KM, PRIOR_BONUS, PROXIMITY_GATE, centre_points, nearest, proximity, rank
 from index.gazetteer import fold, load_gazetteer
 from index.knowledge import load_knowledge
 from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
@@ -206,3 +206,21 @@ def test_the_classifier_has_a_say_in_ranking(engine: Engine) -> None:
     engine.confidence = replace(engine.confidence, centre_prior=sure)
     engine._cached_answer.cache_clear()
     assert engine.answer("coding course").ranked[0].centre == second
+
+
+def test_near_counts_less_for_an_organisation_the_classifier_does_not_expect(engine: Engine) -> None:
+    """Both coding centres are named places away; the one the classifier expects keeps all of its
+    proximity bonus, the other half, and one the classifier does not know keeps all of it."""
+    dim = len(engine.answer("coding course").vector)
+    zeros = tuple([0.0] * dim)
+    engine.confidence = replace(engine.confidence, centre_prior=CentrePrior(("west", "east"), (zeros, zeros), (5.0, 0.0)))
+    engine._cached_answer.cache_clear()
+    answer = engine.answer("coding course in Kuregem or in Schaerbeek")
+    assert answer.fits["west"].near == "Kuregem" and answer.fits["east"].near == "Schaerbeek"
+    ranking = rank(answer.hits, engine.index, answer.places, answer.audience, "en", likely={"west": 0.99, "east": 0.01})
+    unknown = rank(answer.hits, engine.index, answer.places, answer.audience, "en", likely={"west": 0.99})
+    no_classifier = rank(answer.hits, engine.index, answer.places, answer.audience, "en")
+    west, east = no_classifier.adjustments["west"], no_classifier.adjustments["east"]
+    assert ranking.adjustments["east"] == pytest.approx(east * (1 - PROXIMITY_GATE + PROXIMITY_GATE * 0.01 / 0.99) + PRIOR_BONUS * 0.01)
+    assert ranking.adjustments["west"] == pytest.approx(west + PRIOR_BONUS * 0.99)
+    assert unknown.adjustments["east"] == pytest.approx(east)
