@@ -250,30 +250,60 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
 FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
 
 
+CV_FOLDS = 5
+"""Folds (whole paraphrase families at a time) for answering the labelled questions with a centre
+classifier that has not seen them."""
+
+
+def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], vectors: np.ndarray) -> list[Outcome]:  # type: ignore[no-untyped-def]
+    """Each of `questions` answered with a centre classifier (bot/centre_prior.py) fitted on the
+    other folds' in-scope questions (their `vectors`): a classifier fitted on all of them has seen
+    these very questions, and will not have seen the learners' ones."""
+    from sklearn.model_selection import GroupKFold
+
+    from bot.centre_prior import fit_centre_prior
+
+    shipped, fusion = engine.confidence, engine.searcher.fusion
+    groups = [q.family or q.q for q in questions]
+    outcomes: list[Outcome | None] = [None] * len(questions)
+    folds = (
+        GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups) if len(set(groups)) > 1 else [([], range(len(questions)))]
+    )
+    try:
+        for seen, unseen in folds:
+            answered = [i for i in seen if questions[i].centre and not questions[i].out_of_scope]
+            centres = [questions[i].centre or "" for i in answered]
+            prior = fit_centre_prior(vectors[answered], centres) if len(set(centres)) > 1 else None
+            engine.confidence = replace(shipped, centre_prior=prior)
+            engine.use_mode("hybrid", fusion)  # forgets the answers ranked with another classifier
+            for i, outcome in zip(unseen, run(engine, [questions[i] for i in unseen]), strict=True):
+                outcomes[i] = outcome
+    finally:
+        engine.confidence = shipped
+        engine.use_mode("hybrid", fusion)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
 def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
-    """The outcomes under the fusion that puts the most right centres first on `questions` (ties:
-    the engine's current one), and that fusion: cosines of one model are not on another's scale."""
-    current = engine.searcher.fusion
+    """The fusion that puts the most right centres first on `questions`, each answered with a
+    centre classifier that has not seen it (ties: the engine's current fusion), and those outcomes:
+    cosines of one model are not on another's scale, and the classifier weighs more against the
+    one fusion's scores than the other's."""
+    shipped, current = engine.confidence, engine.searcher.fusion
+    engine.confidence = replace(shipped, centre_prior=None)
+    engine.use_mode("hybrid", current)
+    try:
+        vectors = np.stack([o.vector for o in run(engine, questions)])
+    finally:
+        engine.confidence = shipped
     tried = []
     for fusion in sorted(FUSIONS, key=lambda f: f != current):
         engine.use_mode("hybrid", fusion)
-        outcomes = run(engine, questions)
+        outcomes = _answered_by_unseen_classifiers(engine, questions, vectors)
         tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
     _, fusion, outcomes = max(tried, key=lambda item: item[0])
     engine.use_mode("hybrid", fusion)
     return outcomes, fusion
-
-
-def _best_fusion_without_classifier(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
-    """`_best_fusion` with the engine's centre classifier set aside: a fitted one has seen these
-    very questions, and a new one will not have."""
-    shipped = engine.confidence
-    engine.confidence = replace(shipped, centre_prior=None)
-    try:
-        return _best_fusion(engine, questions)
-    finally:
-        engine.confidence = shipped
-        engine.use_mode(engine.searcher.mode, engine.searcher.fusion)  # forgets the answers ranked without it
 
 
 def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
@@ -282,7 +312,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
     First the topic weights (over the questions' embeddings and the off-topic examples'); the
     other weights then see each question's topic score from a model that was not fitted on it.
     The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
-    questions' embeddings and stored with them.
+    questions' embeddings and stored with them; the fusion, the threshold and the other weights
+    are chosen on answers given with a classifier that had not seen the question (`_best_fusion`).
 
     Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
     every question, judges those in other languages, its bias moved so that one threshold serves
@@ -290,7 +321,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
     from bot.centre_prior import fit_centre_prior
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
-    outcomes, fusion = _best_fusion_without_classifier(engine, questions)
+    outcomes, fusion = _best_fusion(engine, questions)
     topic_weights, topic_bias, held_out = fit_topic(
         np.stack([o.vector for o in outcomes]),
         [not o.question.out_of_scope for o in outcomes],

