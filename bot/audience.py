@@ -78,7 +78,10 @@ def read_audience(question: str) -> Audience:
         gender = "m"
     elif SELF_WOMAN.search(text) or (not for_child and (WOMAN.search(text) or FEMININE.search(text)) and _speaks_of_self(text)):
         gender = "w"
-    if for_child and re.search(r"(?:daughter|fille|dochter|tochter|hija|filha|figlia|fiica|fata mea|corka|corki|corce|kizim|ابنتي|дочь|дочери|донька|доньц|доньки)", text):
+    if for_child and re.search(
+        r"(?:daughter|fille|dochter|tochter|hija|filha|figlia|fiica|fata mea|corka|corki|corce|kizim|ابنتي|дочь|дочери|донька|доньц|доньки)",
+        text,
+    ):
         gender = "w"
     elif for_child and gender == "w" and not SELF_WOMAN.search(text):
         gender = None

