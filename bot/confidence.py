@@ -43,6 +43,10 @@ class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 
 
+CV_FOLDS = 5
+"""Folds, whole paraphrase families at a time, for scoring labelled questions with models that did
+not see them (the topic model here, the centre classifier in `bot.evaluation.calibrate`)."""
+
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic")
 """What a question in another language can be judged on: its words cannot overlap the English,
@@ -222,7 +226,7 @@ def fit_topic(
     y = np.concatenate([np.asarray(in_scope, dtype=bool), np.zeros(len(negatives), dtype=bool)])
     group_ids = [*groups, *(f"off-topic example {n}" for n in range(len(negatives)))]
     model = LogisticRegression(C=TOPIC_C, max_iter=5000)
-    folds = min(5, len(set(group_ids)))
+    folds = min(CV_FOLDS, len(set(group_ids)))
     held_out = cross_val_predict(model, x, y, groups=group_ids, cv=GroupKFold(folds), method="decision_function")
     model.fit(x, y)
     weights = tuple(round(float(w), 5) for w in model.coef_[0])

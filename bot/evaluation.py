@@ -13,6 +13,7 @@ Figures are given for English, French and Dutch each, and for the other language
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 import yaml
 
+from bot.centre_prior import CentrePrior, fit_centre_prior
 from index.embedder import Embedder
 from index.schema import LANGUAGES
 from index.search import Fusion
@@ -250,30 +252,36 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
 FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
 
 
-CV_FOLDS = 5
-"""Folds (whole paraphrase families at a time) for answering the labelled questions with a centre
-classifier that has not seen them."""
+def _centre_classifier(vectors: np.ndarray, centres: list[str]) -> CentrePrior | None:
+    """The centre classifier fitted on in-scope questions' `vectors` and the organisation answering
+    each; None when they name fewer than two organisations (nothing to tell apart)."""
+    return fit_centre_prior(vectors, centres) if len(set(centres)) > 1 else None
 
 
-def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], vectors: np.ndarray) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    """Each of `questions` answered with a centre classifier (bot/centre_prior.py) fitted on the
-    other folds' in-scope questions (their `vectors`): a classifier fitted on all of them has seen
-    these very questions, and will not have seen the learners' ones."""
+def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray) -> list[tuple[Sequence[int], CentrePrior | None]]:
+    """The questions of each fold (whole paraphrase families at a time), each with a centre
+    classifier fitted on the other folds' in-scope questions (their `vectors`)."""
     from sklearn.model_selection import GroupKFold
 
-    from bot.centre_prior import fit_centre_prior
+    from bot.confidence import CV_FOLDS
 
-    shipped, fusion = engine.confidence, engine.searcher.fusion
     groups = [q.family or q.q for q in questions]
+    if len(set(groups)) < 2:
+        return [(range(len(questions)), None)]
+    folds = []
+    for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
+        answered = [i for i in seen if questions[i].centre and not questions[i].out_of_scope]
+        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].centre or "" for i in answered])))
+    return folds
+
+
+def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], folds) -> list[Outcome]:  # type: ignore[no-untyped-def]
+    """Each of `questions` answered with the classifier of its fold (`_fold_classifiers`): one
+    fitted on all of them has seen these very questions, and will not have seen the learners'."""
+    shipped, fusion = engine.confidence, engine.searcher.fusion
     outcomes: list[Outcome | None] = [None] * len(questions)
-    folds = (
-        GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups) if len(set(groups)) > 1 else [([], range(len(questions)))]
-    )
     try:
-        for seen, unseen in folds:
-            answered = [i for i in seen if questions[i].centre and not questions[i].out_of_scope]
-            centres = [questions[i].centre or "" for i in answered]
-            prior = fit_centre_prior(vectors[answered], centres) if len(set(centres)) > 1 else None
+        for unseen, prior in folds:
             engine.confidence = replace(shipped, centre_prior=prior)
             engine.use_mode("hybrid", fusion)  # forgets the answers ranked with another classifier
             for i, outcome in zip(unseen, run(engine, [questions[i] for i in unseen]), strict=True):
@@ -281,47 +289,53 @@ def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], v
     finally:
         engine.confidence = shipped
         engine.use_mode("hybrid", fusion)
-    return [outcome for outcome in outcomes if outcome is not None]
+    answered = [outcome for outcome in outcomes if outcome is not None]
+    if len(answered) != len(questions):
+        raise RuntimeError("the folds left some questions unanswered")
+    return answered
 
 
-def _best_fusion(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
-    """The fusion that puts the most right centres first on `questions`, each answered with a
-    centre classifier that has not seen it (ties: the engine's current fusion), and those outcomes:
-    cosines of one model are not on another's scale, and the classifier weighs more against the
-    one fusion's scores than the other's."""
+def answers_for_calibration(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
+    """`questions` answered under the fusion that puts the most right centres first (ties: the
+    engine's current one), each with a centre classifier that has not seen it, and that fusion:
+    cosines of one model are not on another's scale, and the classifier weighs more against one
+    fusion's scores than against the other's. Scores are the engine's own confidence model's; the
+    engine is left as it was."""
     shipped, current = engine.confidence, engine.searcher.fusion
-    engine.confidence = replace(shipped, centre_prior=None)
-    engine.use_mode("hybrid", current)
+    tried = []
     try:
+        engine.confidence = replace(shipped, centre_prior=None)
+        engine.use_mode("hybrid", current)
         vectors = np.stack([o.vector for o in run(engine, questions)])
+        engine.confidence = shipped
+        folds = _fold_classifiers(questions, vectors)
+        for fusion in sorted(FUSIONS, key=lambda f: f != current):
+            engine.use_mode("hybrid", fusion)
+            outcomes = _answered_by_unseen_classifiers(engine, questions, folds)
+            tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
     finally:
         engine.confidence = shipped
-    tried = []
-    for fusion in sorted(FUSIONS, key=lambda f: f != current):
-        engine.use_mode("hybrid", fusion)
-        outcomes = _answered_by_unseen_classifiers(engine, questions, vectors)
-        tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
+        engine.use_mode("hybrid", current)
     _, fusion, outcomes = max(tried, key=lambda item: item[0])
-    engine.use_mode("hybrid", fusion)
     return outcomes, fusion
 
 
-def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: ignore[no-untyped-def]
+def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tuple[list[Outcome], Fusion] | None = None):  # type: ignore[no-untyped-def]
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
 
     First the topic weights (over the questions' embeddings and the off-topic examples'); the
     other weights then see each question's topic score from a model that was not fitted on it.
     The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
     questions' embeddings and stored with them; the fusion, the threshold and the other weights
-    are chosen on answers given with a classifier that had not seen the question (`_best_fusion`).
+    are chosen on answers given with a classifier that had not seen the question
+    (`answers_for_calibration`; pass them as `answered` when already at hand).
 
     Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
     every question, judges those in other languages, its bias moved so that one threshold serves
     both (chosen on the other-language questions when there are any)."""
-    from bot.centre_prior import fit_centre_prior
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
-    outcomes, fusion = _best_fusion(engine, questions)
+    outcomes, fusion = answered if answered is not None else answers_for_calibration(engine, questions)
     topic_weights, topic_bias, held_out = fit_topic(
         np.stack([o.vector for o in outcomes]),
         [not o.question.out_of_scope for o in outcomes],
@@ -329,12 +343,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion]):  # type: igno
         engine.off_topic_examples,
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    answered_by = [(o.vector, o.question.centre) for o in outcomes if o.question.centre and not o.question.out_of_scope]
-    prior = (
-        fit_centre_prior(np.stack([v for v, _ in answered_by]), [c for _, c in answered_by])
-        if len({c for _, c in answered_by}) > 1
-        else None
-    )
+    in_scope = [o for o in outcomes if o.question.centre and not o.question.out_of_scope]
+    prior = _centre_classifier(np.stack([o.vector for o in in_scope]), [o.question.centre or "" for o in in_scope]) if in_scope else None
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
