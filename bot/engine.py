@@ -35,9 +35,11 @@ MAX_INPUT_CHARS = 4000
 
 ALTERNATIVES = 3
 ANSWER_CACHE_SIZE = 1024
+SEARCHED = 20
+"""Passages ranked and judged for each question."""
 LIKELY_SEARCHED = 0.1
 """An organisation the centre classifier gives at least this probability is compared even when
-search ranks its best passage below the top 20 (as long as it is among either search's best): a
+search ranks its best passage below the top SEARCHED (as long as it is among either search's best): a
 newcomer asking in Polish for a beginner's course, whose words find no Maks passage, still gets
 Maks weighed. With CANDIDATES 100 (from 50), 5-fold cross-validation by family on the train split:
 centre hit@1 0.853 -> 0.858 (0.857 without this; 0.2 and 0.3 lower, 0.05 the same)."""
@@ -253,10 +255,10 @@ class Engine:
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
         likely = self.confidence.centres_likely(vector)
-        found = self.searcher.search(text, k=20, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED])
+        found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED])
         off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
         values = features(
-            found,
+            found[:SEARCHED],  # not the organisations added for the classifier: confidence is about the question
             terms(text),
             self.searcher,
             named=bool(named),
