@@ -14,14 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, GROUP_OF_OURS
 from bot.audience_words import (
     AGE,
-    CHILD_AGE,
     FEMININE,
-    FOR_CHILD,
-    FOR_GROUP,
     FOR_WOMEN,
-    GROUP_OF_OURS,
     INSTRUCTION,
     JOBSEEKER,
     NEWCOMER,
@@ -78,10 +75,7 @@ def read_audience(question: str) -> Audience:
         gender = "m"
     elif SELF_WOMAN.search(text) or (not for_child and (WOMAN.search(text) or FEMININE.search(text)) and _speaks_of_self(text)):
         gender = "w"
-    if for_child and re.search(
-        r"(?:daughter|fille|dochter|tochter|hija|filha|figlia|fiica|fata mea|corka|corki|corce|kizim|ابنتي|дочь|дочери|донька|доньц|доньки)",
-        text,
-    ):
+    if for_child and DAUGHTER.search(text):
         gender = "w"
     elif for_child and gender == "w" and not SELF_WOMAN.search(text):
         gender = None
