@@ -227,11 +227,11 @@ def _is_named(centre: str, programme: str | None, named: frozenset[Named]) -> bo
     return Named(centre) in named or (programme is not None and Named(centre, programme) in named)
 
 
-def _pull(centre: str | None, likely: Mapping[str, float] | None) -> float:
+def _pull(centre: str | None, likely: Mapping[str, float], top: float) -> float:
     """How much of the proximity bonus a centre gets: all of it when it is the organisation the
-    classifier finds likeliest (or one it does not know), 1 - PROXIMITY_GATE when it finds it unlikely."""
-    top = max(likely.values(), default=0.0) if likely else 0.0
-    if not likely or centre is None or centre not in likely or top <= 0.0:
+    classifier finds likeliest (`top` is that probability) or one it does not know, 1 - PROXIMITY_GATE
+    when it finds it unlikely."""
+    if centre is None or centre not in likely or top <= 0.0:
         return 1.0
     return 1.0 - PROXIMITY_GATE + PROXIMITY_GATE * likely[centre] / top
 
@@ -252,6 +252,8 @@ def rank(
     if not hits:
         return Ranking(hits)
     scale = abs(hits[0].score) or 1.0
+    likely = likely or {}
+    top = max(likely.values(), default=0.0)
     fits: dict[str, Fit] = {}
     adjustments: dict[str, float] = {}
     taught_elsewhere: dict[str, bool] = {}
@@ -260,7 +262,7 @@ def rank(
         if target not in fits:
             centre = index.centres.get(hit.passage.centre) if hit.passage.centre else None
             programme = index.programmes.get(hit.passage.programme) if hit.passage.programme else None
-            fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang, _pull(hit.passage.centre, likely))
+            fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang, _pull(hit.passage.centre, likely, top))
             if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
                 adjustments[target] += NAMED_BONUS
             if audience.for_women and centre is not None and _for_women_only(centre, programme, index):
