@@ -227,6 +227,10 @@ def test_place_words_leave_ordinary_words_out(shipped: Gazetteer) -> None:
         ("cours d'informatique chaussée de Charleroi", None),  # a street in Saint-Gilles
         ("près de la porte de Namur", "porte-de-namur"),
         ("welke namen hebben de centra?", None),  # an ordinary Dutch word
+        ("computerles in Vilvoorde", "vilvoorde"),  # just outside the region
+        ("Gibt es IT-Kurse in Eupen?", "eupen"),
+        ("salle informatique chaussée de Waterloo", None),  # a street in Saint-Gilles and Uccle
+        ("we bergen de laptops op", None),  # an ordinary Dutch word, and Mons' Dutch name
     ],
 )
 def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: Gazetteer, text: str, found: str | None) -> None:
