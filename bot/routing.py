@@ -87,6 +87,11 @@ Spanish, Romanian or Russian questions, none lost), 0.1 lower; on the 878 of the
 -> 0.816. Applied to a daughter's question it cost a French one, so never for a child."""
 LANGUAGE_BONUS = 0.10
 """A programme taught in the language the learner asked for (minus this when it is not)."""
+CENTRE_LANGUAGE_BONUS = 0.20
+"""The same for a centre's own page, by the languages it lists (Intec, a Dutch-language training
+centre, for "een Linux-cursus in het Nederlands"). 5-fold cross-validation by family on the train
+split (1097 questions): centre hit@1 0.825 without it, 0.826 at 0.05 and 0.1, 0.829 at 0.2, 0.828
+at 0.3 and 0.4."""
 
 
 Matched = Literal["women", "jobseekers", "age", "groups", "language"]
@@ -208,6 +213,8 @@ def _fit(
     taught = programme.instruction_languages if programme is not None else None
     if audience.instruction_language and taught:
         adjust += LANGUAGE_BONUS if audience.instruction_language in taught else -LANGUAGE_BONUS
+    elif audience.instruction_language and centre is not None and centre.languages:
+        adjust += CENTRE_LANGUAGE_BONUS if audience.instruction_language in centre.languages else -CENTRE_LANGUAGE_BONUS
     elif lang in SPOKEN_LANGUAGES_CHECKED and centre is not None and centre.languages and lang not in (taught or centre.languages):
         adjust -= UNSPOKEN_PENALTY
     return Fit(near, distance, matched, unmet), adjust

@@ -183,6 +183,20 @@ def test_a_close_call_goes_to_the_centre_that_speaks_the_question_language(make_
     assert dutch.best is not None and dutch.best.centre == "lezen", [o.centre for o in dutch.ranked]
 
 
+@pytest.mark.parametrize("wanted,centre", [("Dutch", "lezen"), ("French", "lire")])
+def test_a_centre_that_lists_the_language_asked_for_goes_first(
+    make_engine: Callable[..., Engine], knowledge_dir: Path, wanted: str, centre: str
+) -> None:
+    """The same two literacy centres, asked in English for a course in one of their languages."""
+    for id, name, spoken in (("lezen", "Lezen", "nl"), ("lire", "Lire", "fr")):
+        text = CENTRE.format(id=id, name=name, topic="literacy", town="Anderlecht").replace("  lat: 50.85\n  lon: 4.35\n", CUREGHEM)
+        (knowledge_dir / "centres" / f"{id}.md").write_text(
+            text.replace("verified:", f"languages: [{spoken}]\nverified:", 1), encoding="utf-8"
+        )
+    answer = make_engine().answer(f"literacy course in {wanted} in Kuregem?", lang="en")
+    assert answer.best is not None and answer.best.centre == centre, [o.centre for o in answer.ranked]
+
+
 def test_a_centre_in_the_municipality_named_goes_before_a_nearer_one_outside_it(
     make_engine: Callable[..., Engine], knowledge_dir: Path
 ) -> None:
