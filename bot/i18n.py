@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.phrases import LANGUAGE_NAMES, OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY, PHRASES
-from index.gazetteer import load_gazetteer
+from index.places_file import load_gazetteer
 from index.schema import LANGUAGES, Lang, is_lang
 
 if TYPE_CHECKING:

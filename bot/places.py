@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from index.gazetteer import Gazetteer, Place, fold, load_gazetteer
+from index.gazetteer import Gazetteer, Place, fold
+from index.places_file import load_gazetteer
 from index.schema import Centre, Site
 
 __all__ = ["NamedPoint", "Place", "distance_km", "find_place", "nearest_centres"]

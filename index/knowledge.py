@@ -17,8 +17,9 @@ from typing import Protocol, TypeVar
 from pydantic import ValidationError
 
 from index import frontmatter
-from index.gazetteer import PLACES_FILE, Gazetteer, load_places
+from index.gazetteer import Gazetteer
 from index.off_topic import OFF_TOPIC_FILE, load_off_topic
+from index.places_file import PLACES_FILE, load_places
 from index.problems import Problem, pydantic_message
 from index.problems import field_name as _field_name
 from index.references import check_references

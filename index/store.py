@@ -34,9 +34,10 @@ import numpy as np
 
 from index.cache import EmbeddingCache
 from index.embedder import PROBE_TEXT, Embedder
-from index.gazetteer import PLACES_FILE, Gazetteer, load_places
+from index.gazetteer import Gazetteer
 from index.knowledge import Knowledge, load_knowledge
 from index.passages import Passage, make_passages
+from index.places_file import PLACES_FILE, load_places
 from index.schema import Centre, Faq, Programme
 
 SCHEMA_VERSION = 4

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from index.gazetteer import load_gazetteer
+from index.places_file import load_gazetteer
 from tests.support.helpers import ROOT, SHIPPED_KNOWLEDGE, write_knowledge
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.gazetteer import Gazetteer, load_gazetteer, load_places
+from index.gazetteer import Gazetteer
 from index.knowledge import load_knowledge
+from index.places_file import load_gazetteer, load_places
 from tests.support.helpers import SHIPPED_KNOWLEDGE
 
 PLACE = """\

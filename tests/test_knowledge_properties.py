@@ -13,9 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.gazetteer import PLACES_FILE
 from index.knowledge import Knowledge, load_knowledge
 from index.off_topic import OFF_TOPIC_FILE
+from index.places_file import PLACES_FILE
 from tests.support.helpers import OFF_TOPIC, SHIPPED_KNOWLEDGE
 
 BOUNDED = settings(max_examples=60, derandomize=True, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -13,8 +13,9 @@ import pytest
 from bot.centre_prior import CentrePrior
 from bot.engine import Engine, _points
 from bot.routing import NEAR_KM, PRIOR_BONUS, PROXIMITY_GATE, centre_points, nearest, proximity, rank
-from index.gazetteer import fold, load_gazetteer
+from index.gazetteer import fold
 from index.knowledge import load_knowledge
+from index.places_file import load_gazetteer
 from tests.support.helpers import CENTRE, OFF_TOPIC, PROGRAMME, SHIPPED_KNOWLEDGE
 
 CUREGHEM = "  lat: 50.8367\n  lon: 4.3289\n"
