@@ -6,60 +6,31 @@ import argparse
 import datetime as dt
 import json
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
-from dataclasses import asdict
-from pathlib import Path
 from typing import TextIO
 
+from bot.cli_common import CliError, embedder_for, print_problems, settings_for
+from bot.cli_data import cmd_backup, cmd_export, cmd_gaps, cmd_restore
+from bot.cli_quality import EVAL_MODES, cmd_calibrate, cmd_eval
 from bot.confidence import ConfidenceFileError
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import SettingsError
 from index.embedder import ModelLoadError
 from index.freshness import format_freshness, freshness
-from index.knowledge import Knowledge, load_knowledge, stale_entries
+from index.knowledge import load_knowledge, stale_entries
 from index.schema import LANGUAGES
-from index.search import Fusion, Mode
 from index.store import BuildBusy, IndexUnavailable, KnowledgeInvalid
 
 log = logging.getLogger("telecentre")
 MIN_PASSWORD_CHARS = 10
 
-EVAL_MODES: dict[str, tuple[Mode, Fusion | None]] = {
-    "hybrid": ("hybrid", None),
-    "hybrid-weighted": ("hybrid", "weighted"),
-    "hybrid-rrf": ("hybrid", "rrf"),
-    "dense": ("dense", None),
-    "lexical": ("lexical", None),
-}
-"""What `telecentre eval --mode` can score: a search mode, and a fusion (None: the one the bot uses,
-from TELECENTRE_FUSION or the model's confidence file)."""
-
-
-class CliError(Exception):
-    """A failure to report as one line on stderr, with exit status 1."""
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    overrides: dict[str, object] = {}
-    if getattr(args, "knowledge", None):
-        overrides["knowledge_dir"] = Path(args.knowledge)
-    if getattr(args, "index", None):
-        overrides["index_dir"] = Path(args.index)
-    return load_settings(**overrides)
-
-
-def _print_problems(knowledge: Knowledge, stream: TextIO) -> None:
-    for problem in knowledge.problems:
-        print(problem, file=stream)
-
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check every knowledge file; list every problem, and entries not verified for too long."""
-    settings = _settings(args)
+    settings = settings_for(args)
     knowledge = load_knowledge(settings.knowledge_dir)
     knowledge.problems.extend(stale_entries(knowledge, settings.freshness_days, dt.date.today()))
-    _print_problems(knowledge, sys.stderr)
+    print_problems(knowledge, sys.stderr)
     failed = bool(knowledge.errors) or (args.strict and bool(knowledge.warnings))
     status = "invalid" if knowledge.errors else ("ok with warnings (--strict: failing)" if failed else "ok")
     summary = format_freshness(freshness(knowledge))
@@ -69,24 +40,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _embedder(settings: Settings):  # type: ignore[no-untyped-def]
-    from index.embedder import load_embedder
-
-    print(f"Loading the embedding model {settings.embedding_model} …", file=sys.stderr)
-    return load_embedder(settings.embedding_model)
-
-
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate, embed and swap in a new index."""
     from index.store import build_index
 
-    settings = _settings(args)
+    settings = settings_for(args)
     knowledge = load_knowledge(settings.knowledge_dir)
     if knowledge.errors:
-        _print_problems(knowledge, sys.stderr)
+        print_problems(knowledge, sys.stderr)
         raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was built, the current index keeps serving")
     print(f"Knowledge: {knowledge.summary()}", file=sys.stderr)
-    embedder = _embedder(settings)
+    embedder = embedder_for(settings)
     try:
         report = build_index(
             settings.knowledge_dir,
@@ -96,7 +60,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             only_if_stale=args.if_stale,
         )
     except KnowledgeInvalid as error:  # the files changed between the check above and the build
-        _print_problems(error.knowledge, sys.stderr)
+        print_problems(error.knowledge, sys.stderr)
         raise CliError(str(error)) from None
     if report.skipped:
         print(f"Index {report.version} is up to date ({report.passages} passages): nothing to do.")
@@ -111,8 +75,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from bot.engine import Engine
 
-    settings = _settings(args)
-    embedder = _embedder(settings)
+    settings = settings_for(args)
+    embedder = embedder_for(settings)
     return Engine.from_settings(settings, embedder)
 
 
@@ -138,7 +102,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from bot.console import chat
     from bot.stores import open_stores
 
-    settings = _settings(args)
+    settings = settings_for(args)
     engine = _engine(args)
     stores = open_stores(settings)
     try:
@@ -151,9 +115,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Run the Telegram bot (polling, or a webhook when TELECENTRE_WEBHOOK_URL is set)."""
     from bot.telegram.app import ServeError, run
 
-    settings = _settings(args)
+    settings = settings_for(args)
     try:
-        run(settings, lambda: _embedder(settings))
+        run(settings, lambda: embedder_for(settings))
     except ServeError as error:
         raise CliError(str(error)) from None
     return 0
@@ -163,10 +127,10 @@ def cmd_console(args: argparse.Namespace) -> int:
     """The staff console in the browser, without Telegram (TELECENTRE_CONSOLE_LISTEN/_PORT)."""
     from bot.staff.server import run_console
 
-    settings = _settings(args)
+    settings = settings_for(args)
     if settings.staff_password_hash is None:
         raise CliError("the staff console is off: set TELECENTRE_STAFF_PASSWORD_HASH (print one with `telecentre staff-password`)")
-    run_console(settings, lambda: _embedder(settings), announce=lambda line: print(line, flush=True))
+    run_console(settings, lambda: embedder_for(settings), announce=lambda line: print(line, flush=True))
     return 0
 
 
@@ -197,155 +161,6 @@ def cmd_staff_password(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    """Score the engine on a labelled question set: per split, language and search mode."""
-    from bot.engine import Engine
-    from bot.eval_report import format_report
-    from bot.evaluation import load_labelled, metrics, misses, run
-
-    settings = _settings(args)
-    try:
-        questions = load_labelled(Path(args.file))
-    except (OSError, ValueError) as error:
-        raise CliError(f"cannot read the labelled questions: {error}") from None
-    engine = Engine.from_settings(settings, _embedder(settings))
-    modes = list(EVAL_MODES) if args.mode == "all" else [args.mode]
-    report: dict = {"file": args.file, "modes": {}}
-    configured = engine.searcher.fusion
-    for mode in modes:
-        search_mode, fusion = EVAL_MODES[mode]
-        engine.use_mode(search_mode, fusion or configured)
-        outcomes = run(engine, questions)
-        report["modes"][mode] = {
-            split: metrics([o for o in outcomes if split == "all" or o.question.split == split], engine.threshold)
-            for split in ("train", "test", "all")
-        }
-        shown = outcomes if args.test_misses else [o for o in outcomes if o.question.split != "test"]
-        report["modes"][mode]["misses"] = misses(shown, engine.threshold)
-    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else format_report(report))
-    return 0
-
-
-def cmd_gaps(args: argparse.Namespace) -> int:
-    """What learners asked that the knowledge did not answer well, grouped by meaning."""
-    from bot.database import StorageError
-    from bot.gap_report import format_groups, group_gaps, write_csv
-    from bot.stores import open_stores
-
-    settings = _settings(args)
-    store = open_stores(settings).gaps
-    if not store.exists:
-        print(f"No questions recorded yet ({settings.gaps_path} does not exist).")
-        return 0
-    where = "the database of TELECENTRE_DATABASE_URL" if settings.database_url else str(settings.gaps_path)
-    try:
-        gaps = store.gaps(args.since)
-        feedback = store.feedback_counts(args.since)
-    except StorageError as error:
-        raise CliError(f"cannot read {where} ({error}): is it a gaps database?") from None
-    finally:
-        store.db.dispose()
-    groups = group_gaps(gaps, _embedder(settings)) if gaps else []
-    print(format_groups(groups, feedback))
-    if args.csv:
-        try:
-            write_csv(groups, Path(args.csv))
-        except OSError as error:
-            raise CliError(f"cannot write {args.csv}: {error.strerror}") from None
-        print(f"wrote {args.csv}", file=sys.stderr)
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace) -> int:
-    """Copy the SQLite databases into a folder while the bot runs (online backup API)."""
-    from bot.backup import backup_sqlite
-
-    settings = _settings(args)
-    if settings.database_url:
-        raise CliError("TELECENTRE_DATABASE_URL is set: back up PostgreSQL with pg_dump (see docs/operations.md)")
-    try:
-        written = backup_sqlite(settings.data_dir, Path(args.folder))
-    except (sqlite3.Error, OSError) as error:
-        raise CliError(f"backup failed ({type(error).__name__})") from None
-    print("\n".join(f"wrote {path}" for path in written) or f"nothing to back up in {settings.data_dir}")
-    return 0
-
-
-def cmd_restore(args: argparse.Namespace) -> int:
-    """Put a `telecentre backup` folder back (stop the bot first)."""
-    from bot.backup import restore_sqlite
-
-    settings = _settings(args)
-    if settings.database_url:
-        raise CliError("TELECENTRE_DATABASE_URL is set: restore PostgreSQL with pg_restore (see docs/operations.md)")
-    try:
-        restored = restore_sqlite(Path(args.folder), settings.data_dir)
-    except (sqlite3.Error, OSError) as error:
-        raise CliError(f"restore failed ({type(error).__name__}: {error})") from None
-    print("\n".join(f"restored {path}" for path in restored))
-    return 0
-
-
-def cmd_calibrate(args: argparse.Namespace) -> int:
-    """Fit the confidence model on the labelled set's train split for the embedding model in use;
-    print it, or --write it (by default to the file the bot reads for that model)."""
-    from bot.confidence import ConfidenceModel, default_file
-    from bot.engine import Engine
-    from bot.evaluation import calibrate, load_labelled
-
-    try:
-        questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
-    except (OSError, ValueError) as error:
-        raise CliError(f"cannot read the labelled questions: {error}") from None
-    settings = _settings(args)
-    embedder = _embedder(settings)
-    # Fitting needs only the search signals, so no existing confidence file is required.
-    engine = Engine.from_settings(settings, embedder, confidence=ConfidenceModel.untrained(embedder.name))
-    model, report = calibrate(engine, questions)
-    shown = asdict(model) | {"centre_prior": f"{len(model.centre_prior.centres)} organisations" if model.centre_prior else None}
-    print(json.dumps({"model": shown, "train": report}, indent=2))
-    if args.write:
-        target = Path(args.write) if args.write != "-" else settings.confidence_file or default_file(embedder.name)
-        model.save(target)
-        print(f"wrote {target}", file=sys.stderr)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write the knowledge as Open Referral HSDS 3.0 JSON, for other directories to reuse."""
-    from bot.hsds import export_organizations, schema_problems
-    from bot.timing import BRUSSELS
-
-    settings = _settings(args)
-    knowledge = load_knowledge(settings.knowledge_dir)
-    if knowledge.errors:
-        _print_problems(knowledge, sys.stderr)
-        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was exported")
-    documents = export_organizations(knowledge, args.lang, dt.datetime.now(BRUSSELS))
-    target = Path(args.hsds) / "organizations.json"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(target.name + ".partial")
-        partial.write_text(json.dumps(documents, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        partial.replace(target)
-    except OSError as error:
-        raise CliError(f"cannot write {target}: {error.strerror}") from None
-    services = sum(len(d.get("services", [])) for d in documents)
-    locations = sum(len(d.get("locations", [])) for d in documents)
-    print(f"wrote {target}: {len(documents)} organizations, {services} services, {locations} locations (HSDS 3.0, {args.lang})")
-    if args.schema is None:
-        return 0
-    try:
-        schema = json.loads(Path(args.schema).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise CliError(f"cannot read the schema {args.schema}: {error}") from None
-    problems = schema_problems(documents, schema)
-    for problem in problems:
-        print(problem, file=sys.stderr)
-    print(f"{args.schema}: {len(problems)} problems", file=sys.stderr if problems else sys.stdout)
-    return 1 if problems else 0
 
 
 def configure_logging(verbose: bool = False) -> None:
