@@ -12,7 +12,8 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.phrases import LANGUAGE_NAMES, OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY, PHRASES
+from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY
+from bot.phrases import LANGUAGE_NAMES, PHRASES
 from index.places_file import load_gazetteer
 from index.schema import LANGUAGES, Lang, is_lang
 

@@ -403,33 +403,3 @@ LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
     "fr": {"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe"},
     "nl": {"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch"},
 }
-
-OTHER_LANGUAGE_NOTES: dict[str, str] = {
-    "ar": "أجيب بالفرنسية أو الهولندية أو الإنجليزية، وإليك أنسب ما وجدت لك.",
-    "de": "Ich antworte auf Französisch, Niederländisch oder Englisch – hier finden Sie, was am besten zu Ihnen passt.",
-    "es": "Le respondo en francés, neerlandés o inglés: aquí tiene lo que más le conviene.",
-    "it": "Le rispondo in francese, olandese o inglese: ecco ciò che fa più al caso suo.",
-    "pl": "Odpowiadam po francusku, niderlandzku lub angielsku – poniżej to, co najlepiej pasuje do pytania.",
-    "pt": "Respondo em francês, neerlandês ou inglês: aqui está o que mais lhe convém.",
-    "ro": "Răspund în franceză, neerlandeză sau engleză: iată ce vi se potrivește cel mai bine.",
-    "ru": "Я отвечаю по-французски, по-нидерландски или по-английски — вот что подойдёт вам лучше всего.",
-    "tr": "Fransızca, Felemenkçe veya İngilizce yanıt veriyorum; size en uygun olanı aşağıda bulabilirsiniz.",
-    "uk": "Я відповідаю французькою, нідерландською або англійською — ось що вам підійде найкраще.",
-}
-"""One fixed sentence, in the learner's own language, before an answer given in EN/FR/NL."""
-
-OTHER_LANGUAGE_REPLY: dict[str, Lang] = {
-    "ar": "fr",
-    "es": "fr",
-    "it": "fr",
-    "pt": "fr",
-    "ro": "fr",
-    "tr": "fr",
-    "de": "en",
-    "pl": "en",
-    "ru": "en",
-    "uk": "en",
-}
-"""The language we answer a question in another language in, when Telegram does not tell us
-the learner reads English, French or Dutch: French where Brussels learners of that language most
-often read it (Maghreb, Latin and Turkish communities), English otherwise."""

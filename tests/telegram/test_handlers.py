@@ -335,7 +335,7 @@ async def test_a_double_tap_on_feedback_counts_once(harness: Harness) -> None:
 async def test_a_question_in_another_language_is_answered_in_ours_saying_so_in_theirs(
     harness: Harness, question: str, language_code: str, note: str, reply_lang_marker: str
 ) -> None:
-    from bot.phrases import OTHER_LANGUAGE_NOTES
+    from bot.other_languages import OTHER_LANGUAGE_NOTES
 
     harness.api.push_text(CHAT, question, language_code=language_code)
     (text,) = (await harness.replies(CHAT, 1))[:1]
