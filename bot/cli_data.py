@@ -76,7 +76,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write the knowledge as Open Referral HSDS 3.0 JSON, for other directories to reuse."""
-    from bot.hsds import export_organizations, schema_problems
+    from bot.hsds import export_organizations
+    from bot.hsds_check import schema_problems
     from bot.timing import BRUSSELS
 
     settings = settings_for(args)
