@@ -57,7 +57,8 @@ women's IT school next door is no answer to "help me create an e-mail address in
 5-fold cross-validation by family on the train split (1097 questions): centre hit@1 0.808 -> 0.815,
 questions written from needs 0.627 -> 0.645, the others unchanged; 0.3, 0.4 and 0.8 lower, 0.6 the same."""
 UNMET_PENALTY = 0.35
-"""A programme the learner visibly cannot join, per unmet condition."""
+"""A programme the learner visibly cannot join, per unmet condition; also a centre whose programmes
+are all for women (Interface3), for a man."""
 GROUPS_ONLY_PENALTY = 1.0
 """An organisation serving only groups, for one person's question: out of the running."""
 GROUPS_BONUS = 0.20
@@ -272,8 +273,11 @@ def rank(
             fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang, _pull(hit.passage.centre, likely, top))
             if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
                 adjustments[target] += NAMED_BONUS
-            if audience.for_women and centre is not None and _for_women_only(centre, programme, index):
-                adjustments[target] += WOMEN_BONUS
+            if centre is not None and _for_women_only(centre, programme, index):
+                if audience.for_women:
+                    adjustments[target] += WOMEN_BONUS
+                elif programme is None and audience.answers().get("gender") == "m":
+                    adjustments[target] -= UNMET_PENALTY  # a programme's own conditions are in _fit
             if likely and hit.passage.centre is not None:
                 adjustments[target] += PRIOR_BONUS * likely.get(hit.passage.centre, 0.0)
             taught = programme.instruction_languages if programme is not None else None

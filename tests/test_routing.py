@@ -87,6 +87,18 @@ def test_a_programme_the_learner_cannot_join_drops_below_one_they_can(engine: En
     assert woman.fits["east-women"].unmet == () and "women" in woman.fits["east-women"].matched
 
 
+def test_a_centre_for_women_only_drops_for_a_man(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """A centre all of whose programmes are for women, as its own page: a man cannot join any."""
+    _centre(knowledge_dir, "ladies", "Ladies", "Schaerbeek", SCHAERBEEK)
+    _programme(knowledge_dir, "ladies-coding", "ladies", "coding", "eligibility:\n  gender: women\n")
+    engine = make_engine()
+    man = engine.answer("I am a man, coding course in Schaerbeek?")
+    woman = engine.answer("coding course in Schaerbeek?")
+    for_man, for_anyone = (rank(a.hits, engine.index, a.places, a.audience, "en").adjustments["ladies"] for a in (man, woman))
+    assert for_man < for_anyone
+    assert man.best is not None and man.best.centre != "ladies", [o.target for o in man.ranked]
+
+
 @pytest.mark.parametrize(
     "question", ["web development course for women", "curso de web development para mujeres", "I am a woman, web development course"]
 )
