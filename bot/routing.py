@@ -265,6 +265,7 @@ def rank(
     fits: dict[str, Fit] = {}
     adjustments: dict[str, float] = {}
     taught_elsewhere: dict[str, bool] = {}
+    a_man = audience.answers().get("gender") == "m"
     for hit in hits:
         target = hit.passage.target
         if target not in fits:
@@ -273,11 +274,8 @@ def rank(
             fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang, _pull(hit.passage.centre, likely, top))
             if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
                 adjustments[target] += NAMED_BONUS
-            if centre is not None and _for_women_only(centre, programme, index):
-                if audience.for_women:
-                    adjustments[target] += WOMEN_BONUS
-                elif programme is None and audience.answers().get("gender") == "m":
-                    adjustments[target] -= UNMET_PENALTY  # a programme's own conditions are in _fit
+            if centre is not None and (audience.for_women or (a_man and programme is None)) and _for_women_only(centre, programme, index):
+                adjustments[target] += WOMEN_BONUS if audience.for_women else -UNMET_PENALTY  # a programme's own conditions: _fit
             if likely and hit.passage.centre is not None:
                 adjustments[target] += PRIOR_BONUS * likely.get(hit.passage.centre, 0.0)
             taught = programme.instruction_languages if programme is not None else None
