@@ -173,8 +173,10 @@ def fold(text: str) -> str:
     return _fold_with_offsets(text)[0]
 
 
-def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index in `text` it came from."""
+@lru_cache(maxsize=256)
+def _fold_with_offsets(text: str) -> tuple[str, tuple[int, ...]]:
+    """The folded text and, for each of its characters, the index in `text` it came from. Cached:
+    a question is folded to find both the places and the organisations it names."""
     out: list[str] = []
     where: list[int] = []
     for index, char in enumerate(text):
@@ -188,7 +190,7 @@ def _fold_with_offsets(text: str) -> tuple[str, list[int]]:
     if out and out[-1] == " ":
         out.pop()
         where.pop()
-    return "".join(out), where
+    return "".join(out), tuple(where)
 
 
 def name_variants(name: str) -> set[str]:
@@ -259,7 +261,7 @@ class Gazetteer:
             matches.append(PlaceMatch(place, first, last, text[first:last], self.municipalities_of(place), name))
         return matches
 
-    def _counts(self, text: str, folded: str, where: list[int], start: int, key: str) -> bool:
+    def _counts(self, text: str, folded: str, where: tuple[int, ...], start: int, key: str) -> bool:
         """Whether an ambiguous name at folded `start` is meant as a place."""
         return text[where[start]].isupper() or bool(self._after_preposition.search(folded[:start]))
 

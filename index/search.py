@@ -119,6 +119,8 @@ class Searcher:
         corpus = [terms(p.search_text) or ["_"] for p in index.passages]
         self._bm25.index(corpus, show_progress=False)
         self.vocabulary = frozenset(word for words in corpus for word in words)
+        self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal) if index.vectors.ntotal else None
+        """Every passage's vector, for the cosines of passages only BM25 found (one product for all)."""
         self._passage_words = [frozenset(words) for words in corpus]
 
     def words_in(self, row: int) -> frozenset[str]:
@@ -153,9 +155,11 @@ class Searcher:
         elif self.mode == "lexical":
             dense = {}
 
+        cosines = self._vectors @ vector if self._vectors is not None else np.zeros(len(self.index.passages), dtype=np.float32)
+
         def cosine(row: int) -> float:
             known = dense.get(row)
-            return known if known is not None else float(self.index.vectors.reconstruct(row) @ vector)
+            return known if known is not None else float(cosines[row])
 
         if self.fusion == "weighted" and self.mode == "hybrid":
             top_lexical = max(lexical.values(), default=0.0) or 1.0
