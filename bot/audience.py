@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, GROUP_OF_OURS
+from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, GROUP_OF_OURS, GROUP_SEEKS
 from bot.audience_words import (
     AGE,
     FEMININE,
@@ -86,7 +86,7 @@ def read_audience(question: str) -> Audience:
         jobseeker=True if JOBSEEKER.search(text) else None,
         newcomer=bool(NEWCOMER.search(text)),
         for_child=for_child,
-        for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text)),
+        for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text) or GROUP_SEEKS.search(text)),
         instruction_language=wanted,
         for_women=not for_child and gender != "m" and (gender == "w" or bool(FOR_WOMEN.search(text))),
     )

@@ -135,13 +135,24 @@ FOR_GROUP = words(
     "наша школа",
     "наш класс",
 )
+_ORGANISATION_KINDS = (
+    r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
+    r"youth (?:centre|center|house)|ecole|maison de jeunes|maison de quartier|beneficiaires|usagers|vereniging|"
+    r"organisatie|clienten|jeugdhuis|jeugdcentrum|jeugdwerking|buurthuis|verein|asociacion|associacao)"
+)
 GROUP_OF_OURS = re.compile(
     r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
-    r"ecole|beneficiaires|usagers|vereniging|organisatie|clienten|verein|asociacion|associacao)(?!\w)"
+    + _ORGANISATION_KINDS
+    + r"(?!\w)"
 )
 """A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze
 organisatie". FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""
+GROUP_SEEKS = re.compile(
+    r"^(?:(?:a|an|the|une?|la|le|l|een|de|het)\s+)?(?:[\w-]+\s+){0,1}" + _ORGANISATION_KINDS + r"\s+(?:[\w-]+\s+){0,2}"
+    r"(?:is looking|looking|seeks|needs|wants|cherche|recherche|a besoin|voudrait|zoekt|heeft nodig|wil|sucht|busca|procura)(?!\w)"
+)
+"""A question that opens with the organisation asking: "jeugdhuis zoekt laptops", "une asbl de
+Molenbeek cherche des ordinateurs", "youth centre needs computers"."""
 CHILD_AGE = re.compile(
     r"(?:son|daughter|child|kid|fils|fille|enfant|zoon|dochter|kind|sohn|tochter|hijo|hija|filho|filha)\D{0,20}?(\d{1,2})"
 )

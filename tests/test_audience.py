@@ -34,6 +34,9 @@ from bot.audience import Audience, read_audience
         ("our youth club needs laptops for the kids", Audience(for_group=True)),
         ("We are a small non-profit working with young migrants", Audience(for_group=True)),
         ("onze kleine vzw zoekt laptops", Audience(for_group=True)),
+        ("jeugdhuis zoekt gratis laptops voor jongeren", Audience(for_group=True)),
+        ("une maison de jeunes cherche des ordinateurs", Audience(for_group=True)),
+        ("youth centre needs computers", Audience(for_group=True)),
         ("Je cherche une formation en néerlandais", Audience(instruction_language="nl")),
         ("tengo 19 años y busco trabajo, soy refugiado", Audience(age=19, jobseeker=True, newcomer=True)),
         ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True, for_women=True)),
@@ -90,7 +93,13 @@ def test_words_that_do_not_ask_for_women(question: str) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["dans notre foyer personne n'a d'ordinateur", "our family members need a computer", "near our city centre, a computer room?"],
+    [
+        "dans notre foyer personne n'a d'ordinateur",
+        "our family members need a computer",
+        "near our city centre, a computer room?",
+        "I need a laptop for school",
+        "école de code gratuite ?",
+    ],
 )
 def test_a_household_or_a_place_of_ours_is_no_group(question: str) -> None:
     assert not read_audience(question).for_group
