@@ -75,3 +75,12 @@ def test_word_weights_scale_a_words_lexical_weight(knowledge_dir: Path, tmp_path
     row = next(h.row for h in plain.search("Schaerbeek", k=1))
     assert damped._lexical(["schae"])[row] == pytest.approx(0.25 * plain._lexical(["schae"])[row])
     assert "schae" in damped.vocabulary and "schae" in damped.words_in(row)
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "lexical"])
+def test_a_passage_only_bm25_found_carries_its_true_cosine(searcher_factory, mode: str) -> None:  # type: ignore[no-untyped-def]
+    searcher = searcher_factory(mode)
+    vector = searcher.embedder.embed_queries(["printing in Schaerbeek"])[0]
+    hits = searcher.search("printing in Schaerbeek", k=5, vector=vector)
+    for hit in hits:
+        assert hit.dense == pytest.approx(float(searcher.index.vectors.reconstruct(hit.row) @ vector), abs=1e-5)
