@@ -148,11 +148,13 @@ GROUP_OF_OURS = re.compile(
 """A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze
 organisatie". FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""
 GROUP_SEEKS = re.compile(
-    r"^(?:(?:a|an|the|une?|la|le|l|een|de|het)\s+)?(?:[\w-]+\s+){0,1}" + _ORGANISATION_KINDS + r"\s+(?:[\w-]+\s+){0,2}"
-    r"(?:is looking|looking|seeks|needs|wants|cherche|recherche|a besoin|voudrait|zoekt|heeft nodig|wil|sucht|busca|procura)(?!\w)"
+    r"^(?:(?:a|an|the|une?|la|le|l'|een|de|het)\s*)?" + _ORGANISATION_KINDS + r"\s+(?:[\w-]+\s+){0,2}"
+    r"(?:is looking for|looking for|seeks|needs|wants|cherche|recherche|a besoin|voudrait|zoekt|heeft nodig|wil|sucht|busca|procura)"
+    r"(?!\w)(?!\s+(?:me|mij|dat ik|dat wij|que je|que j'|qu'on|that i|us to|nous))"
 )
 """A question that opens with the organisation asking: "jeugdhuis zoekt laptops", "une asbl de
-Molenbeek cherche des ordinateurs", "youth centre needs computers"."""
+Molenbeek cherche des ordinateurs", "youth centre needs computers"; not a learner's school asking
+something of them ("my school wants me to learn Excel", "de school wil dat ik een laptop heb")."""
 CHILD_AGE = re.compile(
     r"(?:son|daughter|child|kid|fils|fille|enfant|zoon|dochter|kind|sohn|tochter|hijo|hija|filho|filha)\D{0,20}?(\d{1,2})"
 )

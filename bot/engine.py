@@ -144,7 +144,7 @@ def _elsewhere(matches: list[PlaceMatch]) -> str | None:
     """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
     no Brussels place ("from Antwerp to Anderlecht" is ours)."""
     if matches and all(match.place.kind == "elsewhere" for match in matches):
-        return matches[0].place.name
+        return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
     return None
 
 

@@ -218,7 +218,7 @@ def _fit(
     taught = programme.instruction_languages if programme is not None else None
     if audience.instruction_language and taught:
         adjust += LANGUAGE_BONUS if audience.instruction_language in taught else -LANGUAGE_BONUS
-    elif audience.instruction_language and centre is not None and centre.languages:
+    elif audience.instruction_language and programme is None and centre is not None and centre.languages:
         adjust += CENTRE_LANGUAGE_BONUS if audience.instruction_language in centre.languages else -CENTRE_LANGUAGE_BONUS
     elif lang in SPOKEN_LANGUAGES_CHECKED and centre is not None and centre.languages and lang not in (taught or centre.languages):
         adjust -= UNSPOKEN_PENALTY

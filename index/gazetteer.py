@@ -32,7 +32,29 @@ _ALONE_PREFIXES: tuple[str, ...] = ("in", "a", "te", "near", "pres de", "bij")
 """What may stand before a message that is only a place ("à Schaerbeek", "bij het Zuidstation")."""
 
 _ARTICLES: tuple[str, ...] = ("het", "de", "la", "le", "l", "the")
-STREET_WORDS: tuple[str, ...] = ("chaussee", "rue", "avenue", "boulevard", "porte", "place", "route", "steenweg", "straat", "laan", "poort")
+STREET_WORDS: tuple[str, ...] = (
+    "chaussee",
+    "ch",
+    "chee",
+    "rue",
+    "avenue",
+    "av",
+    "boulevard",
+    "bd",
+    "blvd",
+    "porte",
+    "place",
+    "square",
+    "sq",
+    "quai",
+    "dreve",
+    "route",
+    "steenweg",
+    "straat",
+    "laan",
+    "plein",
+    "poort",
+)
 """Folded words that, a word or two before a city's name, make it a Brussels street ("chaussée de
 Charleroi", "porte de Namur"): then the name says nothing about another city."""
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "sint": "st"}
@@ -233,7 +255,7 @@ class Gazetteer:
         preps = "|".join(re.escape(p) for p in sorted(PREPOSITIONS, key=len, reverse=True))
         self._after_preposition = re.compile(rf"(?:^|\s)(?:{preps})\s$")
         streets = "|".join(STREET_WORDS)
-        self._after_street = re.compile(rf"(?:^|\s)(?:{streets})(?:\s(?:de|d|du|van|of))?\s$")
+        self._after_street = re.compile(rf"(?:^|\s)(?:{streets})(?:\s(?:de|d|du|van|of|op))?\s$")
         self.words = self._name_words()
 
     def find(self, text: str) -> list[PlaceMatch]:

@@ -76,7 +76,9 @@ class PlaceRecord(Strict):
             raise ValueError(f"a {self.kind} needs 'municipality': the id of the municipality it lies in")
         located = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is not None]
         if self.kind == "elsewhere" and (self.municipality or self.municipalities or self.postcodes or self.lat is not None):
-            raise ValueError("a place outside Brussels has only names (and a source): no municipality, postcodes or coordinates")
+            raise ValueError(
+                "a place outside Brussels has only names (some of them ambiguous) and a source: no municipality, postcodes or coordinates"
+            )
         if (located and len(located) < 4 and self.kind != "elsewhere") or (not located and self.kind not in ("area", "elsewhere")):
             missing = [name for name in ("lat", "lon", "precision", "source") if getattr(self, name) is None]
             raise ValueError(f"give lat, lon, precision and source together (missing: {', '.join(missing)}); only an area may have none")

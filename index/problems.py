@@ -1,7 +1,7 @@
 """A problem found in a knowledge file, printed as `file:line: field: message`.
 
 Its own module so that every loader (the Markdown files in index/knowledge.py, the places in
-index/gazetteer.py) reports problems in one shape without importing each other.
+index/places_file.py) reports problems in one shape without importing each other.
 """
 
 from __future__ import annotations

@@ -99,6 +99,8 @@ def test_words_that_do_not_ask_for_women(question: str) -> None:
         "near our city centre, a computer room?",
         "I need a laptop for school",
         "école de code gratuite ?",
+        "My school wants me to learn Excel",
+        "De school wil dat ik een laptop heb",
     ],
 )
 def test_a_household_or_a_place_of_ours_is_no_group(question: str) -> None:

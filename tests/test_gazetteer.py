@@ -232,6 +232,10 @@ def test_place_words_leave_ordinary_words_out(shipped: Gazetteer) -> None:
         ("Gibt es IT-Kurse in Eupen?", "eupen"),
         ("salle informatique chaussée de Waterloo", None),  # a street in Saint-Gilles and Uccle
         ("we bergen de laptops op", None),  # an ordinary Dutch word, and Mons' Dutch name
+        ("cours d'informatique bd de Waterloo", None),  # street words abbreviated
+        ("salle info Chée de Mons", None),
+        ("computerles Steenweg op Waterloo", None),
+        ("comment arrêter les paris en ligne", None),  # bets, not the city
     ],
 )
 def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: Gazetteer, text: str, found: str | None) -> None:
@@ -243,7 +247,7 @@ def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: 
 def test_a_place_elsewhere_has_names_only(tmp_path: Path) -> None:
     problems = _problems(tmp_path, "- id: gent\n  kind: elsewhere\n  names: [Gent]\n  postcodes: ['1000']\n")
     assert problems == [
-        "places.yaml:1: -: a place outside Brussels has only names (and a source): no municipality, postcodes or coordinates"
+        "places.yaml:1: -: a place outside Brussels has only names (some of them ambiguous) and a source: no municipality, postcodes or coordinates"
     ]
 
 

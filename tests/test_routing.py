@@ -139,8 +139,9 @@ def test_an_organisation_named_in_the_question_comes_first(engine: Engine, quest
 def test_a_question_about_another_city_is_refused_with_the_reason(engine: Engine) -> None:
     answer = engine.answer("coding course in Antwerp")
     assert not answer.confident and answer.score == 0.0
-    assert "I only know digital-skills centres in the Brussels region" in answer.text and "Antwerpen" in answer.text
-    assert engine.answer("cours de coding à Gand").text.startswith("Je ne connais que les centres")
+    assert "I only know digital-skills centres in the Brussels region" in answer.text and "where to go in Antwerp." in answer.text
+    french = engine.answer("cours de coding à Gand").text
+    assert french.startswith("Je ne connais que les centres") and "à Gand" in french  # as the learner wrote it
     from_there = engine.answer("I live in Antwerp, coding course in Anderlecht?")
     assert from_there.features["elsewhere"] == 0.0 and from_there.best is not None and from_there.best.centre == "west"
 
