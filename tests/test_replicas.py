@@ -140,7 +140,7 @@ def test_a_postgresql_outage_costs_only_the_recording(cluster, postgres_server) 
     assert b.process.poll() is None
     postgres_server.stop()
     try:
-        secret_question = "scuba diving course for penguins"
+        secret_question = "will it snow on the penguins tomorrow"  # refused, so a gap to record
         assert b.post(text_update(api, 9201, secret_question)) == 200
         assert len(api.sent(9201, methods=("sendMessage",))) == 1  # answered all the same
         log = b.stderr()
@@ -148,7 +148,7 @@ def test_a_postgresql_outage_costs_only_the_recording(cluster, postgres_server) 
         assert secret_question not in log
     finally:
         postgres_server.start()
-    after = "ice skating course for camels"
+    after = "is it going to rain on the camels tomorrow"
     deadline = time.monotonic() + 30
     chat = 9202
     while True:  # it recovers by itself: the first request after the restart reconnects
