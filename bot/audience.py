@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, GROUP_OF_OURS, GROUP_SEEKS
+from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, FOR_WIFE, GROUP_OF_OURS, GROUP_SEEKS
 from bot.audience_words import (
     AGE,
     FEMININE,
@@ -75,7 +75,7 @@ def read_audience(question: str) -> Audience:
         gender = "m"
     elif SELF_WOMAN.search(text) or (not for_child and (WOMAN.search(text) or FEMININE.search(text)) and _speaks_of_self(text)):
         gender = "w"
-    if for_child and DAUGHTER.search(text):
+    if (for_child and DAUGHTER.search(text)) or (not for_child and FOR_WIFE.search(text)):
         gender = "w"
     elif for_child and gender == "w" and not SELF_WOMAN.search(text):
         gender = None

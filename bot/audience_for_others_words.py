@@ -184,3 +184,23 @@ DAUGHTER = words(
     "доньц*",
 )
 """A daughter named in a parent's question: the learner is a girl (never a woman asking for herself)."""
+FOR_WIFE = words(
+    "for my wife",
+    "my wife wants",
+    "my wife needs",
+    "pour ma femme",
+    "pour mon epouse",
+    "ma femme veut",
+    "ma femme cherche",
+    "voor mijn vrouw",
+    "voor mijn echtgenote",
+    "mijn vrouw wil",
+    "mijn vrouw zoekt",
+    "fur meine frau",
+    "meine frau sucht",
+    "para mi esposa",
+    "para mi mujer",
+    "para minha esposa",
+    "para minha mulher",
+)
+"""A man asking for his wife: the learner is a woman, whatever the asker says of himself."""

@@ -37,6 +37,8 @@ from bot.audience import Audience, read_audience
         ("jeugdhuis zoekt gratis laptops voor jongeren", Audience(for_group=True)),
         ("une maison de jeunes cherche des ordinateurs", Audience(for_group=True)),
         ("youth centre needs computers", Audience(for_group=True)),
+        ("Je suis un homme et je cherche une formation pour ma femme", Audience(gender="w", for_women=True)),
+        ("mijn vrouw zoekt een computercursus", Audience(gender="w", for_women=True)),
         ("Je cherche une formation en néerlandais", Audience(instruction_language="nl")),
         ("tengo 19 años y busco trabajo, soy refugiado", Audience(age=19, jobseeker=True, newcomer=True)),
         ("Мне 45 лет, я беженка", Audience(age=45, gender="w", newcomer=True, for_women=True)),
