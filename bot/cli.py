@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.cli_common import CliError, embedder_for, print_problems, settings_for
+from bot.cli_common import CliError, embedder_for, print_problems, settings_for, valid_knowledge
 from bot.cli_data import cmd_backup, cmd_export, cmd_gaps, cmd_restore
 from bot.cli_quality import EVAL_MODES, cmd_calibrate, cmd_eval
 from bot.confidence import ConfidenceFileError
@@ -45,10 +45,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from index.store import build_index
 
     settings = settings_for(args)
-    knowledge = load_knowledge(settings.knowledge_dir)
-    if knowledge.errors:
-        print_problems(knowledge, sys.stderr)
-        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was built, the current index keeps serving")
+    knowledge = valid_knowledge(settings, "nothing was built, the current index keeps serving")
     print(f"Knowledge: {knowledge.summary()}", file=sys.stderr)
     embedder = embedder_for(settings)
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.settings import Settings, load_settings
-from index.knowledge import Knowledge
+from index.knowledge import Knowledge, load_knowledge
 
 
 class CliError(Exception):
@@ -29,6 +29,16 @@ def settings_for(args: argparse.Namespace) -> Settings:
 def print_problems(knowledge: Knowledge, stream: TextIO) -> None:
     for problem in knowledge.problems:
         print(problem, file=stream)
+
+
+def valid_knowledge(settings: Settings, nothing_done: str) -> Knowledge:
+    """The knowledge of `settings`; with errors, they are listed on stderr and the command stops,
+    saying `nothing_done` ("nothing was exported")."""
+    knowledge = load_knowledge(settings.knowledge_dir)
+    if knowledge.errors:
+        print_problems(knowledge, sys.stderr)
+        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: {nothing_done}")
+    return knowledge
 
 
 def embedder_for(settings: Settings):  # type: ignore[no-untyped-def]

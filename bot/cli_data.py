@@ -10,8 +10,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.cli_common import CliError, embedder_for, print_problems, settings_for
-from index.knowledge import load_knowledge
+from bot.cli_common import CliError, embedder_for, settings_for, valid_knowledge
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
@@ -81,10 +80,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from bot.timing import BRUSSELS
 
     settings = settings_for(args)
-    knowledge = load_knowledge(settings.knowledge_dir)
-    if knowledge.errors:
-        print_problems(knowledge, sys.stderr)
-        raise CliError(f"{len(knowledge.errors)} problems in {settings.knowledge_dir}: nothing was exported")
+    knowledge = valid_knowledge(settings, "nothing was exported")
     documents = export_organizations(knowledge, args.lang, dt.datetime.now(BRUSSELS))
     target = Path(args.hsds) / "organizations.json"
     try:
