@@ -3,11 +3,12 @@
 Search compares a question with the knowledge's own words, but learners describe a need ("my bank
 closed, who can show me the app?"), not the organisation that meets it ("digital help desk"). The
 labelled questions say which organisation answers each need; a linear classifier over their
-embeddings carries that over to new questions, and ranking gives it a say (bot/routing.py). It is
-fitted by `telecentre calibrate` with the confidence model and stored in the same file, since it
-belongs to one embedding model. An organisation no labelled question names (or an FAQ without an
-organisation) gets none of that bonus, so it falls below the organisations the classifier knows:
-after adding one, add some labelled questions for it and calibrate again.
+embeddings carries that over to new questions, and ranking gives it a say (bot/routing.py). An FAQ
+that belongs to no organisation ("what is the ICT cheque?") is a class of its own, by its id, so the
+classifier can also say that no centre is the answer. It is fitted by `telecentre calibrate` with
+the confidence model and stored in the same file, since it belongs to one embedding model. An
+organisation or FAQ no labelled question names gets none of that bonus, so it falls below the ones
+the classifier knows: after adding one, add some labelled questions for it and calibrate again.
 """
 
 from __future__ import annotations

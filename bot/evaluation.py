@@ -56,6 +56,12 @@ class LabelledQuestion:
         """Every centre that counts as right: the labelled one and any `also`."""
         return frozenset((self.centre, *self.also))
 
+    @property
+    def answerer(self) -> str | None:
+        """Who answers it, as the centre classifier learns it: the centre, else the FAQ (see
+        `index.passages.Passage.answerer`); None off topic."""
+        return self.centre or self.faq
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -270,8 +276,8 @@ def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray) ->
         return [(range(len(questions)), None)]
     folds = []
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        answered = [i for i in seen if questions[i].centre and not questions[i].out_of_scope]
-        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].centre or "" for i in answered])))
+        answered = [i for i in seen if questions[i].answerer and not questions[i].out_of_scope]
+        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered])))
     return folds
 
 
@@ -343,8 +349,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         engine.off_topic_examples,
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    in_scope = [o for o in outcomes if o.question.centre and not o.question.out_of_scope]
-    prior = _centre_classifier(np.stack([o.vector for o in in_scope]), [o.question.centre or "" for o in in_scope]) if in_scope else None
+    in_scope = [o for o in outcomes if o.question.answerer and not o.question.out_of_scope]
+    prior = _centre_classifier(np.stack([o.vector for o in in_scope]), [o.question.answerer or "" for o in in_scope]) if in_scope else None
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(

@@ -280,8 +280,8 @@ def rank(
                 adjustments[target] += NAMED_BONUS
             if centre is not None and (audience.for_women or (a_man and programme is None)) and _for_women_only(centre, programme, index):
                 adjustments[target] += WOMEN_BONUS if audience.for_women else -UNMET_PENALTY  # a programme's own conditions: _fit
-            if likely and hit.passage.centre is not None:
-                adjustments[target] += PRIOR_BONUS * likely.get(hit.passage.centre, 0.0)
+            if likely:
+                adjustments[target] += PRIOR_BONUS * likely.get(hit.passage.answerer, 0.0)
             taught = programme.instruction_languages if programme is not None else None
             taught_elsewhere[target] = bool(taught and lang not in taught)
 

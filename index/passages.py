@@ -42,6 +42,12 @@ class Passage:
         return target_of(self.id)
 
     @property
+    def answerer(self) -> str:
+        """Who answers a learner with this passage: its centre, or the FAQ itself when it belongs to
+        none (the classes of the centre classifier, bot/centre_prior.py)."""
+        return self.centre if self.centre is not None else self.target
+
+    @property
     def search_text(self) -> str:
         """What the embedder and the lexical index read: title, text, then the extra words."""
         return "\n".join(part for part in (self.title, self.text, self.extra) if part)

@@ -173,11 +173,11 @@ class Searcher:
         ranked = sorted(fused, key=fused.__getitem__, reverse=True)
         best = ranked[:k]
         if centres:
-            missing = set(centres) - {self.index.passages[row].centre for row in best}
+            missing = set(centres) - {self.index.passages[row].answerer for row in best}
             for row in ranked[k:]:
-                if self.index.passages[row].centre in missing:
+                if self.index.passages[row].answerer in missing:
                     best.append(row)
-                    missing.discard(self.index.passages[row].centre)
+                    missing.discard(self.index.passages[row].answerer)
         return [Hit(self.index.passages[row], float(fused[row]), cosines[row], float(lexical_all[row]), row) for row in best]
 
 

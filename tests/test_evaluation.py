@@ -148,13 +148,18 @@ def test_each_fold_classifier_is_fitted_without_the_families_it_answers(monkeypa
 
     questions = [LabelledQuestion(f"q{n}", "en", "ab"[n % 2], None, "train", family=f"f{n % 7}") for n in range(28)]
     questions.append(LabelledQuestion("weather", "en", None, None, "train", out_of_scope=True, family="w"))
+    questions.append(LabelledQuestion("grant", "en", None, None, "train", faq="grants", family="g"))
     vectors = np.array([[float(n), 1.0] for n in range(len(questions))])  # the first value says which question
     fitted: list[set[int]] = []
-    monkeypatch.setattr(evaluation, "fit_centre_prior", lambda rows, centres: fitted.append({int(r[0]) for r in rows}) or "prior")
+    labels: list[set[str]] = []
+    monkeypatch.setattr(
+        evaluation, "fit_centre_prior", lambda rows, centres: fitted.append({int(r[0]) for r in rows}) or labels.append(set(centres)) or "prior"
+    )
     folds = evaluation._fold_classifiers(questions, vectors)
+    assert set.union(*labels) == {"a", "b", "grants"}  # an FAQ that belongs to no centre is a class too
     assert len(folds) == 5 and sorted(i for unseen, _ in folds for i in unseen) == list(range(len(questions)))
     for (unseen, prior), seen in zip(folds, fitted, strict=True):
-        assert prior == "prior" and len(questions) - 1 not in seen  # out of scope: never a centre to learn
+        assert prior == "prior" and len(questions) - 2 not in seen  # out of scope: never a centre to learn
         assert not {questions[i].family for i in seen} & {questions[i].family for i in unseen}
     one_family = [replace(q, family="one") for q in questions]
     assert evaluation._fold_classifiers(one_family, vectors) == [(range(len(questions)), None)]  # nothing to hold out

@@ -237,6 +237,24 @@ def test_the_classifier_has_a_say_in_ranking(engine: Engine) -> None:
     assert engine.answer("coding course").ranked[0].centre == second
 
 
+def test_the_classifier_can_expect_a_general_faq(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """An FAQ that belongs to no centre is one of the classifier's answers too (its id is its
+    class), so a question the classifier reads as one about it gets the FAQ, not a centre."""
+    (knowledge_dir / "faq" / "grants.md").write_text(
+        "---\nid: grants\nsources:\n  - url: https://grants.example.org\n    date: undated\nverified: 2026-11-01\n---\n"
+        "# en\n## Who pays for a coding course?\nThe region's coding grant can pay for one.\n",
+        encoding="utf-8",
+    )
+    engine = make_engine(knowledge_dir)
+    question = "coding course"
+    assert engine.answer(question).ranked[0].target != "grants"
+    dim = len(engine.answer(question).vector)
+    sure = CentrePrior(("grants", "west"), (tuple([0.0] * dim), tuple([0.0] * dim)), (20.0, 0.0))
+    engine.confidence = replace(engine.confidence, centre_prior=sure)
+    engine._cached_answer.cache_clear()
+    assert engine.answer(question).ranked[0].target == "grants"
+
+
 def test_near_counts_less_for_an_organisation_the_classifier_does_not_expect(engine: Engine) -> None:
     """Both coding centres are named places away; the one the classifier expects keeps all of its
     proximity bonus, the other half, and one the classifier does not know keeps all of it."""
