@@ -138,10 +138,13 @@ FOR_GROUP = words(
 _ORGANISATION_KINDS = (
     r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
     r"youth (?:centre|center|house)|ecole|maison de jeunes|maison de quartier|beneficiaires|usagers|vereniging|"
-    r"organisatie|clienten|jeugdhuis|jeugdcentrum|jeugdwerking|buurthuis|verein|asociacion|associacao)"
+    r"organisatie|clienten|jeugdhuis|jeugdcentrum|jeugdwerking|buurthuis|verein|asociacion|associacao|"
+    r"cpas|ocmw|maison de repos|maison d'accueil|woonzorgcentrum|rusthuis|care home|nursing home|"
+    r"residents|bewoners|participants|deelnemers|learners|apprenants|cursisten|stagiaires)"
 )
 GROUP_OF_OURS = re.compile(
-    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?)\s+(?:[\w-]+\s+){0,2}"
+    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?|on est une?|"
+    r"wij zijn een|we zijn een|wir sind eine?|somos una?|somos um|somos uma)\s+(?:[\w-]+\s+){0,2}"
     + _ORGANISATION_KINDS
     + r"(?!\w)"
 )
