@@ -230,6 +230,22 @@ class Engine:
             self.searcher.fusion = fusion
         self._cached_answer.cache_clear()
 
+    def question_vector(self, question: str) -> np.ndarray:
+        """The embedding `answer` computes for `question`, without answering it: calibration fits
+        the centre classifier on these, one question per call as `answer` embeds it (a padded batch
+        gives slightly different vectors). Raises ValueError for an empty question."""
+        text = " ".join(question.split())
+        if not text:
+            raise ValueError("an empty question has no embedding")
+        vector: np.ndarray = self.embedder.embed_queries([self._read(text)[0]])[0]
+        return vector
+
+    def _read(self, text: str) -> tuple[str, bool]:
+        """The part of a non-empty question (whitespace already joined) that is read and embedded,
+        and whether it is all of it: at most MAX_INPUT_CHARS, then what the model takes."""
+        kept, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
+        return kept, truncated or len(text) > MAX_INPUT_CHARS
+
     def _answer(self, question: str, lang_hint: str | None, chosen: Lang | None, minute: dt.datetime) -> Answer:
         text = " ".join(question.split())
         if chosen is not None:
@@ -246,8 +262,7 @@ class Engine:
                 blocks=reply.empty_reply(known),
                 kind="empty",
             )
-        text, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
-        truncated = truncated or len(" ".join(question.split())) > MAX_INPUT_CHARS
+        text, truncated = self._read(text)
         asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)

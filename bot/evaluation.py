@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -103,6 +104,9 @@ class Answers(Protocol):
 
     def answer(self, question: str, lang_hint: str | None = None):  # type: ignore[no-untyped-def]
         ...
+
+    def question_vector(self, question: str) -> np.ndarray:
+        """The embedding `answer` computes for `question`."""
 
 
 def load_labelled(path: Path) -> list[LabelledQuestion]:
@@ -258,13 +262,41 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
 FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
 
 
-def _centre_classifier(vectors: np.ndarray, centres: list[str]) -> CentrePrior | None:
-    """The centre classifier fitted on in-scope questions' `vectors` and the organisation answering
-    each; None when they name fewer than two organisations (nothing to tell apart)."""
-    return fit_centre_prior(vectors, centres) if len(set(centres)) > 1 else None
+EXAMPLE_CHARS = 300
+"""How much of a passage is read as a question for `knowledge_examples`: its title and opening."""
 
 
-def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray) -> list[tuple[Sequence[int], CentrePrior | None]]:
+def knowledge_examples(engine) -> tuple[np.ndarray, list[str]]:  # type: ignore[no-untyped-def]
+    """Each passage of the knowledge read as a question (its opening embedded as a query), with who
+    answers it (`Passage.answerer`): the centre classifier also learns every organisation and FAQ
+    by its own words, so one that no labelled question names yet is not unknown to it. By 5-fold
+    cross-validation by family on the train split, centre hit@1 0.836 without them, 0.838 / 0.841 /
+    0.839 / 0.840 with them weighing 0.3 / 1 / 2 / 4 labelled questions each; they weigh one."""
+    passages = engine.index.passages
+    texts = tuple(f"{p.title}. {p.text}"[:EXAMPLE_CHARS] for p in passages)
+    return _embedded(engine.embedder, texts), [p.answerer for p in passages]
+
+
+@lru_cache(maxsize=2)
+def _embedded(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
+    """Calibration fits several classifiers on the same examples: embed them once."""
+    return embedder.embed_queries(list(texts)) if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
+
+
+def _centre_classifier(vectors: np.ndarray, centres: list[str], examples: tuple[np.ndarray, list[str]]) -> CentrePrior | None:
+    """The centre classifier fitted on in-scope questions' `vectors` and who answers each (an
+    organisation, or an FAQ of none), with the knowledge's own `examples`; None when they name fewer
+    than two (nothing to tell apart)."""
+    example_vectors, example_labels = examples
+    labels = [*centres, *example_labels]
+    if len(set(labels)) < 2:
+        return None
+    return fit_centre_prior(np.vstack([vectors.reshape(len(centres), -1), example_vectors]) if len(example_labels) else vectors, labels)
+
+
+def _fold_classifiers(
+    questions: list[LabelledQuestion], vectors: np.ndarray, examples: tuple[np.ndarray, list[str]]
+) -> list[tuple[Sequence[int], CentrePrior | None]]:
     """The questions of each fold (whole paraphrase families at a time), each with a centre
     classifier fitted on the other folds' in-scope questions (their `vectors`)."""
     from sklearn.model_selection import GroupKFold
@@ -277,7 +309,7 @@ def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray) ->
     folds = []
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
         answered = [i for i in seen if questions[i].answerer and not questions[i].out_of_scope]
-        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered])))
+        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered], examples)))
     return folds
 
 
@@ -310,11 +342,8 @@ def answers_for_calibration(engine, questions: list[LabelledQuestion]) -> tuple[
     shipped, current = engine.confidence, engine.searcher.fusion
     tried = []
     try:
-        engine.confidence = replace(shipped, centre_prior=None)
-        engine.use_mode("hybrid", current)
-        vectors = np.stack([o.vector for o in run(engine, questions)])
-        engine.confidence = shipped
-        folds = _fold_classifiers(questions, vectors)
+        vectors = np.stack([engine.question_vector(q.q) for q in questions])
+        folds = _fold_classifiers(questions, vectors, knowledge_examples(engine))
         for fusion in sorted(FUSIONS, key=lambda f: f != current):
             engine.use_mode("hybrid", fusion)
             outcomes = _answered_by_unseen_classifiers(engine, questions, folds)
@@ -350,7 +379,11 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
     in_scope = [o for o in outcomes if o.question.answerer and not o.question.out_of_scope]
-    prior = _centre_classifier(np.stack([o.vector for o in in_scope]), [o.question.answerer or "" for o in in_scope]) if in_scope else None
+    prior = _centre_classifier(
+        np.stack([o.vector for o in in_scope]) if in_scope else np.zeros((0, engine.embedder.dimension), dtype=np.float32),
+        [o.question.answerer or "" for o in in_scope],
+        knowledge_examples(engine),
+    )
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(

@@ -155,14 +155,14 @@ def test_each_fold_classifier_is_fitted_without_the_families_it_answers(monkeypa
     monkeypatch.setattr(
         evaluation, "fit_centre_prior", lambda rows, centres: fitted.append({int(r[0]) for r in rows}) or labels.append(set(centres)) or "prior"
     )
-    folds = evaluation._fold_classifiers(questions, vectors)
+    folds = evaluation._fold_classifiers(questions, vectors, (np.zeros((0, 2)), []))
     assert set.union(*labels) == {"a", "b", "grants"}  # an FAQ that belongs to no centre is a class too
     assert len(folds) == 5 and sorted(i for unseen, _ in folds for i in unseen) == list(range(len(questions)))
     for (unseen, prior), seen in zip(folds, fitted, strict=True):
         assert prior == "prior" and len(questions) - 2 not in seen  # out of scope: never a centre to learn
         assert not {questions[i].family for i in seen} & {questions[i].family for i in unseen}
     one_family = [replace(q, family="one") for q in questions]
-    assert evaluation._fold_classifiers(one_family, vectors) == [(range(len(questions)), None)]  # nothing to hold out
+    assert evaluation._fold_classifiers(one_family, vectors, (np.zeros((0, 2)), [])) == [(range(len(questions)), None)]  # nothing to hold out
 
 
 def test_calibration_answers_leave_the_engine_as_it_was(make_engine) -> None:  # type: ignore[no-untyped-def]
@@ -184,3 +184,24 @@ def test_calibration_answers_leave_the_engine_as_it_was(make_engine) -> None:  #
     outcomes, fusion = answers_for_calibration(engine, questions)
     assert [o.question for o in outcomes] == questions and fusion in ("weighted", "rrf")
     assert (engine.confidence, engine.searcher.fusion, engine.searcher.mode) == before
+
+
+def test_the_centre_classifier_also_learns_the_knowledge_own_words(make_engine) -> None:  # type: ignore[no-untyped-def]
+    """Labelled questions name only alpha; beta's passages, read as questions, still make it a class."""
+    from bot.evaluation import calibrate, knowledge_examples
+
+    engine = make_engine()
+    vectors, labels = knowledge_examples(engine)
+    assert len(vectors) == len(labels) == len(engine.index.passages) and set(labels) == {"alpha", "beta"}
+    questions = [LabelledQuestion(f"coding course {n}", "en", "alpha", None, "train", family=f"f{n}") for n in range(6)]
+    questions += [LabelledQuestion(f"weather {n}", "en", None, None, "train", out_of_scope=True, family=f"w{n}") for n in range(6)]
+    model, _ = calibrate(engine, questions)
+    assert model.centre_prior is not None and set(model.centre_prior.centres) == {"alpha", "beta"}
+
+
+def test_a_question_vector_is_the_one_answering_computes(make_engine) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine()
+    question = "  coding   course " + "x" * 5000
+    assert np.array_equal(engine.question_vector(question), engine.answer(question).vector)
+    with pytest.raises(ValueError):
+        engine.question_vector("   ")
