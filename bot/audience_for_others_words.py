@@ -144,9 +144,7 @@ _ORGANISATION_KINDS = (
 )
 GROUP_OF_OURS = re.compile(
     r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?|on est une?|"
-    r"wij zijn een|we zijn een|wir sind eine?|somos una?|somos um|somos uma)\s+(?:[\w-]+\s+){0,2}"
-    + _ORGANISATION_KINDS
-    + r"(?!\w)"
+    r"wij zijn een|we zijn een|wir sind eine?|somos una?|somos um|somos uma)\s+(?:[\w-]+\s+){0,2}" + _ORGANISATION_KINDS + r"(?!\w)"
 )
 """A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze
 organisatie". FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""

@@ -55,9 +55,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     """Fit the confidence model on the labelled set's train split for the embedding model in use;
     print it, or --write it (by default to the file the bot reads for that model)."""
+    from bot.calibration import calibrate
     from bot.confidence import ConfidenceModel, default_file
     from bot.engine import Engine
-    from bot.evaluation import calibrate, load_labelled
+    from bot.evaluation import load_labelled
 
     try:
         questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]

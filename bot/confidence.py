@@ -45,7 +45,7 @@ class ConfidenceFileError(Exception):
 
 CV_FOLDS = 5
 """Folds, whole paraphrase families at a time, for scoring labelled questions with models that did
-not see them (the topic model here, the centre classifier in `bot.evaluation.calibrate`)."""
+not see them (the topic model here, the centre classifier in `bot.calibration.calibrate`)."""
 
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic")

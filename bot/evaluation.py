@@ -1,4 +1,4 @@
-"""Score the engine on a labelled question set and calibrate its confidence model.
+"""Score the engine on a labelled question set (fitting on it: bot/calibration.py).
 
 The labelled file is a YAML list; each entry has `q` (the question), `lang` (the ISO 639-1 code of
 the language it is written in: en, fr, nl or another), `centre` and `programme` (the expected ids;
@@ -13,19 +13,15 @@ Figures are given for English, French and Dutch each, and for the other language
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 import yaml
 
-from bot.centre_prior import CentrePrior, fit_centre_prior
 from index.embedder import Embedder
 from index.schema import LANGUAGES
-from index.search import Fusion
 
 RANK_CUTOFF = 3
 OTHER = "other"
@@ -257,153 +253,3 @@ def best_threshold(outcomes: list[Outcome]) -> tuple[float, float]:
     best = max(score for score, _, _ in scored)
     _, high, low = max((item for item in scored if item[0] == best), key=lambda item: item[1] - item[2])
     return round((low + high) / 2, 4), round(best, 4)
-
-
-FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
-
-
-EXAMPLE_CHARS = 300
-"""How much of a passage is read as a question for `knowledge_examples`: its title and opening."""
-
-
-def knowledge_examples(engine) -> tuple[np.ndarray, list[str]]:  # type: ignore[no-untyped-def]
-    """Each passage of the knowledge read as a question (its opening embedded as a query), with who
-    answers it (`Passage.answerer`): the centre classifier also learns every organisation and FAQ
-    by its own words, so one that no labelled question names yet is not unknown to it. By 5-fold
-    cross-validation by family on the train split, centre hit@1 0.836 without them, 0.838 / 0.841 /
-    0.839 / 0.840 with them weighing 0.3 / 1 / 2 / 4 labelled questions each; they weigh one."""
-    passages = engine.index.passages
-    texts = tuple(f"{p.title}. {p.text}"[:EXAMPLE_CHARS] for p in passages)
-    return _embedded(engine.embedder, texts), [p.answerer for p in passages]
-
-
-@lru_cache(maxsize=2)
-def _embedded(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
-    """Calibration fits several classifiers on the same examples: embed them once."""
-    return embedder.embed_queries(list(texts)) if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
-
-
-def _centre_classifier(vectors: np.ndarray, centres: list[str], examples: tuple[np.ndarray, list[str]]) -> CentrePrior | None:
-    """The centre classifier fitted on in-scope questions' `vectors` and who answers each (an
-    organisation, or an FAQ of none), with the knowledge's own `examples`; None when they name fewer
-    than two (nothing to tell apart)."""
-    example_vectors, example_labels = examples
-    labels = [*centres, *example_labels]
-    if len(set(labels)) < 2:
-        return None
-    return fit_centre_prior(np.vstack([vectors.reshape(len(centres), -1), example_vectors]) if len(example_labels) else vectors, labels)
-
-
-def _fold_classifiers(
-    questions: list[LabelledQuestion], vectors: np.ndarray, examples: tuple[np.ndarray, list[str]]
-) -> list[tuple[Sequence[int], CentrePrior | None]]:
-    """The questions of each fold (whole paraphrase families at a time), each with a centre
-    classifier fitted on the other folds' in-scope questions (their `vectors`)."""
-    from sklearn.model_selection import GroupKFold
-
-    from bot.confidence import CV_FOLDS
-
-    groups = [q.family or q.q for q in questions]
-    if len(set(groups)) < 2:
-        return [(range(len(questions)), None)]
-    folds = []
-    for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        answered = [i for i in seen if questions[i].answerer and not questions[i].out_of_scope]
-        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered], examples)))
-    return folds
-
-
-def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], folds) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    """Each of `questions` answered with the classifier of its fold (`_fold_classifiers`): one
-    fitted on all of them has seen these very questions, and will not have seen the learners'."""
-    shipped, fusion = engine.confidence, engine.searcher.fusion
-    outcomes: list[Outcome | None] = [None] * len(questions)
-    try:
-        for unseen, prior in folds:
-            engine.confidence = replace(shipped, centre_prior=prior)
-            engine.use_mode("hybrid", fusion)  # forgets the answers ranked with another classifier
-            for i, outcome in zip(unseen, run(engine, [questions[i] for i in unseen]), strict=True):
-                outcomes[i] = outcome
-    finally:
-        engine.confidence = shipped
-        engine.use_mode("hybrid", fusion)
-    answered = [outcome for outcome in outcomes if outcome is not None]
-    if len(answered) != len(questions):
-        raise RuntimeError("the folds left some questions unanswered")
-    return answered
-
-
-def answers_for_calibration(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
-    """`questions` answered under the fusion that puts the most right centres first (ties: the
-    engine's current one), each with a centre classifier that has not seen it, and that fusion:
-    cosines of one model are not on another's scale, and the classifier weighs more against one
-    fusion's scores than against the other's. Scores are the engine's own confidence model's; the
-    engine is left as it was."""
-    shipped, current = engine.confidence, engine.searcher.fusion
-    tried = []
-    try:
-        vectors = np.stack([engine.question_vector(q.q) for q in questions])
-        folds = _fold_classifiers(questions, vectors, knowledge_examples(engine))
-        for fusion in sorted(FUSIONS, key=lambda f: f != current):
-            engine.use_mode("hybrid", fusion)
-            outcomes = _answered_by_unseen_classifiers(engine, questions, folds)
-            tried.append((sum(o.centre_hit for o in outcomes if not o.question.out_of_scope), fusion, outcomes))
-    finally:
-        engine.confidence = shipped
-        engine.use_mode("hybrid", current)
-    _, fusion, outcomes = max(tried, key=lambda item: item[0])
-    return outcomes, fusion
-
-
-def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tuple[list[Outcome], Fusion] | None = None):  # type: ignore[no-untyped-def]
-    """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
-
-    First the topic weights (over the questions' embeddings and the off-topic examples'); the
-    other weights then see each question's topic score from a model that was not fitted on it.
-    The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
-    questions' embeddings and stored with them; the fusion, the threshold and the other weights
-    are chosen on answers given with a classifier that had not seen the question
-    (`answers_for_calibration`; pass them as `answered` when already at hand).
-
-    Questions read as English, French or Dutch fit the full model; a dense-only model, fitted on
-    every question, judges those in other languages, its bias moved so that one threshold serves
-    both (chosen on the other-language questions when there are any)."""
-    from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
-
-    outcomes, fusion = answered if answered is not None else answers_for_calibration(engine, questions)
-    topic_weights, topic_bias, held_out = fit_topic(
-        np.stack([o.vector for o in outcomes]),
-        [not o.question.out_of_scope for o in outcomes],
-        [o.question.family or o.question.q for o in outcomes],
-        engine.off_topic_examples,
-    )
-    outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    in_scope = [o for o in outcomes if o.question.answerer and not o.question.out_of_scope]
-    prior = _centre_classifier(
-        np.stack([o.vector for o in in_scope]) if in_scope else np.zeros((0, engine.embedder.dimension), dtype=np.float32),
-        [o.question.answerer or "" for o in in_scope],
-        knowledge_examples(engine),
-    )
-    comparable = [o for o in outcomes if o.words_comparable]
-    weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
-    model = ConfidenceModel(
-        weights,
-        bias,
-        threshold=0.5,
-        fitted_on=f"{len(questions)} labelled questions (train split)",
-        model=engine.embedder.name,
-        fusion=fusion,
-        topic_weights=topic_weights,
-        topic_bias=topic_bias,
-        centre_prior=prior,
-    )
-    threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
-    model = replace(model, threshold=threshold)
-    others = [o for o in outcomes if not o.words_comparable]
-    if others and len({o.question.out_of_scope for o in outcomes}) == 2:
-        dense_weights, dense_bias = fit([(o.features, not o.question.out_of_scope) for o in outcomes], DENSE_FEATURES)
-        dense = replace(model, dense_weights=dense_weights, dense_bias=dense_bias)
-        dense_threshold, _ = best_threshold([replace(o, score=dense.probability(o.features, words_comparable=False)) for o in others])
-        model = replace(dense, dense_bias=round(dense_bias + logit(threshold) - logit(dense_threshold), 4))
-    rescored = [replace(o, score=model.probability(o.features, words_comparable=o.words_comparable)) for o in outcomes]
-    return model, {"objective": objective(rescored, threshold), **metrics(rescored, threshold)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.engine import MAX_INPUT_CHARS, Engine
@@ -114,3 +115,11 @@ def test_ties_go_to_the_programme_taught_in_the_learners_language(
         (knowledge_dir / "programmes" / f"alpha-{code}.md").write_text(text, encoding="utf-8")
     answer = make_engine().answer("welding course", lang=lang)
     assert answer.best.programme == expected  # type: ignore[union-attr]
+
+
+def test_a_question_vector_is_the_one_answering_computes(make_engine) -> None:  # type: ignore[no-untyped-def]
+    engine = make_engine()
+    question = "  coding   course " + "x" * 5000
+    assert np.array_equal(engine.question_vector(question), engine.answer(question).vector)
+    with pytest.raises(ValueError):
+        engine.question_vector("   ")

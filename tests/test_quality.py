@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.evaluation import answers_for_calibration, best_threshold, calibrate, load_labelled, metrics, objective, run
+from bot.calibration import answers_for_calibration, calibrate
+from bot.evaluation import best_threshold, load_labelled, metrics, objective, run
 from tests.support.helpers import HELD_OUT, LABELLED
 
 pytestmark = pytest.mark.model

@@ -1,0 +1,70 @@
+"""Fitting the centre classifier and the confidence model on labelled questions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from bot.evaluation import LabelledQuestion
+
+
+def test_each_fold_classifier_is_fitted_without_the_families_it_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import calibration
+
+    questions = [LabelledQuestion(f"q{n}", "en", "ab"[n % 2], None, "train", family=f"f{n % 7}") for n in range(28)]
+    questions.append(LabelledQuestion("weather", "en", None, None, "train", out_of_scope=True, family="w"))
+    questions.append(LabelledQuestion("grant", "en", None, None, "train", faq="grants", family="g"))
+    vectors = np.array([[float(n), 1.0] for n in range(len(questions))])  # the first value says which question
+    fitted: list[set[int]] = []
+    labels: list[set[str]] = []
+    monkeypatch.setattr(
+        calibration,
+        "fit_centre_prior",
+        lambda rows, centres: fitted.append({int(r[0]) for r in rows}) or labels.append(set(centres)) or "prior",
+    )
+    folds = calibration._fold_classifiers(questions, vectors, (np.zeros((0, 2)), []))
+    assert set.union(*labels) == {"a", "b", "grants"}  # an FAQ that belongs to no centre is a class too
+    assert len(folds) == 5 and sorted(i for unseen, _ in folds for i in unseen) == list(range(len(questions)))
+    for (unseen, prior), seen in zip(folds, fitted, strict=True):
+        assert prior == "prior" and len(questions) - 2 not in seen  # out of scope: never a centre to learn
+        assert not {questions[i].family for i in seen} & {questions[i].family for i in unseen}
+    one_family = [replace(q, family="one") for q in questions]
+    assert calibration._fold_classifiers(one_family, vectors, (np.zeros((0, 2)), [])) == [
+        (range(len(questions)), None)
+    ]  # nothing to hold out
+
+
+def test_calibration_answers_leave_the_engine_as_it_was(make_engine) -> None:  # type: ignore[no-untyped-def]
+    from bot.calibration import answers_for_calibration
+
+    engine = make_engine()
+    questions = [
+        LabelledQuestion(text, "en", centre, None, "train", family=f"f{n}")
+        for n, (text, centre) in enumerate(
+            [
+                ("coding course for adults", "alpha"),
+                ("printing in Schaerbeek", "beta"),
+                ("learn to code", "alpha"),
+                ("print a page", "beta"),
+            ]
+        )
+    ]
+    before = (engine.confidence, engine.searcher.fusion, engine.searcher.mode)
+    outcomes, fusion = answers_for_calibration(engine, questions)
+    assert [o.question for o in outcomes] == questions and fusion in ("weighted", "rrf")
+    assert (engine.confidence, engine.searcher.fusion, engine.searcher.mode) == before
+
+
+def test_the_centre_classifier_also_learns_the_knowledge_own_words(make_engine) -> None:  # type: ignore[no-untyped-def]
+    """Labelled questions name only alpha; beta's passages, read as questions, still make it a class."""
+    from bot.calibration import calibrate, knowledge_examples
+
+    engine = make_engine()
+    vectors, labels = knowledge_examples(engine)
+    assert len(vectors) == len(labels) == len(engine.index.passages) and set(labels) == {"alpha", "beta"}
+    questions = [LabelledQuestion(f"coding course {n}", "en", "alpha", None, "train", family=f"f{n}") for n in range(6)]
+    questions += [LabelledQuestion(f"weather {n}", "en", None, None, "train", out_of_scope=True, family=f"w{n}") for n in range(6)]
+    model, _ = calibrate(engine, questions)
+    assert model.centre_prior is not None and set(model.centre_prior.centres) == {"alpha", "beta"}
