@@ -9,15 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Literal
 
 import numpy as np
 
 from bot import reply, routing
-from bot.audience import Audience, read_audience
-from bot.blocks import Block, render_html, render_text
+from bot.answer import Answer, Option
+from bot.audience import read_audience
+from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import detect_question_language, other_language_note, phrase, reply_language
 from bot.places import NamedPoint, point_of
@@ -25,7 +24,7 @@ from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
 from index.gazetteer import PlaceMatch
 from index.names import NameIndex
-from index.passages import Passage, target_of
+from index.passages import Passage
 from index.schema import LANGUAGES, Lang, is_lang
 from index.search import Fusion, Hit, Mode, Searcher, terms
 from index.store import LoadedIndex, open_index
@@ -45,74 +44,6 @@ Maks weighed. With CANDIDATES 100 (from 50), 5-fold cross-validation by family o
 centre hit@1 0.853 -> 0.858 (0.857 without this; 0.2 and 0.3 lower, 0.05 the same)."""
 PLACE_WEIGHT = 0.5
 """How much a Brussels place name counts in lexical search, relative to other words."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """A centre or programme the search found, with its best passage and score."""
-
-    centre: str | None
-    programme: str | None
-    passage: str
-    score: float
-
-    @property
-    def target(self) -> str:
-        """The id of the option's file: a programme, a centre or an FAQ."""
-        return target_of(self.passage)
-
-    def to_dict(self) -> dict:
-        return {"centre": self.centre, "programme": self.programme, "passage": self.passage, "score": round(self.score, 4)}
-
-
-AnswerKind = Literal["answer", "unsure", "empty", "shown"]
-"""A confident answer, an honest "not sure", a reply to an empty message, or a button's target shown."""
-
-
-@dataclass
-class Answer:
-    question: str
-    lang: Lang
-    confident: bool
-    score: float
-    best: Option | None
-    alternatives: list[Option]
-    blocks: list[Block]
-    truncated: bool = False
-    kind: AnswerKind = "answer"
-    asked_lang: str = ""
-    """The language the question was written in (ISO 639-1): `lang` or another one."""
-    audience: Audience = field(default_factory=Audience)
-    places: list[NamedPoint] = field(default_factory=list)
-    fits: dict[str, routing.Fit] = field(default_factory=dict, repr=False)
-    """How each target fits the places and audience understood (see bot/routing.py)."""
-    hits: list[Hit] = field(default_factory=list, repr=False)
-    features: dict[str, float] = field(default_factory=dict, repr=False)
-    ranked: list[Option] = field(default_factory=list, repr=False)
-    """Every option the search found, best first (for evaluation)."""
-    vector: np.ndarray | None = field(default=None, repr=False)
-    """The question's embedding (for fitting the confidence model's topic weights)."""
-
-    @property
-    def text(self) -> str:
-        return render_text(self.blocks)
-
-    @property
-    def html(self) -> str:
-        return render_html(self.blocks)
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "lang": self.lang,
-            "confident": self.confident,
-            "centre": self.best.centre if self.best else None,
-            "programme": self.best.programme if self.best else None,
-            "passage": self.best.passage if self.best else None,
-            "score": round(self.score, 4),
-            "reply": self.text,
-            "alternatives": [option.to_dict() for option in self.alternatives],
-        }
 
 
 def _name_words(index: LoadedIndex) -> frozenset[str]:

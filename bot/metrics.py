@@ -25,7 +25,8 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, Info, Proce
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 if TYPE_CHECKING:
-    from bot.engine import Answer, Engine
+    from bot.answer import Answer
+    from bot.engine import Engine
     from bot.gaps import GapStore
     from index.schema import Lang
 

@@ -9,7 +9,7 @@ from typing import ClassVar
 
 import pytest
 
-from bot.engine import Option
+from bot.answer import Option
 from bot.evaluation import LabelledQuestion, best_threshold, judge, load_labelled, metrics, misses, run
 from index.knowledge import load_knowledge
 from tests.support.helpers import HELD_OUT, LABELLED, SHIPPED_KNOWLEDGE

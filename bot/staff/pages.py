@@ -15,7 +15,8 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
-from bot.engine import Answer, Engine
+from bot.answer import Answer
+from bot.engine import Engine
 from bot.gap_report import GapGroup, group_gaps
 from bot.gaps import GapStore
 from index.knowledge import Document, Problem, load_knowledge, stale_entries

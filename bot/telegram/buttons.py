@@ -14,7 +14,8 @@ from enum import StrEnum
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import InlineKeyboardButtonLimit
 
-from bot.engine import Answer, Engine
+from bot.answer import Answer
+from bot.engine import Engine
 from bot.i18n import phrase
 from bot.reply import map_link
 from bot.telegram.context import Context, learner_language

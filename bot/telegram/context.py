@@ -15,8 +15,9 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot import metrics
+from bot.answer import Answer
 from bot.conversations import ConversationStore
-from bot.engine import Answer, Engine
+from bot.engine import Engine
 from bot.gaps import GapStore
 from bot.settings import Settings
 from bot.stores import Stores, open_stores

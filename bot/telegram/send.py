@@ -13,8 +13,9 @@ import re
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyKeyboardMarkup
 from telegram.constants import MessageLimit, ParseMode
 
+from bot.answer import Answer
 from bot.blocks import Block, render_html
-from bot.engine import Answer, Engine
+from bot.engine import Engine
 from bot.i18n import phrase
 from bot.reply import format_address
 from bot.telegram.buttons import answer_keyboard
