@@ -148,6 +148,7 @@ def test_places_file_is_validated_and_hashed_with_the_knowledge(tmp_path: Path) 
         ("kurs w Molenbeek-Saint-Jean", "molenbeek-saint-jean", "Molenbeek-Saint-Jean", "molenbeek-saint-jean"),
         ("près de la gare de l’Ouest", "gare-de-l-ouest", "gare de l’Ouest", "molenbeek-saint-jean"),
         ("Matongé", "matonge", "Matongé", "ixelles"),
+        ("Horaires de l'EPN de Berchem", "berchem-sainte-agathe", "Berchem", "berchem-sainte-agathe"),
     ],
 )
 def test_places_are_found_in_any_language(shipped: Gazetteer, text: str, place: str, said: str, municipality: str) -> None:
@@ -236,6 +237,7 @@ def test_place_words_leave_ordinary_words_out(shipped: Gazetteer) -> None:
         ("salle info Chée de Mons", None),
         ("computerles Steenweg op Waterloo", None),
         ("comment arrêter les paris en ligne", None),  # bets, not the city
+        ("computerlessen voor senioren in Antwerpen-Berchem?", "berchem-antwerpen"),  # not Berchem-Sainte-Agathe
     ],
 )
 def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: Gazetteer, text: str, found: str | None) -> None:
