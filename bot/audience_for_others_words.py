@@ -138,16 +138,20 @@ FOR_GROUP = words(
 _ORGANISATION_KINDS = (
     r"(?:school|club|association|asbl|vzw|ngo|non-profit|nonprofit|shelter|organisation|organization|clients|"
     r"youth (?:centre|center|house)|ecole|maison de jeunes|maison de quartier|beneficiaires|usagers|vereniging|"
-    r"organisatie|clienten|jeugdhuis|jeugdcentrum|jeugdwerking|buurthuis|verein|asociacion|associacao|"
-    r"cpas|ocmw|maison de repos|maison d'accueil|woonzorgcentrum|rusthuis|care home|nursing home|"
-    r"residents|bewoners|participants|deelnemers|learners|apprenants|cursisten|stagiaires)"
+    r"organisatie|clienten|jeugdhuis|jeugdcentrum|jeugdwerking|buurthuis|verein|asociacion|associacao)"
 )
+_OURS = r"(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+)"
+_WE_ARE = r"(?:we are an?|we're an?|nous sommes une?|on est une?|wij zijn een|we zijn een|wir sind eine?|somos una?|somos um|somos uma)"
+_CARE_HOMES = r"(?:maison de repos|maison d'accueil|woonzorgcentrum|rusthuis|care home|nursing home)"
+_PEOPLE_WE_SERVE = r"(?:residents|bewoners|participants|deelnemers|learners|apprenants|cursisten|stagiaires)"
 GROUP_OF_OURS = re.compile(
-    r"(?<!\w)(?:our|notre|nos|onze|ons|unser\w*|nuestr\w+|noss\w+|we are an?|we're an?|nous sommes une?|on est une?|"
-    r"wij zijn een|we zijn een|wir sind eine?|somos una?|somos um|somos uma)\s+(?:[\w-]+\s+){0,2}" + _ORGANISATION_KINDS + r"(?!\w)"
+    rf"(?<!\w)(?:(?:{_OURS}|{_WE_ARE})\s+(?:[\w-]+\s+){{0,2}}{_ORGANISATION_KINDS}"
+    rf"|{_OURS}\s+(?:{_CARE_HOMES}|{_PEOPLE_WE_SERVE})|{_WE_ARE}\s+(?:{_CARE_HOMES}|cpas|ocmw))(?!\w)"
 )
 """A kind of organisation that is the asker's: "our youth club", "nous sommes une petite asbl", "onze
-organisatie". FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""
+organisatie", "wij zijn een vzw"; a care home or the people it serves, right after "our" ("onze
+bewoners", not "notre mère en maison de repos"); a welfare office only as "we are" (not "notre CPAS
+m'a envoyé ici"). FOR_GROUP holds the other ways of asking for a group ("ma classe", "un groupe de")."""
 GROUP_SEEKS = re.compile(
     r"^(?:(?:a|an|the|une?|la|le|l'|een|de|het)\s*)?" + _ORGANISATION_KINDS + r"\s+(?:[\w-]+\s+){0,2}"
     r"(?:is looking for|looking for|seeks|needs|wants|cherche|recherche|a besoin|voudrait|zoekt|heeft nodig|wil|sucht|busca|procura)"

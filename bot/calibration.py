@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import lru_cache
 
 import numpy as np
 
 from bot.centre_prior import CentrePrior, fit_centre_prior
 from bot.evaluation import Answers, LabelledQuestion, Outcome, best_threshold, metrics, objective, run
-from index.embedder import Embedder
 from index.search import Fusion
 
 FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
@@ -25,21 +23,16 @@ EXAMPLE_CHARS = 300
 """How much of a passage is read as a question for `knowledge_examples`: its title and opening."""
 
 
-def knowledge_examples(engine) -> tuple[np.ndarray, list[str]]:  # type: ignore[no-untyped-def]
+def knowledge_examples(engine: Answers) -> tuple[np.ndarray, list[str]]:
     """Each passage of the knowledge read as a question (its opening embedded as a query), with who
     answers it (`Passage.answerer`): the centre classifier also learns every organisation and FAQ
     by its own words, so one that no labelled question names yet is not unknown to it. By 5-fold
     cross-validation by family on the train split, centre hit@1 0.836 without them, 0.838 / 0.841 /
     0.839 / 0.840 with them weighing 0.3 / 1 / 2 / 4 labelled questions each; they weigh one."""
     passages = engine.index.passages
-    texts = tuple(f"{p.title}. {p.text}"[:EXAMPLE_CHARS] for p in passages)
-    return _embedded(engine.embedder, texts), [p.answerer for p in passages]
-
-
-@lru_cache(maxsize=2)
-def _embedded(embedder: Embedder, texts: tuple[str, ...]) -> np.ndarray:
-    """Calibration fits several classifiers on the same examples: embed them once."""
-    return embedder.embed_queries(list(texts)) if texts else np.zeros((0, embedder.dimension), dtype=np.float32)
+    texts = [f"{p.title}. {p.text}"[:EXAMPLE_CHARS] for p in passages]
+    vectors = engine.embedder.embed_queries(texts) if texts else np.zeros((0, engine.embedder.dimension), dtype=np.float32)
+    return vectors, [p.answerer for p in passages]
 
 
 def _centre_classifier(vectors: np.ndarray, centres: list[str], examples: tuple[np.ndarray, list[str]]) -> CentrePrior | None:
@@ -50,7 +43,9 @@ def _centre_classifier(vectors: np.ndarray, centres: list[str], examples: tuple[
     labels = [*centres, *example_labels]
     if len(set(labels)) < 2:
         return None
-    return fit_centre_prior(np.vstack([vectors.reshape(len(centres), -1), example_vectors]) if len(example_labels) else vectors, labels)
+    return fit_centre_prior(
+        np.vstack([vectors.reshape(-1, example_vectors.shape[1]), example_vectors]) if example_labels else vectors, labels
+    )
 
 
 def _fold_classifiers(
@@ -67,7 +62,7 @@ def _fold_classifiers(
         return [(range(len(questions)), None)]
     folds = []
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        answered = [i for i in seen if questions[i].answerer and not questions[i].out_of_scope]
+        answered = [i for i in seen if questions[i].answerer]
         folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered], examples)))
     return folds
 
@@ -92,17 +87,19 @@ def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], f
     return answered
 
 
-def answers_for_calibration(engine, questions: list[LabelledQuestion]) -> tuple[list[Outcome], Fusion]:  # type: ignore[no-untyped-def]
+def answers_for_calibration(  # type: ignore[no-untyped-def]
+    engine, questions: list[LabelledQuestion], examples: tuple[np.ndarray, list[str]] | None = None
+) -> tuple[list[Outcome], Fusion]:
     """`questions` answered under the fusion that puts the most right centres first (ties: the
     engine's current one), each with a centre classifier that has not seen it, and that fusion:
     cosines of one model are not on another's scale, and the classifier weighs more against one
     fusion's scores than against the other's. Scores are the engine's own confidence model's; the
-    engine is left as it was."""
+    engine is left as it was. `examples`: the knowledge's own (`knowledge_examples`), when at hand."""
     shipped, current = engine.confidence, engine.searcher.fusion
     tried = []
     try:
         vectors = np.stack([engine.question_vector(q.q) for q in questions])
-        folds = _fold_classifiers(questions, vectors, knowledge_examples(engine))
+        folds = _fold_classifiers(questions, vectors, examples if examples is not None else knowledge_examples(engine))
         for fusion in sorted(FUSIONS, key=lambda f: f != current):
             engine.use_mode("hybrid", fusion)
             outcomes = _answered_by_unseen_classifiers(engine, questions, folds)
@@ -120,7 +117,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
     First the topic weights (over the questions' embeddings and the off-topic examples'); the
     other weights then see each question's topic score from a model that was not fitted on it.
     The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
-    questions' embeddings and stored with them; the fusion, the threshold and the other weights
+    questions' embeddings and the knowledge's own passages (`knowledge_examples`), and stored with
+    the weights; the fusion, the threshold and the other weights
     are chosen on answers given with a classifier that had not seen the question
     (`answers_for_calibration`; pass them as `answered` when already at hand).
 
@@ -129,7 +127,8 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
     both (chosen on the other-language questions when there are any)."""
     from bot.confidence import DENSE_FEATURES, ConfidenceModel, fit, fit_topic, logit
 
-    outcomes, fusion = answered if answered is not None else answers_for_calibration(engine, questions)
+    examples = knowledge_examples(engine)
+    outcomes, fusion = answered if answered is not None else answers_for_calibration(engine, questions, examples)
     topic_weights, topic_bias, held_out = fit_topic(
         np.stack([o.vector for o in outcomes]),
         [not o.question.out_of_scope for o in outcomes],
@@ -137,11 +136,11 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         engine.off_topic_examples,
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    in_scope = [o for o in outcomes if o.question.answerer and not o.question.out_of_scope]
+    in_scope = [o for o in outcomes if o.question.answerer]
     prior = _centre_classifier(
         np.stack([o.vector for o in in_scope]) if in_scope else np.zeros((0, engine.embedder.dimension), dtype=np.float32),
         [o.question.answerer or "" for o in in_scope],
-        knowledge_examples(engine),
+        examples,
     )
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])

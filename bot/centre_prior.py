@@ -6,9 +6,11 @@ labelled questions say which organisation answers each need; a linear classifier
 embeddings carries that over to new questions, and ranking gives it a say (bot/routing.py). An FAQ
 that belongs to no organisation ("what is the ICT cheque?") is a class of its own, by its id, so the
 classifier can also say that no centre is the answer. It is fitted by `telecentre calibrate` with
-the confidence model and stored in the same file, since it belongs to one embedding model. An
-organisation or FAQ no labelled question names gets none of that bonus, so it falls below the ones
-the classifier knows: after adding one, add some labelled questions for it and calibrate again.
+the confidence model and stored in the same file, since it belongs to one embedding model, on the
+labelled questions and on each passage of the knowledge read as a question (bot/calibration.py): an
+organisation no labelled question names is known by its own words only, so it gets less of the
+bonus than the ones learners' questions taught it; after adding one, add some labelled questions
+for it and calibrate again.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ PRIOR_C = 100.0
 
 @dataclass(frozen=True)
 class CentrePrior:
-    """A multinomial logistic regression: one row of `weights` and one `bias` per organisation id."""
+    """A multinomial logistic regression: one row of `weights` and one `bias` per class, an
+    organisation id or the id of an FAQ that belongs to none (`Passage.answerer`)."""
 
     centres: tuple[str, ...]
     weights: tuple[tuple[float, ...], ...]
@@ -52,7 +55,7 @@ class CentrePrior:
 
 
 def fit_centre_prior(vectors: np.ndarray, centres: Sequence[str]) -> CentrePrior:
-    """The classifier from labelled question `vectors` to the organisation (`centres`) answering each."""
+    """The classifier from question `vectors` to who answers each (`centres`: organisation or FAQ ids)."""
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=PRIOR_C, max_iter=5000).fit(vectors, list(centres))

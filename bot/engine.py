@@ -37,7 +37,7 @@ ANSWER_CACHE_SIZE = 1024
 SEARCHED = 20
 """Passages ranked and judged for each question."""
 LIKELY_SEARCHED = 0.1
-"""An organisation the centre classifier gives at least this probability is compared even when
+"""An organisation (or FAQ) the centre classifier gives at least this probability is compared even when
 search ranks its best passage below the top SEARCHED (as long as it is among either search's best): a
 newcomer asking in Polish for a beginner's course, whose words find no Maks passage, still gets
 Maks weighed. With CANDIDATES 100 (from 50), 5-fold cross-validation by family on the train split:
@@ -165,20 +165,23 @@ class Engine:
         """The embedding `answer` computes for `question`, without answering it: calibration fits
         the centre classifier on these, one question per call as `answer` embeds it (a padded batch
         gives slightly different vectors). Raises ValueError for an empty question."""
-        text = " ".join(question.split())
+        text, _ = self._read(question)
         if not text:
             raise ValueError("an empty question has no embedding")
-        vector: np.ndarray = self.embedder.embed_queries([self._read(text)[0]])[0]
+        vector: np.ndarray = self.embedder.embed_queries([text])[0]
         return vector
 
-    def _read(self, text: str) -> tuple[str, bool]:
-        """The part of a non-empty question (whitespace already joined) that is read and embedded,
-        and whether it is all of it: at most MAX_INPUT_CHARS, then what the model takes."""
+    def _read(self, question: str) -> tuple[str, bool]:
+        """The part of a question that is read and embedded (whitespace joined, at most
+        MAX_INPUT_CHARS, then what the model takes; "" when there is nothing), and whether it was cut."""
+        text = " ".join(question.split())
+        if not text:
+            return "", False
         kept, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         return kept, truncated or len(text) > MAX_INPUT_CHARS
 
     def _answer(self, question: str, lang_hint: str | None, chosen: Lang | None, minute: dt.datetime) -> Answer:
-        text = " ".join(question.split())
+        text, truncated = self._read(question)
         if chosen is not None:
             lang_hint = chosen
         if not text:
@@ -193,7 +196,6 @@ class Engine:
                 blocks=reply.empty_reply(known),
                 kind="empty",
             )
-        text, truncated = self._read(text)
         asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)

@@ -22,6 +22,7 @@ import yaml
 
 from index.embedder import Embedder
 from index.schema import LANGUAGES
+from index.store import LoadedIndex
 
 RANK_CUTOFF = 3
 OTHER = "other"
@@ -55,9 +56,9 @@ class LabelledQuestion:
 
     @property
     def answerer(self) -> str | None:
-        """Who answers it, as the centre classifier learns it: the centre, else the FAQ (see
-        `index.passages.Passage.answerer`); None off topic."""
-        return self.centre or self.faq
+        """Who answers it, as the centre classifier learns it: the centre, else the FAQ (one that
+        belongs to no centre: `index.passages.Passage.answerer`); None off topic."""
+        return None if self.out_of_scope else self.centre or self.faq
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,8 @@ class Outcome:
 class Answers(Protocol):
     embedder: Embedder
     """Whose vectors the scores come from: a fitted confidence model records its name."""
+    index: LoadedIndex
+    """The knowledge answered from (calibration also learns its passages)."""
 
     @property
     def off_topic_examples(self) -> np.ndarray:

@@ -265,7 +265,7 @@ def rank(
         return Ranking(hits)
     scale = abs(hits[0].score) or 1.0
     likely = likely or {}
-    top = max(likely.values(), default=0.0)
+    top = max((p for answerer, p in likely.items() if answerer in index.centres), default=0.0)  # not an FAQ
     fits: dict[str, Fit] = {}
     adjustments: dict[str, float] = {}
     taught_elsewhere: dict[str, bool] = {}

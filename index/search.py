@@ -137,8 +137,9 @@ class Searcher:
 
     def search(self, query: str, k: int = 10, vector: np.ndarray | None = None, centres: Collection[str] = ()) -> list[Hit]:
         """The `k` best passages for `query`, best first, then the best passage of each of `centres`
-        that has none among them but is among either search's CANDIDATES (a caller that expects
-        those organisations to answer wants them compared, though the words miss them)."""
+        (organisations, or FAQs of none: `Passage.answerer`) that has none among them but is among
+        either search's CANDIDATES (a caller that expects them to answer wants them compared,
+        though the words miss them)."""
         if not self.index.passages:
             return []
         if vector is None:

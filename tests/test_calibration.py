@@ -68,3 +68,12 @@ def test_the_centre_classifier_also_learns_the_knowledge_own_words(make_engine) 
     questions += [LabelledQuestion(f"weather {n}", "en", None, None, "train", out_of_scope=True, family=f"w{n}") for n in range(6)]
     model, _ = calibrate(engine, questions)
     assert model.centre_prior is not None and set(model.centre_prior.centres) == {"alpha", "beta"}
+
+
+def test_a_classifier_from_the_knowledge_alone_when_no_question_is_in_scope() -> None:
+    from bot.calibration import _centre_classifier
+
+    examples = (np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32), ["alpha", "grants"])
+    prior = _centre_classifier(np.zeros((0, 2), dtype=np.float32), [], examples)
+    assert prior is not None and set(prior.centres) == {"alpha", "grants"}
+    assert _centre_classifier(np.zeros((0, 2), dtype=np.float32), [], (np.zeros((0, 2)), [])) is None
