@@ -6,7 +6,7 @@ regular opening hours, languages spoken and accessibility) and its programmes (`
 eligibility, languages taught in, upcoming sessions and where they run). A record appears once:
 a service names its places by `location_id` only. HSDS has no column for where a fact comes from,
 so sources, the verification date and the other facts without a column travel as `attributes`
-under a small taxonomy of our own (`TERMS`).
+under a small taxonomy of our own (`bot/hsds_attributes.py`).
 
 This module is pure: knowledge in, dicts out. It lives in `bot/` because it reuses the bot's
 phrases (dated offers, session descriptions, language and region names) and its postcode list.
@@ -16,104 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from bot import timing
+from bot.hsds_attributes import Json, attributes_for, hsds_id, source_value
 from bot.i18n import language_name, phrase
 from bot.places import find_place
 from index.knowledge import Knowledge
-from index.schema import LANGUAGES, Address, Centre, Lang, LocalText, Location, OpeningHours, Programme, Source
-
-NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:telecentre-bot:hsds")
-"""Ids are uuid5(NAMESPACE, "<table>/<our id>…"): the same knowledge always gets the same ids."""
+from index.schema import LANGUAGES, Address, Centre, Lang, LocalText, Location, OpeningHours, Programme
 
 DATED_AFTER_YEARS = 10
 """Facts this many years old are never presented as current (house rule)."""
 
 _BYDAY = {"mon": "MO", "tue": "TU", "wed": "WE", "thu": "TH", "fri": "FR", "sat": "SA", "sun": "SU"}
 _YEAR = re.compile(r"\d{4}")
-Json = dict[str, Any]
-
-TAXONOMY_NAME = "telecentre-bot knowledge fields"
-TERMS: dict[str, tuple[str, str]] = {
-    # code: (link_type, description)
-    "source": (
-        "provenance",
-        "A web page the facts of this record come from: the address, then in brackets its date (YYYY-MM-DD, YYYY-MM, YYYY or undated) and what it supports.",
-    ),
-    "verified": ("provenance", "The day someone last checked the record against its sources (YYYY-MM-DD)."),
-    "as-of": ("provenance", "The year or period the facts of this record are from."),
-    "kind": ("classification", "What the organisation is: centre (walk-in place), network, outreach, training or for-groups."),
-    "network-member": ("relationship", "The id of an organization in this export that belongs to this network."),
-    "dated-address": ("provenance", "An address that is unconfirmed or 10 or more years old: not given as the place's current address."),
-    "partial-address": (
-        "provenance",
-        "What is known of the address when street, Brussels postcode or municipality is missing (an HSDS address needs all three).",
-    ),
-    "coordinates-precision": ("provenance", "How precise latitude and longitude are: street or landmark (with the landmark's name)."),
-    "gender": ("eligibility", "Who may join: women or men only."),
-    "jobseeker": ("eligibility", "Registration as a job seeker: required, priority (those registered come first) or no."),
-    "jobseeker-agency": ("eligibility", "The employment agency a job seeker must be registered with: actiris, vdab or forem."),
-    "residence": ("eligibility", "Where learners must live: brussels-region or any."),
-    "language-level": ("eligibility", "The level of the language of instruction that learners need."),
-    "prerequisites": ("eligibility", "What learners must know or have before they start."),
-    "duration": ("detail", "How long the programme lasts."),
-    "certificate": ("detail", "The certificate or diploma the programme leads to."),
-    "outcomes": ("detail", "What learners can do or reach after the programme."),
-}
-
-
-def hsds_id(table: str, *key: str) -> str:
-    """The HSDS id (a UUID, as HSDS requires) of the row of `table` made from our `key`."""
-    return str(uuid.uuid5(NAMESPACE, "/".join((table, *key))))
-
-
-def _taxonomy() -> Json:
-    return {
-        "id": hsds_id("taxonomy", "telecentre-bot"),
-        "name": TAXONOMY_NAME,
-        "description": "Fields of the telecentre bot's knowledge files that HSDS 3.0 has no column for.",
-    }
-
-
-def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) -> Json:
-    link_type, description = TERMS[code]
-    term_id = hsds_id("taxonomy_term", code)
-    return {
-        "id": hsds_id("attribute", link_id, code, str(n)),
-        "link_id": link_id,
-        "link_type": link_type,
-        "link_entity": link_entity,
-        "taxonomy_term_id": term_id,
-        "value": value,
-        "taxonomy_term": {
-            "id": term_id,
-            "code": code,
-            "name": code,
-            "description": description,
-            "language": "en",
-            "taxonomy": TAXONOMY_NAME,
-            "taxonomy_id": _taxonomy()["id"],
-            "taxonomy_detail": _taxonomy(),
-        },
-    }
-
-
-def _attributes(link_entity: str, link_id: str, pairs: Iterable[tuple[str, str | None]]) -> list[Json]:
-    """One attribute per distinct (code, value) with a value, numbered per code so that ids stay stable."""
-    seen: dict[str, int] = {}
-    out = []
-    for code, value in dict.fromkeys(pairs):
-        if value:
-            seen[code] = seen.get(code, 0) + 1
-            out.append(_attribute(link_entity, link_id, code, value, seen[code]))
-    return out
-
-
-def _source_value(source: Source) -> str:
-    return f"{source.url} ({source.date}: {source.about})" if source.about else f"{source.url} ({source.date})"
 
 
 def _text(value: LocalText | None, lang: Lang) -> str | None:
@@ -172,7 +88,7 @@ def _address(address: Address | None, location_id: str, lang: Lang, today: dt.da
         "postal_code": address.postcode,
         "country": "BE",
         "address_type": "physical",
-        "attributes": _attributes("address", address_id, [("as-of", address.as_of), ("source", address.source)]),
+        "attributes": attributes_for("address", address_id, [("as-of", address.as_of), ("source", address.source)]),
     }
     return [row], []
 
@@ -239,7 +155,7 @@ def _location(
         **extra,
         "addresses": addresses,
         "schedules": _hours(hours, hours_note, key, location_id, lang),
-        "attributes": _attributes("location", location_id, [*attributes, *address_attributes, *coordinate_attributes]),
+        "attributes": attributes_for("location", location_id, [*attributes, *address_attributes, *coordinate_attributes]),
     }
 
 
@@ -340,7 +256,7 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
             ("prerequisites", _text(eligibility.prerequisites, lang)),
         ]
     pairs += [(code, _text(getattr(programme, code), lang)) for code in ("duration", "certificate", "outcomes")]
-    pairs += [("as-of", programme.as_of), *(("source", _source_value(s)) for s in programme.sources)]
+    pairs += [("as-of", programme.as_of), *(("source", source_value(s)) for s in programme.sources)]
     site_ids = programme.sites or []
     place_keys = [f"{programme.centre}/{site}" for site in site_ids] if site_ids else [programme.centre]
     return {
@@ -364,7 +280,7 @@ def _service(programme: Programme, organization_id: str, places: dict[str, str],
             for key in place_keys
             if key in places
         ],
-        "attributes": _attributes("service", service_id, pairs),
+        "attributes": attributes_for("service", service_id, pairs),
     }
 
 
@@ -390,7 +306,7 @@ def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> 
         places = {key: value for key, value in places.items() if any(place["id"] == value for place in locations)}
         parents = networks.get(centre.id, [])
         members = [m for m in centre.members or [] if m in centres]
-        pairs = [("kind", centre.kind), ("verified", centre.verified.isoformat()), *(("source", _source_value(s)) for s in centre.sources)]
+        pairs = [("kind", centre.kind), ("verified", centre.verified.isoformat()), *(("source", source_value(s)) for s in centre.sources)]
         pairs += [("network-member", hsds_id("organization", member)) for member in members]
         documents.append(
             {
@@ -406,7 +322,7 @@ def export_organizations(knowledge: Knowledge, lang: Lang, now: dt.datetime) -> 
                 else [],
                 "locations": locations,
                 "services": [_service(p, organization_id, places, lang, now) for p in programmes.values() if p.centre == centre.id],
-                "attributes": _attributes("organization", organization_id, pairs),
+                "attributes": attributes_for("organization", organization_id, pairs),
             }
         )
     cleaned: list[Json] = _clean(documents)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from bot.hsds import Json
+from bot.hsds_attributes import Json
 
 
 def _strict(node: Any) -> None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY
-from bot.phrases import LANGUAGE_NAMES, PHRASES
+from bot.phrases import PHRASES
 from index.places_file import load_gazetteer
 from index.schema import LANGUAGES, Lang, is_lang
 
@@ -21,6 +21,13 @@ if TYPE_CHECKING:
     from lingua import LanguageDetector
 
 DEFAULT_LANGUAGE: Lang = "en"
+
+
+LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
+    "en": {"en": "English", "fr": "French", "nl": "Dutch", "ar": "Arabic"},
+    "fr": {"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe"},
+    "nl": {"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch"},
+}
 
 
 def phrase(lang: str, key: str, **values: str) -> str:

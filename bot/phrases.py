@@ -397,9 +397,3 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "cond_brussels_women": "die in het Brussels Gewest wonen",
     },
 }
-
-LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
-    "en": {"en": "English", "fr": "French", "nl": "Dutch", "ar": "Arabic"},
-    "fr": {"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe"},
-    "nl": {"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch"},
-}

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from bot.cli import main
-from bot.hsds import export_organizations, hsds_id, is_dated
+from bot.hsds import export_organizations, is_dated
+from bot.hsds_attributes import hsds_id
 from bot.hsds_check import schema_problems
 from bot.timing import BRUSSELS
 from index.knowledge import load_knowledge
