@@ -49,7 +49,7 @@ def hsds_id(table: str, *key: str) -> str:
     return str(uuid.uuid5(NAMESPACE, "/".join((table, *key))))
 
 
-def taxonomy() -> Json:
+def _taxonomy() -> Json:
     return {
         "id": hsds_id("taxonomy", "telecentre-bot"),
         "name": TAXONOMY_NAME,
@@ -60,6 +60,7 @@ def taxonomy() -> Json:
 def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) -> Json:
     link_type, description = TERMS[code]
     term_id = hsds_id("taxonomy_term", code)
+    taxonomy = _taxonomy()
     return {
         "id": hsds_id("attribute", link_id, code, str(n)),
         "link_id": link_id,
@@ -74,8 +75,8 @@ def _attribute(link_entity: str, link_id: str, code: str, value: str, n: int) ->
             "description": description,
             "language": "en",
             "taxonomy": TAXONOMY_NAME,
-            "taxonomy_id": taxonomy()["id"],
-            "taxonomy_detail": taxonomy(),
+            "taxonomy_id": taxonomy["id"],
+            "taxonomy_detail": taxonomy,
         },
     }
 
