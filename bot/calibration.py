@@ -35,17 +35,21 @@ def knowledge_examples(engine: Answers) -> tuple[np.ndarray, list[str]]:
     return vectors, [p.answerer for p in passages]
 
 
-def _centre_classifier(vectors: np.ndarray, centres: list[str], examples: tuple[np.ndarray, list[str]]) -> CentrePrior | None:
-    """The centre classifier fitted on in-scope questions' `vectors` and who answers each (an
-    organisation, or an FAQ of none), with the knowledge's own `examples`; None when they name fewer
-    than two (nothing to tell apart)."""
+def _centre_classifier(
+    vectors: np.ndarray, questions: Sequence[LabelledQuestion], examples: tuple[np.ndarray, list[str]]
+) -> CentrePrior | None:
+    """The centre classifier fitted on `questions` (their `vectors`), each in-scope one once for
+    every organisation that answers it (`LabelledQuestion.answerers`: the labelled one and those that
+    answer it just as well), with the knowledge's own `examples`; None when they name fewer than two
+    (nothing to tell apart). Learning the equally right ones too, by 5-fold cross-validation by
+    family on the train split: centre hit@1 0.8405 -> 0.8474 (half a question each: 0.8431)."""
     example_vectors, example_labels = examples
-    labels = [*centres, *example_labels]
+    rows = [(i, answerer) for i, question in enumerate(questions) for answerer in question.answerers]
+    labels = [*(answerer for _, answerer in rows), *example_labels]
     if len(set(labels)) < 2:
         return None
-    return fit_centre_prior(
-        np.vstack([vectors.reshape(-1, example_vectors.shape[1]), example_vectors]) if example_labels else vectors, labels
-    )
+    learnt = vectors[[i for i, _ in rows]].reshape(len(rows), vectors.shape[-1])
+    return fit_centre_prior(np.vstack([learnt, example_vectors]) if example_labels else learnt, labels)
 
 
 def _fold_classifiers(
@@ -62,8 +66,7 @@ def _fold_classifiers(
         return [(range(len(questions)), None)]
     folds = []
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        answered = [i for i in seen if questions[i].answerer]
-        folds.append((unseen, _centre_classifier(vectors[answered], [questions[i].answerer or "" for i in answered], examples)))
+        folds.append((unseen, _centre_classifier(vectors[seen], [questions[i] for i in seen], examples)))
     return folds
 
 
@@ -136,12 +139,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         engine.off_topic_examples,
     )
     outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    in_scope = [o for o in outcomes if o.question.answerer]
-    prior = _centre_classifier(
-        np.stack([o.vector for o in in_scope]) if in_scope else np.zeros((0, engine.embedder.dimension), dtype=np.float32),
-        [o.question.answerer or "" for o in in_scope],
-        examples,
-    )
+    prior = _centre_classifier(np.stack([o.vector for o in outcomes]), [o.question for o in outcomes], examples)
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(

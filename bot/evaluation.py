@@ -60,6 +60,11 @@ class LabelledQuestion:
         belongs to no centre: `index.passages.Passage.answerer`); None off topic."""
         return None if self.out_of_scope else self.centre or self.faq
 
+    @property
+    def answerers(self) -> tuple[str, ...]:
+        """Everyone who answers it as well as `answerer` (it, then the `also` centres); none off topic."""
+        return () if self.answerer is None else (self.answerer, *(c for c in self.also if c != self.answerer))
+
 
 @dataclass(frozen=True)
 class Outcome:

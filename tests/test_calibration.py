@@ -77,3 +77,19 @@ def test_a_classifier_from_the_knowledge_alone_when_no_question_is_in_scope() ->
     prior = _centre_classifier(np.zeros((0, 2), dtype=np.float32), [], examples)
     assert prior is not None and set(prior.centres) == {"alpha", "grants"}
     assert _centre_classifier(np.zeros((0, 2), dtype=np.float32), [], (np.zeros((0, 2)), [])) is None
+
+
+def test_the_centre_classifier_learns_every_centre_that_answers_a_question_just_as_well(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import calibration
+
+    questions = [
+        LabelledQuestion("library computers", "en", "alpha", None, "train", also=("beta", "alpha")),
+        LabelledQuestion("weather", "en", None, None, "train", out_of_scope=True, also=("beta",)),
+        LabelledQuestion("grant", "en", None, None, "train", faq="grants"),
+    ]
+    vectors = np.array([[0.0, 1.0], [1.0, 1.0], [2.0, 1.0]], dtype=np.float32)
+    fitted: list[tuple[list[int], list[str]]] = []
+    monkeypatch.setattr(calibration, "fit_centre_prior", lambda rows, labels: fitted.append(([int(r[0]) for r in rows], labels)) or "prior")
+    examples = (np.array([[9.0, 0.0]], dtype=np.float32), ["gamma"])
+    assert calibration._centre_classifier(vectors, questions, examples) == "prior"
+    assert fitted == [([0, 0, 2, 9], ["alpha", "beta", "grants", "gamma"])]  # once per centre, never off topic
