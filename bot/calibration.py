@@ -48,7 +48,7 @@ def _centre_classifier(
     labels = [*(answerer for _, answerer in rows), *example_labels]
     if len(set(labels)) < 2:
         return None
-    learnt = vectors[[i for i, _ in rows]].reshape(len(rows), vectors.shape[-1])
+    learnt = vectors[[i for i, _ in rows]]
     return fit_centre_prior(np.vstack([learnt, example_vectors]) if example_labels else learnt, labels)
 
 
