@@ -28,6 +28,7 @@ from index.passages import Passage
 from index.schema import LANGUAGES, Lang, is_lang
 from index.search import Fusion, Hit, Mode, Searcher, terms
 from index.store import LoadedIndex, open_index
+from index.streets import Streets
 
 MAX_INPUT_CHARS = 4000
 """Cut before tokenising: the model reads far less, and huge inputs must stay cheap."""
@@ -111,6 +112,7 @@ class Engine:
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._proper_words = place_words | _name_words(index)
         self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
+        self.streets = Streets(index.centres)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
             self._targets.setdefault(passage.target, passage)
@@ -214,7 +216,8 @@ class Engine:
             topic=self.confidence.topic(vector),
             elsewhere=elsewhere is not None,
         )
-        ranking = routing.rank(found, self.index, places, audience, lang, named, likely)
+        # A street of one of our addresses names what is there, for ranking; not for confidence (that was fitted on names alone).
+        ranking = routing.rank(found, self.index, places, audience, lang, named | self.streets.find(text), likely)
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None

@@ -136,6 +136,23 @@ def test_an_organisation_named_in_the_question_comes_first(engine: Engine, quest
     assert engine.answer("coding course").features["named"] == 0.0
 
 
+@pytest.mark.parametrize("question", ["coding course rue Brogniez", "coding course Brogniezstraat 54"])
+def test_a_street_of_one_of_our_addresses_brings_the_centre_there_first(
+    make_engine: Callable[..., Engine], knowledge_dir: Path, question: str
+) -> None:
+    """Naming the street works like naming the centre for ranking; confidence reads names alone."""
+    west = knowledge_dir / "centres" / "west.md"
+    west.write_text(
+        west.read_text(encoding="utf-8").replace("street: Rue de l'Exemple 1", "street: {fr: Rue Brogniez 54, nl: Brogniezstraat 54}"),
+        encoding="utf-8",
+    )
+    engine = make_engine()
+    answer = engine.answer(question)
+    assert answer.best is not None and answer.best.centre == "west", [o.centre for o in answer.ranked]
+    assert answer.features["named"] == 0.0
+    assert engine.answer("coding course rue de l'Exemple").best.centre == "east"  # type: ignore[union-attr]
+
+
 def test_a_question_about_another_city_is_refused_with_the_reason(engine: Engine) -> None:
     answer = engine.answer("coding course in Antwerp")
     assert not answer.confident and answer.score == 0.0
