@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.centre_prior import CentrePrior, fit_centre_prior
 from bot.evaluation import Answers, LabelledQuestion, Outcome, best_threshold, metrics, objective, run
+from bot.question_examples import QuestionExamples, held_out_margins
 from index.search import Fusion
 
 FUSIONS: tuple[Fusion, ...] = ("weighted", "rrf")
@@ -118,7 +119,9 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
     """Fit the confidence model on `questions` (in- versus out-of-scope), then its threshold.
 
     First the topic weights (over the questions' embeddings and the off-topic examples'); the
-    other weights then see each question's topic score from a model that was not fitted on it.
+    other weights then see each question's topic score from a model that was not fitted on it, and
+    its question margin against the other folds' questions (bot/question_examples.py), whose
+    embeddings are stored with the weights.
     The centre classifier (bot/centre_prior.py), which ranking uses, is fitted on the in-scope
     questions' embeddings and the knowledge's own passages (`knowledge_examples`), and stored with
     the weights; the fusion, the threshold and the other weights
@@ -138,8 +141,14 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         [o.question.family or o.question.q for o in outcomes],
         engine.off_topic_examples,
     )
-    outcomes = [replace(o, features={**o.features, "topic": float(t)}) for o, t in zip(outcomes, held_out, strict=True)]
-    prior = _centre_classifier(np.stack([o.vector for o in outcomes]), [o.question for o in outcomes], examples)
+    vectors = np.stack([o.vector for o in outcomes])
+    in_scope = [not o.question.out_of_scope for o in outcomes]
+    margins = held_out_margins(vectors, in_scope, [o.question.family or o.question.q for o in outcomes], engine.off_topic_examples)
+    outcomes = [
+        replace(o, features={**o.features, "topic": float(t), "question_margin": float(m)})
+        for o, t, m in zip(outcomes, held_out, margins, strict=True)
+    ]
+    prior = _centre_classifier(vectors, [o.question for o in outcomes], examples)
     comparable = [o for o in outcomes if o.words_comparable]
     weights, bias = fit([(o.features, not o.question.out_of_scope) for o in comparable])
     model = ConfidenceModel(
@@ -152,6 +161,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         topic_weights=topic_weights,
         topic_bias=topic_bias,
         centre_prior=prior,
+        questions=QuestionExamples.of(vectors[np.asarray(in_scope)], vectors[~np.asarray(in_scope)]),
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

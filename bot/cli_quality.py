@@ -69,7 +69,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     # Fitting needs only the search signals, so no existing confidence file is required.
     engine = Engine.from_settings(settings, embedder, confidence=ConfidenceModel.untrained(embedder.name))
     model, report = calibrate(engine, questions)
-    shown = asdict(model) | {"centre_prior": f"{len(model.centre_prior.centres)} organisations" if model.centre_prior else None}
+    shown = asdict(model) | {
+        "centre_prior": f"{len(model.centre_prior.centres)} organisations" if model.centre_prior else None,
+        "questions": f"{len(questions)} questions' embeddings" if model.questions else None,
+    }
     print(json.dumps({"model": shown, "train": report}, indent=2))
     if args.write:
         target = Path(args.write) if args.write != "-" else settings.confidence_file or default_file(embedder.name)

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.centre_prior import CentrePrior
+from bot.question_examples import QuestionExamples
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
 
@@ -47,8 +48,8 @@ CV_FOLDS = 5
 """Folds, whole paraphrase families at a time, for scoring labelled questions with models that did
 not see them (the topic model here, the centre classifier in `bot.calibration.calibrate`)."""
 
-FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic")
-DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic")
+FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic", "question_margin")
+DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic", "question_margin")
 """What a question in another language can be judged on: its words cannot overlap the English,
 French and Dutch knowledge, so only the embedding (and names) say whether it is in scope."""
 ELSEWHERE = "elsewhere"
@@ -63,6 +64,7 @@ def features(
     named: bool = False,
     off_topic: float | None = None,
     topic: float = 0.0,
+    question_margin: float = 0.0,
     elsewhere: bool = False,
 ) -> dict[str, float]:
     """The model's inputs: best cosine, best BM25 (log-scaled), BM25 per query word, the share
@@ -71,11 +73,16 @@ def features(
     everything a little and nothing much), whether the question names one of our organisations
     or programmes (in any language), and how much closer it is to the nearest example of a
     question to refuse (`off_topic`, its cosine; None without examples) than to the best passage,
-    and how much the question reads like the ones we answer (`topic`: `ConfidenceModel.topic`).
+    how much the question reads like the ones we answer (`topic`: `ConfidenceModel.topic`), and how
+    much nearer it is to one of them than to one we refuse (`question_margin`: bot/question_examples.py).
     `elsewhere` (the question is about a place outside Brussels only) is no fitted feature but a
     verdict: such a question is not ours (see `ConfidenceModel.probability`)."""
     if not hits:
-        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)} | {"topic": topic, ELSEWHERE: float(elsewhere)}
+        return {name: 0.0 for name in (*FEATURES, *DENSE_FEATURES)} | {
+            "topic": topic,
+            "question_margin": question_margin,
+            ELSEWHERE: float(elsewhere),
+        }
     lexical = max(hit.lexical for hit in hits)
     count = max(len(words), 1)
     best_words = searcher.words_in(hits[0].row)
@@ -90,6 +97,7 @@ def features(
         "named": float(named),
         "off_topic": (off_topic if off_topic is not None else 0.0) - hits[0].dense,
         "topic": topic,
+        "question_margin": question_margin,
         ELSEWHERE: float(elsewhere),
     }
 
@@ -125,12 +133,16 @@ class ConfidenceModel:
     """A linear model over the question's own embedding (see `fit_topic`); None: `topic` is 0."""
     centre_prior: CentrePrior | None = None
     """Which organisation answers questions like this one (bot/centre_prior.py); None: no say in ranking."""
+    questions: QuestionExamples | None = None
+    """The train questions' embeddings, for `question_margin`; None: it is 0."""
 
     def __post_init__(self) -> None:
         if self.topic_weights is not None:  # a list when read from JSON
             object.__setattr__(self, "topic_weights", tuple(self.topic_weights))
         if isinstance(self.centre_prior, dict):
             object.__setattr__(self, "centre_prior", CentrePrior(**self.centre_prior))
+        if isinstance(self.questions, dict):
+            object.__setattr__(self, "questions", QuestionExamples(**self.questions))
 
     def centres_likely(self, vector: np.ndarray) -> dict[str, float]:
         """Each organisation's probability of answering this question, by its embedding ({} unfitted)."""
@@ -144,6 +156,11 @@ class ConfidenceModel:
         if self.topic_weights is None:
             return 0.0
         return float(np.dot(_as_array(self.topic_weights), vector)) + self.topic_bias
+
+    def question_margin(self, vector: np.ndarray, off_topic: float | None) -> float:
+        """How much nearer the question is to a train question we answer than to one we refuse or
+        to an off-topic example (`off_topic`: its best cosine to those, None without any); 0 unfitted."""
+        return self.questions.margin(vector, off_topic) if self.questions is not None else 0.0
 
     @classmethod
     def untrained(cls, model: str) -> ConfidenceModel:

@@ -214,6 +214,7 @@ class Engine:
             named=bool(named),
             off_topic=off_topic,
             topic=self.confidence.topic(vector),
+            question_margin=self.confidence.question_margin(vector, off_topic),
             elsewhere=elsewhere is not None,
         )
         # A street of one of our addresses names what is there, for ranking; not for confidence (that was fitted on names alone).

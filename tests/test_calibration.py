@@ -70,6 +70,20 @@ def test_the_centre_classifier_also_learns_the_knowledge_own_words(make_engine) 
     assert model.centre_prior is not None and set(model.centre_prior.centres) == {"alpha", "beta"}
 
 
+def test_calibration_keeps_the_train_questions_for_the_margin(make_engine) -> None:  # type: ignore[no-untyped-def]
+    """In-scope and refused train questions are stored, and the weights learnt on held-out margins."""
+    from bot.calibration import calibrate
+    from bot.confidence import FEATURES
+
+    engine = make_engine()
+    questions = [LabelledQuestion(f"coding course number {n}", "en", "alpha", None, "train", family=f"f{n}") for n in range(6)]
+    questions += [LabelledQuestion(f"weather tomorrow {n}", "en", None, None, "train", out_of_scope=True, family=f"w{n}") for n in range(4)]
+    model, _ = calibrate(engine, questions)
+    assert model.questions is not None and "question_margin" in FEATURES and model.weights["question_margin"] != 0.0
+    vector = engine.question_vector("coding course number 1")
+    assert model.question_margin(vector, None) > model.question_margin(engine.question_vector("weather tomorrow 1"), None)
+
+
 def test_a_classifier_from_the_knowledge_alone_when_no_question_is_in_scope() -> None:
     from bot.calibration import _centre_classifier
 

