@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from index.knowledge import Document, Knowledge
 from index.schema import LANGUAGES, Centre, Faq, Programme
@@ -36,12 +37,12 @@ class Passage:
     extra: str = ""
     """Searchable text that is not shown (e.g. who a programme is for, shown elsewhere)."""
 
-    @property
+    @cached_property  # ranking asks for both a hundred times per question
     def target(self) -> str:
         """The id of the file this passage comes from: a centre, a programme or an FAQ."""
         return target_of(self.id)
 
-    @property
+    @cached_property
     def answerer(self) -> str:
         """Who answers a learner with this passage: its centre, or the FAQ itself when it belongs to
         none (the classes of the centre classifier, bot/centre_prior.py)."""
