@@ -160,10 +160,12 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
     code = (prior or "").split("-")[0].lower()
     known: Lang | None = code if is_lang(code) else None
     text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
+    voted, strength = _marker_lead(_marker_counts(text))
+    if is_lang(voted) and strength >= 2:  # whatever the detector would say, so it is not asked (it is slow)
+        return voted
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
-    voted, strength = _marker_lead(_marker_counts(text))
-    if is_lang(voted) and strength > 0 and (strength >= 2 or best is None or best.value < 0.75):
+    if is_lang(voted) and strength > 0 and (best is None or best.value < 0.75):
         return voted
     if best is None or best.value < 0.4:
         return known or DEFAULT_LANGUAGE
@@ -195,7 +197,7 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
     leader, lead = _marker_lead(counts)
     if leader in OTHER_LANGUAGE_NOTES and lead >= 2:
         return leader
-    if len(kept.split()) >= 2:
+    if len(kept.split()) >= 2 and not (is_lang(leader) and lead >= 2):  # else any other language it found would be `doubtful`
         values = _wide_detector().compute_language_confidence_values(kept)
         if values and values[0].value >= OTHER_LANGUAGE_MIN_CONFIDENCE:
             code = values[0].language.iso_code_639_1.name.lower()
