@@ -71,7 +71,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     model, report = calibrate(engine, questions)
     shown = asdict(model) | {
         "centre_prior": f"{len(model.centre_prior.centres)} organisations" if model.centre_prior else None,
-        "questions": f"{len(questions)} questions' embeddings" if model.questions else None,
+        "questions": f"{model.questions.count} questions' embeddings" if model.questions else None,
     }
     print(json.dumps({"model": shown, "train": report}, indent=2))
     if args.write:

@@ -46,7 +46,8 @@ class ConfidenceFileError(Exception):
 
 CV_FOLDS = 5
 """Folds, whole paraphrase families at a time, for scoring labelled questions with models that did
-not see them (the topic model here, the centre classifier in `bot.calibration.calibrate`)."""
+not see them (the topic model here, the centre classifier in `bot.calibration.calibrate`, the
+question margin in `bot.question_examples.held_out_margins`)."""
 
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic", "question_margin")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic", "question_margin")
@@ -182,15 +183,18 @@ class ConfidenceModel:
         path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_FILE, model: str | None = None) -> ConfidenceModel:
+    def load(cls, path: Path = DEFAULT_FILE, model: str | None = None, dimension: int | None = None) -> ConfidenceModel:
         """Read a model written by `telecentre calibrate --write`; ConfidenceFileError when unusable,
-        or when `model` is given and the file was fitted for another embedding model."""
+        or when `model` is given and the file was fitted for another embedding model, or `dimension`
+        (the model's embeddings') is given and its stored question embeddings have another."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             missing = set(FEATURES) - set(data.get("weights", {}))
             if missing:
                 raise ValueError(f"it lacks weights for {', '.join(sorted(missing))}")
             loaded = cls(**data)
+            if dimension is not None and loaded.questions is not None and loaded.questions.dimension != dimension:
+                raise ValueError(f"its question embeddings have {loaded.questions.dimension} dimensions, the model's {dimension}")
         except (OSError, ValueError, TypeError, AttributeError) as error:
             own = model is not None and path == default_file(model)
             raise ConfidenceFileError(

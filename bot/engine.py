@@ -130,7 +130,9 @@ class Engine:
         embedder = embedder or load_embedder(settings.embedding_model)
         index = open_index(settings.index_dir, embedder)
         if confidence is None:
-            confidence = ConfidenceModel.load(settings.confidence_file or default_file(embedder.name), model=embedder.name)
+            confidence = ConfidenceModel.load(
+                settings.confidence_file or default_file(embedder.name), model=embedder.name, dimension=embedder.dimension
+            )
         return cls(
             index,
             embedder,

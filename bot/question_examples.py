@@ -41,10 +41,26 @@ class QuestionExamples:
     answered: str
     refused: str
 
+    def __post_init__(self) -> None:
+        """Decoded now, so that a damaged file is refused when loaded, not at the first question
+        (ValueError: `ConfidenceModel.load` says what to run)."""
+        if self.dimension <= 0:
+            raise ValueError(f"questions: a dimension of {self.dimension}")
+        try:
+            self._answered, self._refused  # noqa: B018
+        except ValueError as error:
+            raise ValueError(f"questions: the embeddings are damaged ({error})") from None
+
     @classmethod
     def of(cls, answered: np.ndarray, refused: np.ndarray) -> QuestionExamples:
-        dimension = answered.shape[1] if answered.ndim == 2 else refused.shape[1]
+        """From two arrays of rows of one width (either may have no rows)."""
+        dimension = answered.shape[-1]
         return cls(int(dimension), _encode(answered.reshape(-1, dimension)), _encode(refused.reshape(-1, dimension)))
+
+    @property
+    def count(self) -> int:
+        """How many questions' embeddings are kept."""
+        return len(self._answered) + len(self._refused)
 
     @cached_property
     def _answered(self) -> np.ndarray:

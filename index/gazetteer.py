@@ -32,29 +32,25 @@ _ALONE_PREFIXES: tuple[str, ...] = ("in", "a", "te", "near", "pres de", "bij")
 """What may stand before a message that is only a place ("à Schaerbeek", "bij het Zuidstation")."""
 
 _ARTICLES: tuple[str, ...] = ("het", "de", "la", "le", "l", "the")
-STREET_WORDS: tuple[str, ...] = (
-    "chaussee",
-    "ch",
-    "chee",
-    "rue",
-    "avenue",
-    "av",
-    "boulevard",
-    "bd",
-    "blvd",
-    "porte",
-    "place",
-    "square",
-    "sq",
-    "quai",
-    "dreve",
-    "route",
-    "steenweg",
-    "straat",
-    "laan",
-    "plein",
-    "poort",
-)
+STREET_KINDS: dict[str, tuple[str, ...]] = {
+    "chaussee": ("chaussee", "ch", "chee"),
+    "rue": ("rue",),
+    "avenue": ("avenue", "av"),
+    "boulevard": ("boulevard", "bd", "blvd"),
+    "porte": ("porte",),
+    "place": ("place",),
+    "square": ("square", "sq"),
+    "quai": ("quai",),
+    "dreve": ("dreve",),
+    "route": ("route",),
+    "steenweg": ("steenweg",),
+    "straat": ("straat",),
+    "laan": ("laan",),
+    "plein": ("plein",),
+    "poort": ("poort",),
+}
+"""Kinds of street, folded, each with the forms learners write it in (its short forms too)."""
+STREET_WORDS: tuple[str, ...] = tuple(form for forms in STREET_KINDS.values() for form in forms)
 """Folded words that, a word or two before a city's name, make it a Brussels street ("chaussée de
 Charleroi", "porte de Namur"): then the name says nothing about another city."""
 _ABBREVIATIONS = {"saint": "st", "sainte": "ste", "sint": "st"}

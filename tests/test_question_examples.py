@@ -60,3 +60,18 @@ def test_held_out_margins_never_compare_a_question_with_its_own_family() -> None
     groups = ["odd family", "odd family", *(f"q{n}" for n in range(2, 30))]
     held_out = held_out_margins(vectors, in_scope, groups, off_topic=np.zeros((0, 6)))
     assert held_out[0] < 0 and held_out[1] < 0
+
+
+def test_a_damaged_or_mismatched_file_is_refused_when_loaded(tmp_path: Path) -> None:
+    from bot.confidence import ConfidenceFileError
+
+    model = ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=QuestionExamples.of(ANSWERED, REFUSED))
+    path = tmp_path / "confidence.json"
+    model.save(path)
+    with pytest.raises(ConfidenceFileError, match="4 dimensions, the model.s 384"):
+        ConfidenceModel.load(path, dimension=384)
+    assert ConfidenceModel.load(path, dimension=4).questions is not None
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(model.questions.answered, model.questions.answered[:-5]), encoding="utf-8")  # type: ignore[union-attr]
+    with pytest.raises(ConfidenceFileError, match="damaged"):
+        ConfidenceModel.load(path)
