@@ -68,7 +68,7 @@ def test_a_damaged_or_mismatched_file_is_refused_when_loaded(tmp_path: Path) -> 
     model = ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=QuestionExamples.of(ANSWERED, REFUSED))
     path = tmp_path / "confidence.json"
     model.save(path)
-    with pytest.raises(ConfidenceFileError, match="4 dimensions, the model.s 384"):
+    with pytest.raises(ConfidenceFileError, match="have 4 dimensions"):
         ConfidenceModel.load(path, dimension=384)
     assert ConfidenceModel.load(path, dimension=4).questions is not None
     text = path.read_text(encoding="utf-8")
