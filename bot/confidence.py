@@ -193,7 +193,8 @@ class ConfidenceModel:
             if missing:
                 raise ValueError(f"it lacks weights for {', '.join(sorted(missing))}")
             loaded = cls(**data)
-            if dimension is not None and loaded.questions is not None and loaded.questions.dimension != dimension:
+            same_model = model is None or loaded.model == model  # else the message below names both models
+            if same_model and dimension is not None and loaded.questions is not None and loaded.questions.dimension != dimension:
                 raise ValueError(f"its question embeddings have {loaded.questions.dimension} dimensions, the model's {dimension}")
         except (OSError, ValueError, TypeError, AttributeError) as error:
             own = model is not None and path == default_file(model)
