@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal
@@ -184,6 +185,12 @@ def _in_latin_script(name: str) -> bool:
     return all(unicodedata.name(char, "").startswith("LATIN") for char in name if char.isalpha())
 
 
+def longest_first(keys: Iterable[str]) -> str:
+    """`keys` as one regular-expression alternation, longest first (where two start at one place,
+    the longer one is the name meant), or one that matches nothing when there are none."""
+    return "|".join(re.escape(key) for key in sorted(keys, key=lambda key: (-len(key), key))) or r"(?!x)x"
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower case without accents; every run of non-letters and non-digits becomes one space.
@@ -250,8 +257,7 @@ class Gazetteer:
                         self._spelling.setdefault(key, name)
             for postcode in place.postcodes:
                 self._lookup.setdefault(postcode, place)
-        keys = sorted(self._lookup, key=lambda key: (-len(key), key))
-        body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
+        body = longest_first(self._lookup)
         # Russian and Ukrainian decline place names ("в Схарбеке"), Arabic writes "in" or "and" onto
         # them ("بأندرلخت"): a name may end in a case ending or start after such a letter.
         self._pattern = re.compile(rf"(?<![^\W_])(?:{_ARABIC_PREFIX})?(?=({body})({_CYRILLIC_ENDING})(?![^\W_]))")

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from index.gazetteer import Gazetteer, fold
+from index.gazetteer import Gazetteer, fold, longest_first
 from index.schema import LANGUAGES, Centre, LocalText, Programme
 
 MIN_NAME_CHARS = 3
@@ -40,6 +40,19 @@ def short_names(name: str) -> list[str]:
     and slashes ("CABAN / DIBAC (Brussels digital inclusion network)" → CABAN, DIBAC)."""
     head = name.split("(", 1)[0]
     return [part.strip(" \"'’,.") for part in _SPLIT.split(head) if part.strip(" \"'’,.")]
+
+
+class NamedWords:
+    """Folded names, each pointing at the organisations or programmes it names, and a matcher that
+    finds them in a text as whole words (the longest first, never overlapping)."""
+
+    def __init__(self, lookup: Mapping[str, set[Named]]) -> None:
+        self._lookup = dict(lookup)
+        self._pattern = re.compile(rf"(?<![^\W_])(?:{longest_first(self._lookup)})(?![^\W_])")
+
+    def find(self, text: str) -> frozenset[Named]:
+        """Whom the names in `text` point at."""
+        return frozenset(named for match in self._pattern.finditer(fold(text)) for named in self._lookup[match.group(0)])
 
 
 class NameIndex:
@@ -67,9 +80,7 @@ class NameIndex:
         for programme in programmes.values():
             for alias in programme.aliases or []:
                 self._add(fold(alias), {Named(programme.centre, programme.id)}, places)
-        keys = sorted(self._lookup, key=lambda key: (-len(key), key))
-        body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+        self._words = NamedWords(self._lookup)
 
     def _add(self, key: str, named: set[Named], places: set[str]) -> None:
         if len(key.replace(" ", "")) >= MIN_NAME_CHARS and key not in places:
@@ -77,10 +88,7 @@ class NameIndex:
 
     def find(self, text: str) -> frozenset[Named]:
         """The centres and programmes whose names `text` contains (longest names first, no overlaps)."""
-        found: set[Named] = set()
-        for match in self._pattern.finditer(fold(text)):
-            found.update(self._lookup[match.group(0)])
-        return frozenset(found)
+        return self._words.find(text)
 
 
 def _generic_words(names: Mapping[str, set[Named]]) -> frozenset[str]:

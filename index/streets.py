@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Mapping
 
 from index.gazetteer import STREET_KINDS, fold
-from index.names import Named
+from index.names import Named, NamedWords
 from index.schema import LANGUAGES, Address, Centre
 
 MIN_STREET_CHARS = 8
@@ -50,16 +50,14 @@ class Streets:
     """The street of every centre and site address that has one, and a matcher over them."""
 
     def __init__(self, centres: Mapping[str, Centre]) -> None:
-        self._lookup: dict[str, set[Named]] = {}
+        lookup: dict[str, set[Named]] = {}
         for centre in centres.values():
             for address in _addresses(centre):
                 written = [text for lang in LANGUAGES if address.street and (text := address.street.get(lang))]
                 for key in {key for text in written for key in street_keys(text)}:
-                    self._lookup.setdefault(key, set()).add(Named(centre.id))
-        keys = sorted(self._lookup, key=lambda key: (-len(key), key))
-        body = "|".join(re.escape(key) for key in keys) or r"(?!x)x"
-        self._pattern = re.compile(rf"(?<![^\W_])(?:{body})(?![^\W_])")
+                    lookup.setdefault(key, set()).add(Named(centre.id))
+        self._words = NamedWords(lookup)
 
     def find(self, text: str) -> frozenset[Named]:
         """The organisations at the streets `text` names."""
-        return frozenset(named for match in self._pattern.finditer(fold(text)) for named in self._lookup[match.group(0)])
+        return self._words.find(text)
