@@ -142,7 +142,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         engine.off_topic_examples,
     )
     vectors = np.stack([o.vector for o in outcomes])
-    in_scope = [not o.question.out_of_scope for o in outcomes]
+    in_scope = np.array([not o.question.out_of_scope for o in outcomes], dtype=bool)
     margins = held_out_margins(vectors, in_scope, [o.question.family or o.question.q for o in outcomes], engine.off_topic_examples)
     outcomes = [
         replace(o, features={**o.features, "topic": float(t), "question_margin": float(m)})
@@ -161,7 +161,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         topic_weights=topic_weights,
         topic_bias=topic_bias,
         centre_prior=prior,
-        questions=QuestionExamples.of(vectors[np.asarray(in_scope)], vectors[~np.asarray(in_scope)]),
+        questions=QuestionExamples.of(vectors[in_scope], vectors[~in_scope]),
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

@@ -76,20 +76,22 @@ class QuestionExamples:
         None without any); 0 when either side has none."""
         if len(vector) != self.dimension:
             raise ValueError(f"a question embedding of {len(vector)} dimensions, not {self.dimension}")
-        if not len(self._answered) or (not len(self._refused) and off_topic is None):
-            return 0.0
-        refused = [float((self._refused @ vector).max())] if len(self._refused) else []
-        return float((self._answered @ vector).max()) - max([*refused, *([off_topic] if off_topic is not None else [])])
+        return margin(vector, self._answered, self._refused, off_topic)
 
 
-def margin(vector: np.ndarray, answered: np.ndarray, refused: np.ndarray) -> float:
-    """The best cosine of `vector` to the `answered` rows minus its best to the `refused` ones."""
-    if not len(answered) or not len(refused):
+def margin(vector: np.ndarray, answered: np.ndarray, refused: np.ndarray, off_topic: float | None = None) -> float:
+    """The best cosine of `vector` to the `answered` rows minus its best to the `refused` ones or
+    `off_topic` (its best cosine to the off-topic examples; None without any); 0 when either side
+    has none."""
+    nearest_refused = [*([float((refused @ vector).max())] if len(refused) else []), *([off_topic] if off_topic is not None else [])]
+    if not len(answered) or not nearest_refused:
         return 0.0
-    return float((answered @ vector).max() - (refused @ vector).max())
+    return float((answered @ vector).max()) - max(nearest_refused)
 
 
-def held_out_margins(vectors: np.ndarray, in_scope: Sequence[bool], groups: Sequence[str], off_topic: np.ndarray) -> np.ndarray:
+def held_out_margins(
+    vectors: np.ndarray, in_scope: Sequence[bool] | np.ndarray, groups: Sequence[str], off_topic: np.ndarray
+) -> np.ndarray:
     """Each labelled question's margin against the questions of the other folds (whole paraphrase
     families at a time) and the off-topic examples: against all of them, each would be nearest to
     itself."""
@@ -102,7 +104,8 @@ def held_out_margins(vectors: np.ndarray, in_scope: Sequence[bool], groups: Sequ
     if len(set(groups)) < 2:
         return margins
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        answered = vectors[seen][inside[seen]]
-        refused = np.vstack([vectors[seen][~inside[seen]], off_topic]) if len(off_topic) else vectors[seen][~inside[seen]]
-        margins[unseen] = [margin(vector, answered, refused) for vector in vectors[unseen]]
+        answered, refused = vectors[seen][inside[seen]], vectors[seen][~inside[seen]]
+        margins[unseen] = [
+            margin(vector, answered, refused, float((off_topic @ vector).max()) if len(off_topic) else None) for vector in vectors[unseen]
+        ]
     return margins
