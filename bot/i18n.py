@@ -140,10 +140,21 @@ def _markers() -> dict[str, frozenset[str]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _marker_language() -> dict[str, str]:
+    """The language of each marker word (a marker belongs to one language only)."""
+    return {word: lang for lang, words in _markers().items() for word in words}
+
+
 def _marker_counts(text: str) -> dict[str, int]:
     """How many marker words of each language `text` has."""
-    words = [word.lower() for word in _LETTERS.findall(text)]
-    return {lang: sum(word in markers for word in words) for lang, markers in _markers().items()}
+    counts = dict.fromkeys(_markers(), 0)
+    language = _marker_language()
+    for word in _LETTERS.findall(text):
+        lang = language.get(word.lower())
+        if lang is not None:
+            counts[lang] += 1
+    return counts
 
 
 def _marker_lead(counts: dict[str, int]) -> tuple[str, int]:
@@ -157,10 +168,20 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
 
     Words in `ignore` (lower-case: place and centre names) are left out of the decision.
     """
+    kept = _kept_words(text, ignore)
+    return _our_language(kept, _marker_counts(kept), prior)
+
+
+def _kept_words(text: str, ignore: frozenset[str]) -> str:
+    """The words of `text` that are not in `ignore`, joined by spaces."""
+    return " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
+
+
+def _our_language(text: str, counts: dict[str, int], prior: str | None) -> Lang:
+    """`detect_language` for words already kept and their marker words counted."""
     code = (prior or "").split("-")[0].lower()
     known: Lang | None = code if is_lang(code) else None
-    text = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
-    voted, strength = _marker_lead(_marker_counts(text))
+    voted, strength = _marker_lead(counts)
     if is_lang(voted) and strength >= 2:  # whatever the detector would say, so it is not asked (it is slow)
         return voted
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
@@ -180,8 +201,8 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
 def detect_question_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> str:
     """The language `text` is written in: en, fr or nl (as `detect_language`), or another
     recognised language's ISO code (see OTHER_LANGUAGES)."""
-    kept = " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
-    letters = [ch for ch in kept if ch.isalpha()]
+    kept = _kept_words(text, ignore)
+    letters = [] if kept.isascii() else [ch for ch in kept if ch.isalpha()]  # no Arabic or Cyrillic in ASCII
     if letters:
         arabic = sum(bool(_ARABIC.match(ch)) for ch in letters)
         cyrillic = sum(bool(_CYRILLIC.match(ch)) for ch in letters)
@@ -205,7 +226,7 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
             doubtful = ours > theirs and (ours >= 2 or theirs == 0)  # low-accuracy mode is often sure and wrong
             if code in OTHER_LANGUAGE_NOTES and not doubtful:
                 return code
-    return detect_language(text, prior, ignore)
+    return _our_language(kept, counts, prior)
 
 
 def reply_language(asked: str, prior: str | None = None) -> Lang:

@@ -120,6 +120,7 @@ class Searcher:
         self._bm25.index(corpus, show_progress=False)
         self.vocabulary = frozenset(word for words in corpus for word in words)
         self._passage_words = [frozenset(words) for words in corpus]
+        self._answerers = [p.answerer for p in index.passages]
 
     def words_in(self, row: int) -> frozenset[str]:
         """The BM25 terms of the passage at `row`."""
@@ -146,40 +147,58 @@ class Searcher:
             vector = self.embedder.embed_queries([query])[0]
         n = min(CANDIDATES, len(self.index.passages))
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
-        dense = {int(row): float(score) for row, score in zip(dense_rows[0], dense_scores[0], strict=True) if row >= 0}
+        kept = dense_rows[0] >= 0
+        dense_rows, dense_scores = dense_rows[0][kept].astype(np.int64), dense_scores[0][kept]
         lexical_all = self._lexical(terms(query))
-        lexical = {int(row): float(lexical_all[row]) for row in _top(lexical_all, n) if lexical_all[row] > 0}
+        lexical_rows = _top(lexical_all, n)
+        lexical_rows = lexical_rows[lexical_all[lexical_rows] > 0].astype(np.int64)
         if self.mode == "dense":
-            lexical = {}
+            lexical_rows = lexical_rows[:0]
         elif self.mode == "lexical":
-            dense = {}
-
-        cosines = dict(dense)
-        only_lexical = [row for row in lexical if row not in dense]
-        if only_lexical:  # their cosines in one product, not one call each
-            found = self.index.vectors.reconstruct_batch(np.asarray(only_lexical, dtype=np.int64)) @ vector
-            cosines.update(zip(only_lexical, map(float, found), strict=True))
-
+            dense_rows, dense_scores = dense_rows[:0], dense_scores[:0]
+        in_dense = np.zeros(len(self.index.passages), dtype=bool)
+        in_dense[dense_rows] = True
+        only_lexical = lexical_rows[~in_dense[lexical_rows]]
+        # Dense candidates first, in rank order, then the lexical ones that dense search missed.
+        rows = np.concatenate([dense_rows, only_lexical])
+        cosines = np.concatenate([dense_scores, self._cosines(vector, only_lexical)])
         if self.fusion == "weighted" and self.mode == "hybrid":
-            top_lexical = max(lexical.values(), default=0.0) or 1.0
-            fused = {
-                row: self.dense_weight * cosines[row] + (1 - self.dense_weight) * lexical_all[row] / top_lexical
-                for row in {*dense, *lexical}
-            }
+            top_lexical = lexical_all[lexical_rows[0]] if len(lexical_rows) else 1.0
+            fused = self.dense_weight * cosines.astype(np.float64) + (1 - self.dense_weight) * lexical_all[rows] / top_lexical
         else:
-            fused = {}
-            for ranking in (dense, lexical):
-                for rank, row in enumerate(sorted(ranking, key=ranking.__getitem__, reverse=True)):
-                    fused[row] = fused.get(row, 0.0) + 1.0 / (RRF_K + rank + 1)
-        ranked = sorted(fused, key=fused.__getitem__, reverse=True)
+            fused = _reciprocal_rank(rows, [dense_rows, lexical_rows])
+        ranked = np.argsort(-fused, kind="stable").tolist()  # positions in `rows`
         best = ranked[:k]
         if centres:
-            missing = set(centres) - {self.index.passages[row].answerer for row in best}
-            for row in ranked[k:]:
-                if self.index.passages[row].answerer in missing:
-                    best.append(row)
-                    missing.discard(self.index.passages[row].answerer)
-        return [Hit(self.index.passages[row], float(fused[row]), cosines[row], float(lexical_all[row]), row) for row in best]
+            answerers = [self._answerers[row] for row in rows.tolist()]
+            missing = set(centres) - {answerers[at] for at in best}
+            for at in ranked[k:]:
+                if not missing:
+                    break
+                if answerers[at] in missing:
+                    best.append(at)
+                    missing.discard(answerers[at])
+        return [
+            Hit(self.index.passages[row], float(fused[at]), float(cosines[at]), float(lexical_all[row]), row)
+            for at, row in zip(best, rows[best].tolist(), strict=True)
+        ]
+
+    def _cosines(self, vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """The cosines of the passages at `rows`, in one product rather than one call each."""
+        if not len(rows):
+            return np.zeros(0, dtype=np.float32)
+        found: np.ndarray = self.index.vectors.reconstruct_batch(rows) @ vector
+        return found
+
+
+def _reciprocal_rank(rows: np.ndarray, rankings: list[np.ndarray]) -> np.ndarray:
+    """Reciprocal-rank fusion of `rankings` (rows, best first) for each of `rows`."""
+    place = {row: i for i, row in enumerate(rows.tolist())}
+    fused = np.zeros(len(rows))
+    for ranking in rankings:
+        for rank, row in enumerate(ranking.tolist()):
+            fused[place[row]] += 1.0 / (RRF_K + rank + 1)
+    return fused
 
 
 def _top(scores: np.ndarray, n: int) -> np.ndarray:
