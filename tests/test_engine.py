@@ -125,8 +125,10 @@ def test_a_question_vector_is_the_one_answering_computes(make_engine) -> None:  
         engine.question_vector("   ")
 
 
-def test_an_engine_keeps_blas_to_one_thread(engine: Engine) -> None:
+def test_an_engine_keeps_numpy_and_faiss_blas_to_one_thread(engine: Engine) -> None:
     from threadpoolctl import threadpool_info
 
-    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
-    assert blas and all(pool["num_threads"] == 1 for pool in blas)
+    answering = [
+        pool for pool in threadpool_info() if pool["user_api"] == "blas" and ("numpy" in pool["filepath"] or "faiss" in pool["filepath"])
+    ]
+    assert len(answering) == 2 and all(pool["num_threads"] == 1 for pool in answering)
