@@ -167,7 +167,10 @@ class Searcher:
             fused = self.dense_weight * cosines.astype(np.float64) + (1 - self.dense_weight) * lexical_all[rows] / top_lexical
         else:
             fused = _reciprocal_rank(rows, [dense_rows, lexical_rows])
-        ranked = np.argsort(-fused, kind="stable").tolist()  # positions in `rows`
+        if self.fusion == "weighted" and self.mode == "hybrid":  # ties go to the earlier passage in the index
+            ranked = np.lexsort((rows, -fused)).tolist()  # positions in `rows`
+        else:  # ties in rank fusion go to the dense search's order, then the lexical one's
+            ranked = np.argsort(-fused, kind="stable").tolist()
         best = ranked[:k]
         if centres:
             answerers = [self._answerers[row] for row in rows.tolist()]
