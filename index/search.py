@@ -162,15 +162,14 @@ class Searcher:
         # Dense candidates first, in rank order, then the lexical ones that dense search missed.
         rows = np.concatenate([dense_rows, only_lexical])
         cosines = np.concatenate([dense_scores, self._cosines(vector, only_lexical)])
+        # `ranked`: positions in `rows`, best first.
         if self.fusion == "weighted" and self.mode == "hybrid":
             top_lexical = lexical_all[lexical_rows[0]] if len(lexical_rows) else 1.0
             fused = self.dense_weight * cosines.astype(np.float64) + (1 - self.dense_weight) * lexical_all[rows] / top_lexical
+            ranked = np.lexsort((rows, -fused)).tolist()  # ties go to the earlier passage in the index
         else:
             fused = _reciprocal_rank(rows, [dense_rows, lexical_rows])
-        if self.fusion == "weighted" and self.mode == "hybrid":  # ties go to the earlier passage in the index
-            ranked = np.lexsort((rows, -fused)).tolist()  # positions in `rows`
-        else:  # ties in rank fusion go to the dense search's order, then the lexical one's
-            ranked = np.argsort(-fused, kind="stable").tolist()
+            ranked = np.argsort(-fused, kind="stable").tolist()  # ties: the dense search's order, then the lexical one's
         best = ranked[:k]
         if centres:
             answerers = [self._answerers[row] for row in rows.tolist()]
