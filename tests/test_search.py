@@ -84,3 +84,37 @@ def test_a_passage_only_bm25_found_carries_its_true_cosine(searcher_factory, mod
     hits = searcher.search("printing in Schaerbeek", k=5, vector=vector)
     for hit in hits:
         assert hit.dense == pytest.approx(float(searcher.index.vectors.reconstruct(hit.row) @ vector), abs=1e-5)
+
+
+@pytest.mark.parametrize("fusion", ["weighted", "rrf"])
+def test_hybrid_search_fuses_every_candidate_of_both_searches(
+    knowledge_dir: Path, tmp_path: Path, fusion: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weighted: each hit's score is its cosine and its BM25 score (scaled to the query's best) in
+    the set proportions. RRF: each search's ranks are all counted once, whatever the ties."""
+    from index.search import RRF_K, _top, terms
+
+    candidates = 4  # fewer than the fixture's passages, so each search misses some the other finds
+    monkeypatch.setattr("index.search.CANDIDATES", candidates)
+
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    index = open_index(tmp_path / "index", embedder)
+    searcher = Searcher(index, embedder, "hybrid", fusion=fusion, dense_weight=0.6)  # type: ignore[arg-type]
+    query = "Cours de coding pour adultes, printing in Schaerbeek"
+    vector = embedder.embed_queries([query])[0]
+    hits = searcher.search(query, k=len(index.passages), vector=vector)
+    lexical = searcher._lexical(terms(query))
+    _, found = index.vectors.search(vector.reshape(1, -1), candidates)
+    dense_rows = {row for row in found[0].tolist() if row >= 0}
+    lexical_rows = {row for row in _top(lexical, candidates).tolist() if lexical[row] > 0}
+    assert lexical_rows - dense_rows  # the query reaches a passage that only BM25 finds
+    assert {h.row for h in hits} == dense_rows | lexical_rows
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    if fusion == "weighted":
+        for hit in hits:
+            assert hit.score == pytest.approx(0.6 * hit.dense + 0.4 * hit.lexical / lexical.max(), abs=1e-6)
+    else:
+        every_rank = sum(1 / (RRF_K + rank) for count in (len(dense_rows), len(lexical_rows)) for rank in range(1, count + 1))
+        assert sum(h.score for h in hits) == pytest.approx(every_rank)
+        assert all(h.score <= 1 / (RRF_K + 1) for h in hits if h.row not in dense_rows)
