@@ -53,32 +53,43 @@ def _centre_classifier(
     return fit_centre_prior(np.vstack([learnt, example_vectors]) if example_labels else learnt, labels)
 
 
-def _fold_classifiers(
-    questions: list[LabelledQuestion], vectors: np.ndarray, examples: tuple[np.ndarray, list[str]]
-) -> list[tuple[Sequence[int], CentrePrior | None]]:
+Fold = tuple[Sequence[int], CentrePrior | None, QuestionExamples | None]
+"""The questions of one fold, and the centre classifier and question examples of the other folds."""
+
+
+def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray, examples: tuple[np.ndarray, list[str]]) -> list[Fold]:
     """The questions of each fold (whole paraphrase families at a time), each with a centre
-    classifier fitted on the other folds' in-scope questions (their `vectors`)."""
+    classifier fitted on the other folds' in-scope questions (their `vectors`) and those questions'
+    embeddings, to vote for who answers (`QuestionExamples.vote`)."""
     from sklearn.model_selection import GroupKFold
 
     from bot.confidence import CV_FOLDS
 
     groups = [q.family or q.q for q in questions]
     if len(set(groups)) < 2:
-        return [(range(len(questions)), None)]
-    folds = []
+        return [(range(len(questions)), None, None)]
+    folds: list[Fold] = []
     for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        folds.append((unseen, _centre_classifier(vectors[seen], [questions[i] for i in seen], examples)))
+        learnt = [questions[i] for i in seen]
+        folds.append((unseen, _centre_classifier(vectors[seen], learnt, examples), question_examples(vectors[seen], learnt)))
     return folds
 
 
-def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], folds) -> list[Outcome]:  # type: ignore[no-untyped-def]
-    """Each of `questions` answered with the classifier of its fold (`_fold_classifiers`): one
-    fitted on all of them has seen these very questions, and will not have seen the learners'."""
+def question_examples(vectors: np.ndarray, questions: Sequence[LabelledQuestion]) -> QuestionExamples:
+    """The embeddings of `questions` (`vectors`), those we answer with who answers each."""
+    in_scope = np.array([not q.out_of_scope for q in questions], dtype=bool)
+    return QuestionExamples.of(vectors[in_scope], vectors[~in_scope], [q.answerers for q in questions if not q.out_of_scope])
+
+
+def _answered_by_unseen_classifiers(engine, questions: list[LabelledQuestion], folds: list[Fold]) -> list[Outcome]:  # type: ignore[no-untyped-def]
+    """Each of `questions` answered with the classifier and question examples of its fold
+    (`_fold_classifiers`): ones fitted on all of them have seen these very questions, and will not
+    have seen the learners'."""
     shipped, fusion = engine.confidence, engine.searcher.fusion
     outcomes: list[Outcome | None] = [None] * len(questions)
     try:
-        for unseen, prior in folds:
-            engine.confidence = replace(shipped, centre_prior=prior)
+        for unseen, prior, seen_questions in folds:
+            engine.confidence = replace(shipped, centre_prior=prior, questions=seen_questions)
             engine.use_mode("hybrid", fusion)  # forgets the answers ranked with another classifier
             for i, outcome in zip(unseen, run(engine, [questions[i] for i in unseen]), strict=True):
                 outcomes[i] = outcome
@@ -161,7 +172,7 @@ def calibrate(engine: Answers, questions: list[LabelledQuestion], answered: tupl
         topic_weights=topic_weights,
         topic_bias=topic_bias,
         centre_prior=prior,
-        questions=QuestionExamples.of(vectors[in_scope], vectors[~in_scope]),
+        questions=question_examples(vectors, [o.question for o in outcomes]),
     )
     threshold, _ = best_threshold([replace(o, score=model.probability(o.features)) for o in comparable])
     model = replace(model, threshold=threshold)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.centre_prior import CentrePrior
+from bot.centre_prior import CentrePrior, with_vote
 from bot.question_examples import QuestionExamples
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
@@ -146,8 +146,9 @@ class ConfidenceModel:
             object.__setattr__(self, "questions", QuestionExamples(**self.questions))
 
     def centres_likely(self, vector: np.ndarray) -> dict[str, float]:
-        """Each organisation's probability of answering this question, by its embedding ({} unfitted)."""
-        return self.centre_prior.probabilities(vector) if self.centre_prior is not None else {}
+        """Each organisation's probability of answering this question, by its embedding: the centre
+        classifier's, with the vote of the nearest train questions when stored ({} unfitted)."""
+        return with_vote(self.centre_prior, self.questions, vector) if self.centre_prior is not None else {}
 
     def topic(self, vector: np.ndarray) -> float:
         """How much a question, by its embedding, reads like the ones we answer (a logit; 0 unfitted).

