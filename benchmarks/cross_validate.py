@@ -45,11 +45,28 @@ def main() -> int:
     parser.add_argument("--extra", help="labelled questions (YAML) added to every fold's training, not scored")
     parser.add_argument("--misses", default="", help="comma-separated language codes whose misses to list")
     args = parser.parse_args()
+    owner = {
+        name: module
+        for module in (routing, centre_prior)
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, int | float) and name != "PRIOR_C"
+    }
+    for tried in args.tries:
+        if "PRIOR_C" in json.loads(tried):
+            parser.error("PRIOR_C is read when the folds' classifiers are fitted, before any --try: set it in bot/centre_prior.py")
+        unknown = [name for name in json.loads(tried) if name not in owner]
+        if unknown:
+            parser.error(f"neither bot.routing nor bot.centre_prior has a constant {', '.join(unknown)}")
+    shipped = {name: getattr(owner[name], name) for tried in args.tries for name in json.loads(tried)}
+    extra = load_labelled(Path(args.extra)) if args.extra else []
+    if any(q.split == "test" for q in extra):
+        parser.error(f"{args.extra} holds test questions: learning them would tune on the test split")
 
     from bot.calibration import (
         _answered_by_unseen_classifiers,
         _centre_classifier,
         _fold_classifiers,
+        fold_questions,
         knowledge_examples,
         question_examples,
     )
@@ -64,29 +81,26 @@ def main() -> int:
     if not args.extra:
         folds = _fold_classifiers(questions, vectors, examples)
     else:
-        extra = load_labelled(Path(args.extra))
         extra_vectors = np.stack([engine.question_vector(q.q) for q in extra])
         folds = []
-        for unseen, _, _ in _fold_classifiers(questions, vectors, examples):
+        for unseen in fold_questions(questions):
             seen = sorted(set(range(len(questions))) - set(unseen))
-            learnt_vectors, learnt = np.vstack([vectors[seen], extra_vectors]), [*(questions[i] for i in seen), *extra]
+            scored = {questions[i].family for i in unseen} | {questions[i].q.casefold() for i in unseen}
+            kept = [
+                i for i, q in enumerate(extra) if q.family not in scored and q.q.casefold() not in scored
+            ]  # no paraphrase of a scored one
+            learnt_vectors = np.vstack([vectors[seen], extra_vectors[kept]])
+            learnt = [*(questions[i] for i in seen), *(extra[i] for i in kept)]
             folds.append((unseen, _centre_classifier(learnt_vectors, learnt, examples), question_examples(learnt_vectors, learnt)))
         print(f"each fold's classifier also learns {len(extra)} questions from {args.extra}")
-    fitted_before = {"PRIOR_C"}  # read when the folds are fitted, before any --try
-    owner = {name: module for module in (routing, centre_prior) for name in dir(module) if name.isupper() and name not in fitted_before}
-    shipped = {name: getattr(owner[name], name) for tried in args.tries for name in json.loads(tried) if name in owner}
     print(f"{len(questions)} train questions, fusion {engine.searcher.fusion}; centre hit@1 (right / asked)")
     for tried in ["{}", *args.tries]:
-        overrides = json.loads(tried)
-        unknown = [name for name in overrides if name not in owner]
-        if unknown:
-            parser.error(f"neither bot.routing nor bot.centre_prior has a constant {', '.join(unknown)}")
-        for name, value in {**shipped, **overrides}.items():
+        for name, value in {**shipped, **json.loads(tried)}.items():
             setattr(owner[name], name, value)
         outcomes = _answered_by_unseen_classifiers(engine, questions, folds)
         rates = hit_rates(outcomes)
         shown = "  ".join(f"{group} {right / max(asked, 1):.4f} ({right}/{asked})" for group, (right, asked) in rates.items())
-        print(f"{tried or 'shipped'}: {shown}", flush=True)
+        print(f"{'shipped' if tried == '{}' else tried}: {shown}", flush=True)
         if tried == "{}" and args.misses:
             wanted = set(args.misses.split(","))
             for o in outcomes:

@@ -61,18 +61,28 @@ def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray, ex
     """The questions of each fold (whole paraphrase families at a time), each with a centre
     classifier fitted on the other folds' in-scope questions (their `vectors`) and those questions'
     embeddings, to vote for who answers (`QuestionExamples.vote`)."""
+    parts = fold_questions(questions)
+    if len(parts) < 2:
+        return [(range(len(questions)), None, None)]
+    folds: list[Fold] = []
+    for unseen in parts:
+        seen = np.setdiff1d(np.arange(len(questions)), unseen)
+        learnt = [questions[i] for i in seen]
+        folds.append((unseen, _centre_classifier(vectors[seen], learnt, examples), question_examples(vectors[seen], learnt)))
+    return folds
+
+
+def fold_questions(questions: Sequence[LabelledQuestion]) -> list[Sequence[int]]:
+    """The questions of each of CV_FOLDS folds, whole paraphrase families at a time (one fold of all
+    of them when there are fewer than two families)."""
     from sklearn.model_selection import GroupKFold
 
     from bot.confidence import CV_FOLDS
 
     groups = [q.family or q.q for q in questions]
     if len(set(groups)) < 2:
-        return [(range(len(questions)), None, None)]
-    folds: list[Fold] = []
-    for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
-        learnt = [questions[i] for i in seen]
-        folds.append((unseen, _centre_classifier(vectors[seen], learnt, examples), question_examples(vectors[seen], learnt)))
-    return folds
+        return [range(len(questions))]
+    return [unseen for _, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(np.zeros(len(groups)), groups=groups)]
 
 
 def question_examples(vectors: np.ndarray, questions: Sequence[LabelledQuestion]) -> QuestionExamples:

@@ -135,7 +135,8 @@ class ConfidenceModel:
     centre_prior: CentrePrior | None = None
     """Which organisation answers questions like this one (bot/centre_prior.py); None: no say in ranking."""
     questions: QuestionExamples | None = None
-    """The train questions' embeddings, for `question_margin`; None: it is 0."""
+    """The train questions' embeddings, for `question_margin`, and who answers those in scope, for
+    the nearest questions' vote in `centres_likely`; None: the margin is 0 and nobody votes."""
 
     def __post_init__(self) -> None:
         if self.topic_weights is not None:  # a list when read from JSON
@@ -145,10 +146,16 @@ class ConfidenceModel:
         if isinstance(self.questions, dict):
             object.__setattr__(self, "questions", QuestionExamples(**self.questions))
 
-    def centres_likely(self, vector: np.ndarray) -> dict[str, float]:
+    def question_cosines(self, vector: np.ndarray) -> np.ndarray | None:
+        """The question's cosine to each train question we answer (None unfitted): computed once,
+        for `centres_likely` and `question_margin`."""
+        return self.questions.cosines(vector) if self.questions is not None else None
+
+    def centres_likely(self, vector: np.ndarray, cosines: np.ndarray | None = None) -> dict[str, float]:
         """Each organisation's probability of answering this question, by its embedding: the centre
-        classifier's, with the vote of the nearest train questions when stored ({} unfitted)."""
-        return with_vote(self.centre_prior, self.questions, vector) if self.centre_prior is not None else {}
+        classifier's, with the vote of the nearest train questions when stored ({} unfitted).
+        `cosines`: `question_cosines`, when at hand."""
+        return with_vote(self.centre_prior, self.questions, vector, cosines) if self.centre_prior is not None else {}
 
     def topic(self, vector: np.ndarray) -> float:
         """How much a question, by its embedding, reads like the ones we answer (a logit; 0 unfitted).
@@ -159,10 +166,11 @@ class ConfidenceModel:
             return 0.0
         return float(np.dot(_as_array(self.topic_weights), vector)) + self.topic_bias
 
-    def question_margin(self, vector: np.ndarray, off_topic: float | None) -> float:
+    def question_margin(self, vector: np.ndarray, off_topic: float | None, cosines: np.ndarray | None = None) -> float:
         """How much nearer the question is to a train question we answer than to one we refuse or
-        to an off-topic example (`off_topic`: its best cosine to those, None without any); 0 unfitted."""
-        return self.questions.margin(vector, off_topic) if self.questions is not None else 0.0
+        to an off-topic example (`off_topic`: its best cosine to those, None without any); 0 unfitted.
+        `cosines`: `question_cosines`, when at hand."""
+        return self.questions.margin(vector, off_topic, cosines) if self.questions is not None else 0.0
 
     @classmethod
     def untrained(cls, model: str) -> ConfidenceModel:

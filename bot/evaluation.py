@@ -130,6 +130,8 @@ def load_labelled(path: Path) -> list[LabelledQuestion]:
             raise ValueError(f"{path}: question {n}: {error}") from None
         if not _LANG_CODE.fullmatch(str(question.lang)) or question.split not in ("train", "test"):
             raise ValueError(f"{path}: question {n}: lang must be a two-letter language code (en, fr, nl, ar…) and split train/test")
+        if not question.out_of_scope and question.answerer is None:
+            raise ValueError(f"{path}: question {n}: in scope, so it needs a centre or an faq that answers it (or out_of_scope: true)")
         questions.append(question)
     return questions
 

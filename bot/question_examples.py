@@ -44,27 +44,34 @@ class QuestionExamples:
     dimension: int
     answered: str
     refused: str
-    answered_by: tuple[tuple[str, ...], ...] = ()
+    answerers: tuple[tuple[str, ...], ...] = ()
 
     def __post_init__(self) -> None:
         """Decoded now, so that a damaged file is refused when loaded, not at the first question
         (ValueError: `ConfidenceModel.load` says what to run)."""
         if self.dimension <= 0:
             raise ValueError(f"questions: a dimension of {self.dimension}")
-        object.__setattr__(self, "answered_by", tuple(tuple(who) for who in self.answered_by))  # lists when read from JSON
+        if not isinstance(self.answerers, list | tuple) or not all(
+            isinstance(who, list | tuple) and all(isinstance(answerer, str) and answerer for answerer in who) for who in self.answerers
+        ):
+            raise ValueError("questions: who answers each question must be lists of organisation or FAQ ids")
+        object.__setattr__(self, "answerers", tuple(tuple(who) for who in self.answerers))  # lists when read from JSON
         try:
             self._answered, self._refused  # noqa: B018
         except ValueError as error:
             raise ValueError(f"questions: the embeddings are damaged ({error})") from None
-        if self.answered_by and (len(self.answered_by) != len(self._answered) or not all(self.answered_by)):
-            raise ValueError(f"questions: {len(self.answered_by)} lists of who answers for {len(self._answered)} questions")
+        if self.answerers and len(self.answerers) != len(self._answered):
+            raise ValueError(f"questions: {len(self.answerers)} lists of who answers for {len(self._answered)} questions")
+        nobody = next((row for row, who in enumerate(self.answerers) if not who), None)
+        if nobody is not None:
+            raise ValueError(f"questions: question {nobody + 1} we answer names nobody who answers it")
 
     @classmethod
-    def of(cls, answered: np.ndarray, refused: np.ndarray, answered_by: Sequence[Sequence[str]] = ()) -> QuestionExamples:
+    def of(cls, answered: np.ndarray, refused: np.ndarray, answerers: Sequence[Sequence[str]] = ()) -> QuestionExamples:
         """From two arrays of rows of one width (either may have no rows), and who answers each of
         the `answered` ones (or nobody said)."""
         dimension = answered.shape[-1]
-        who = tuple(tuple(answerers) for answerers in answered_by)
+        who = tuple(tuple(row) for row in answerers)
         return cls(int(dimension), _encode(answered.reshape(-1, dimension)), _encode(refused.reshape(-1, dimension)), who)
 
     @property
@@ -80,38 +87,34 @@ class QuestionExamples:
     def _refused(self) -> np.ndarray:
         return _decode(self.refused, self.dimension)
 
-    def margin(self, vector: np.ndarray, off_topic: float | None) -> float:
-        """The best cosine to a question we answer minus the best to one we refuse or to an
-        off-topic example (`off_topic`: the best cosine to those, which the engine has at hand;
-        None without any); 0 when either side has none."""
+    def cosines(self, vector: np.ndarray) -> np.ndarray:
+        """The question's cosine to each question we answer: the engine computes them once for the
+        margin and the vote."""
         if len(vector) != self.dimension:
             raise ValueError(f"a question embedding of {len(vector)} dimensions, not {self.dimension}")
-        return margin(vector, self._answered, self._refused, off_topic, self._cosines_to_answered(vector))
+        found: np.ndarray = self._answered @ vector
+        return found
 
-    def _cosines_to_answered(self, vector: np.ndarray) -> np.ndarray:
-        """The question's cosine to each question we answer: one product serves the margin and the
-        vote, which the engine asks for the same question (the last one is kept, with its key)."""
-        key = vector.tobytes()
-        last = self.__dict__.get("_last")
-        if last is not None and last[0] == key:
-            cosines: np.ndarray = last[1]
-            return cosines
-        cosines = self._answered @ vector
-        self.__dict__["_last"] = (key, cosines)  # one assignment: another thread sees the old pair or this one
-        return cosines
+    def margin(self, vector: np.ndarray, off_topic: float | None, cosines: np.ndarray | None = None) -> float:
+        """The best cosine to a question we answer (`cosines`, when at hand) minus the best to one
+        we refuse or to an off-topic example (`off_topic`: the best cosine to those, which the
+        engine has at hand; None without any); 0 when either side has none."""
+        return margin(vector, self._answered, self._refused, off_topic, self.cosines(vector) if cosines is None else cosines)
 
-    def vote(self, vector: np.ndarray, neighbours: int, temperature: float) -> dict[str, float]:
-        """Who answers the `neighbours` questions nearest to `vector`, each weighing exp(cosine /
-        `temperature`) shared among its answerers; the shares sum to 1 ({} when nobody is known)."""
-        if not self.answered_by:
+    def vote(self, cosines: np.ndarray, neighbours: int, temperature: float) -> dict[str, float]:
+        """Who answers the `neighbours` questions nearest to the question (`cosines`, see `cosines`),
+        each weighing exp(cosine / `temperature`) shared among its answerers; the shares sum to 1
+        ({} when nobody is known)."""
+        if neighbours < 1 or temperature <= 0:
+            raise ValueError(f"a vote needs at least one neighbour and a positive temperature, not {neighbours} and {temperature}")
+        if not self.answerers:
             return {}
-        cosines = self._cosines_to_answered(vector)
         nearest = np.argpartition(-cosines, neighbours)[:neighbours] if neighbours < len(cosines) else np.arange(len(cosines))
         weights = np.exp((cosines[nearest] - cosines[nearest].max()) / temperature)
         shares: dict[str, float] = {}
         for row, weight in zip(nearest.tolist(), (weights / weights.sum()).tolist(), strict=True):
-            for answerer in self.answered_by[row]:
-                shares[answerer] = shares.get(answerer, 0.0) + weight / len(self.answered_by[row])
+            for answerer in self.answerers[row]:
+                shares[answerer] = shares.get(answerer, 0.0) + weight / len(self.answerers[row])
         return shares
 
 

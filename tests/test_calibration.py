@@ -33,7 +33,7 @@ def test_each_fold_classifier_is_fitted_without_the_families_it_answers(monkeypa
         assert examples is not None
         voters = [int(row[0]) for row in examples._answered]  # the nearest questions that vote: the other folds' only
         assert set(voters) == seen - {len(questions) - 2} and not set(voters) & set(unseen)
-        assert list(examples.answered_by) == [questions[i].answerers for i in voters]
+        assert list(examples.answerers) == [questions[i].answerers for i in voters]
         assert [int(row[0]) for row in examples._refused] == ([] if len(questions) - 2 in unseen else [len(questions) - 2])
     one_family = [replace(q, family="one") for q in questions]
     assert calibration._fold_classifiers(one_family, vectors, (np.zeros((0, 2)), [])) == [
@@ -85,8 +85,36 @@ def test_calibration_keeps_the_train_questions_for_the_margin(make_engine) -> No
     questions += [LabelledQuestion(f"weather tomorrow {n}", "en", None, None, "train", out_of_scope=True, family=f"w{n}") for n in range(4)]
     model, _ = calibrate(engine, questions)
     assert model.questions is not None and "question_margin" in FEATURES and model.weights["question_margin"] != 0.0
+    assert model.questions.answerers == (("alpha",),) * 6  # the in-scope ones, with who answers each: they vote
     vector = engine.question_vector("coding course number 1")
     assert model.question_margin(vector, None) > model.question_margin(engine.question_vector("weather tomorrow 1"), None)
+
+
+def test_no_question_votes_for_itself_while_calibration_answers_it(make_engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each fold is answered with the other folds' questions voting, never the shipped model's
+    (which holds every train question) nor its own."""
+    from bot import calibration
+
+    engine = make_engine()
+    words = ["printing", "coding", "laptop", "wifi", "scanner", "tablet", "email", "banking", "python", "excel"]
+    questions = [
+        LabelledQuestion(f"{word} help", "en", "alpha" if n % 2 else "beta", None, "train", family=word) for n, word in enumerate(words)
+    ]
+    vectors = {q.q: engine.question_vector(q.q) for q in questions}
+    engine.confidence = replace(engine.confidence, questions=calibration.question_examples(np.stack(list(vectors.values())), questions))
+    asked: list[tuple[list[str], np.ndarray]] = []
+    answer = calibration.run
+
+    def recording(engine, fold):  # type: ignore[no-untyped-def]
+        asked.append(([q.q for q in fold], engine.confidence.questions._answered))
+        return answer(engine, fold)
+
+    monkeypatch.setattr(calibration, "run", recording)
+    calibration.answers_for_calibration(engine, questions)
+    assert asked and sorted(q for fold, _ in asked for q in fold) == sorted(q.q for q in questions for _ in range(2))  # both fusions
+    for fold, voters in asked:
+        assert len(voters) == len(questions) - len(fold)
+        assert all(float((voters @ vectors[q]).max()) < 0.99 for q in fold), fold
 
 
 def test_a_classifier_from_the_knowledge_alone_when_no_question_is_in_scope() -> None:

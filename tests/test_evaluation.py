@@ -113,6 +113,9 @@ def test_malformed_labelled_file_names_the_entry(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match="question 2: lang must be a two-letter language code"):
         load_labelled(path)
+    path.write_text("- q: hi\n  lang: de\n  centre: null\n  programme: null\n  split: train\n")
+    with pytest.raises(ValueError, match="question 1: in scope, so it needs a centre or an faq"):
+        load_labelled(path)
 
 
 def test_other_languages_are_reported_together() -> None:

@@ -83,12 +83,15 @@ def test_the_nearest_questions_vote_for_who_answers_them() -> None:
     answered = _unit([[1, 0, 0, 0], [0.95, 0.3, 0, 0], [0, 0, 1, 0]])
     examples = QuestionExamples.of(answered, REFUSED, [("maks",), ("caban", "maks"), ("becode",)])
     question = _unit([[1, 0.1, 0, 0]])[0]
-    vote = examples.vote(question, neighbours=2, temperature=0.05)
+    vote = examples.vote(examples.cosines(question), neighbours=2, temperature=0.05)
     near, next_one = (float(row @ question) for row in examples._answered[:2])  # as stored, in float16
     second = np.exp((next_one - near) / 0.05) / (1 + np.exp((next_one - near) / 0.05))
     assert vote == pytest.approx({"maks": 1 - second + second / 2, "caban": second / 2})
-    assert sum(examples.vote(question, neighbours=10, temperature=0.05).values()) == pytest.approx(1.0)
-    assert QuestionExamples.of(answered, REFUSED).vote(question, 2, 0.05) == {}, "who answers them was not stored"
+    assert sum(examples.vote(examples.cosines(question), neighbours=10, temperature=0.05).values()) == pytest.approx(1.0)
+    assert QuestionExamples.of(answered, REFUSED).vote(examples.cosines(question), 2, 0.05) == {}, "who answers them was not stored"
+    for neighbours, temperature in ((0, 0.05), (2, 0.0)):
+        with pytest.raises(ValueError, match="at least one neighbour and a positive temperature"):
+            examples.vote(examples.cosines(question), neighbours, temperature)
 
 
 def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_path: Path) -> None:
@@ -101,18 +104,44 @@ def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_pat
     ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=examples).save(path)
     assert ConfidenceModel.load(path).questions == examples
     saved = json.loads(path.read_text(encoding="utf-8"))
-    saved["questions"]["answered_by"] = [["maks"]]
+    saved["questions"]["answerers"] = [["maks"]]
     path.write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(ConfidenceFileError, match="1 lists of who answers for 2 questions"):
         ConfidenceModel.load(path)
 
 
-def test_the_margin_and_the_vote_of_one_question_share_its_cosines_and_no_other_question_does() -> None:
+def test_the_margin_and_the_vote_use_the_cosines_they_are_given() -> None:
+    """The engine computes a question's cosines to the train questions once and passes them to both."""
     examples = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
-    first, second = _unit([[1, 0.2, 0, 0]])[0], _unit([[0.2, 1, 0, 0]])[0]
-    fresh = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
-    assert examples.margin(first, None) == fresh.margin(first, None)
-    assert examples.vote(second, 1, 0.05) == fresh.vote(second, 1, 0.05)
-    assert examples.margin(second, None) == pytest.approx(margin(second, examples._answered, examples._refused))
-    second[0] = 0.9  # the same array, changed in place: another question
-    assert examples.margin(second, None) == pytest.approx(margin(second, examples._answered, examples._refused))
+    question = _unit([[1, 0.2, 0, 0]])[0]
+    cosines = examples.cosines(question)
+    assert examples.margin(question, None, cosines) == examples.margin(question, None)
+    assert examples.margin(question, None, cosines - 0.5) == pytest.approx(examples.margin(question, None) - 0.5)
+    nearest, farther = ("maks", "caban") if cosines[0] > cosines[1] else ("caban", "maks")
+    assert examples.vote(cosines, 1, 0.05) == {nearest: 1.0}
+    assert examples.vote(cosines[::-1].copy(), 1, 0.05) == {farther: 1.0}  # the cosines given, not the question's own
+
+
+@pytest.mark.parametrize(
+    ("answerers", "message"),
+    [
+        ("ab", "must be lists of organisation or FAQ ids"),
+        ([[1], [2]], "must be lists of organisation or FAQ ids"),
+        ([["maks"], []], "question 2 we answer names nobody who answers it"),
+        (None, "must be lists of organisation or FAQ ids"),
+    ],
+)
+def test_a_damaged_list_of_who_answers_is_refused_with_what_is_wrong(tmp_path: Path, answerers: object, message: str) -> None:
+    import json
+
+    from bot.confidence import ConfidenceFileError
+
+    path = tmp_path / "confidence.json"
+    ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, questions=QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])).save(
+        path
+    )
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved["questions"]["answerers"] = answerers
+    path.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(ConfidenceFileError, match=message):
+        ConfidenceModel.load(path)
