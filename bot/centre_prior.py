@@ -22,7 +22,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.question_examples import QuestionExamples
+from bot.question_examples import Neighbours, QuestionExamples
 
 NEIGHBOURS = 10
 """How many of the nearest train questions vote with the classifier (`with_vote`)."""
@@ -76,15 +76,15 @@ class CentrePrior:
 
 
 def with_vote(
-    prior: CentrePrior, questions: QuestionExamples | None, vector: np.ndarray, cosines: np.ndarray | None = None
+    prior: CentrePrior, questions: QuestionExamples | None, vector: np.ndarray, nearest: Neighbours | None = None
 ) -> dict[str, float]:
     """The classifier's probabilities for a question with this embedding, CLASSIFIER_SHARE of them,
-    and the rest from the vote of the nearest train `questions` (`cosines`: the question's to them,
-    when at hand); the classifier's alone when none are stored with who answers them."""
+    and the rest from the vote of the NEIGHBOURS nearest train `questions` (`nearest`: those, when
+    at hand); the classifier's alone when none are stored with who answers them."""
     classifier = prior.probabilities(vector)
     if questions is None or not questions.answerers:
         return classifier
-    vote = questions.vote(questions.cosines(vector) if cosines is None else cosines, NEIGHBOURS, NEIGHBOUR_TEMPERATURE)
+    vote = questions.vote(questions.nearest(vector, NEIGHBOURS) if nearest is None else nearest, NEIGHBOUR_TEMPERATURE)
     return {
         answerer: CLASSIFIER_SHARE * classifier.get(answerer, 0.0) + (1 - CLASSIFIER_SHARE) * vote.get(answerer, 0.0)
         for answerer in classifier.keys() | vote.keys()

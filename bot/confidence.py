@@ -23,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.centre_prior import CentrePrior, with_vote
-from bot.question_examples import QuestionExamples
+from bot.centre_prior import NEIGHBOURS, CentrePrior, with_vote
+from bot.question_examples import Neighbours, QuestionExamples
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
 
@@ -146,16 +146,16 @@ class ConfidenceModel:
         if isinstance(self.questions, dict):
             object.__setattr__(self, "questions", QuestionExamples(**self.questions))
 
-    def question_cosines(self, vector: np.ndarray) -> np.ndarray | None:
-        """The question's cosine to each train question we answer (None unfitted): computed once,
-        for `centres_likely` and `question_margin`."""
-        return self.questions.cosines(vector) if self.questions is not None else None
+    def nearest_questions(self, vector: np.ndarray) -> Neighbours | None:
+        """The train questions nearest to the question (None unfitted): found once, for
+        `centres_likely` and `question_margin`."""
+        return self.questions.nearest(vector, NEIGHBOURS) if self.questions is not None else None
 
-    def centres_likely(self, vector: np.ndarray, cosines: np.ndarray | None = None) -> dict[str, float]:
+    def centres_likely(self, vector: np.ndarray, nearest: Neighbours | None = None) -> dict[str, float]:
         """Each organisation's probability of answering this question, by its embedding: the centre
         classifier's, with the vote of the nearest train questions when stored ({} unfitted).
-        `cosines`: `question_cosines`, when at hand."""
-        return with_vote(self.centre_prior, self.questions, vector, cosines) if self.centre_prior is not None else {}
+        `nearest`: `nearest_questions`, when at hand."""
+        return with_vote(self.centre_prior, self.questions, vector, nearest) if self.centre_prior is not None else {}
 
     def topic(self, vector: np.ndarray) -> float:
         """How much a question, by its embedding, reads like the ones we answer (a logit; 0 unfitted).
@@ -166,11 +166,11 @@ class ConfidenceModel:
             return 0.0
         return float(np.dot(_as_array(self.topic_weights), vector)) + self.topic_bias
 
-    def question_margin(self, vector: np.ndarray, off_topic: float | None, cosines: np.ndarray | None = None) -> float:
+    def question_margin(self, vector: np.ndarray, off_topic: float | None, nearest: Neighbours | None = None) -> float:
         """How much nearer the question is to a train question we answer than to one we refuse or
         to an off-topic example (`off_topic`: its best cosine to those, None without any); 0 unfitted.
-        `cosines`: `question_cosines`, when at hand."""
-        return self.questions.margin(vector, off_topic, cosines) if self.questions is not None else 0.0
+        `nearest`: `nearest_questions`, when at hand."""
+        return self.questions.margin(vector, off_topic, nearest) if self.questions is not None else 0.0
 
     @classmethod
     def untrained(cls, model: str) -> ConfidenceModel:

@@ -223,10 +223,10 @@ class Engine:
         audience, places, elsewhere = read_audience(text), _points(matches), _elsewhere(matches)
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
-        cosines = self.confidence.question_cosines(vector)
-        likely = self.confidence.centres_likely(vector, cosines)
+        nearest = self.confidence.nearest_questions(vector)
+        likely = self.confidence.centres_likely(vector, nearest)
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED])
-        off_topic = float((self.index.off_topic @ vector).max()) if len(self.index.off_topic) else None
+        off_topic = self.index.nearest_off_topic(vector)
         values = features(
             found[:SEARCHED],  # not the organisations added for the classifier: confidence is about the question
             terms(text),
@@ -234,7 +234,7 @@ class Engine:
             named=bool(named),
             off_topic=off_topic,
             topic=self.confidence.topic(vector),
-            question_margin=self.confidence.question_margin(vector, off_topic, cosines),
+            question_margin=self.confidence.question_margin(vector, off_topic, nearest),
             elsewhere=elsewhere is not None,
         )
         # A street of one of our addresses names what is there, for ranking; not for confidence (that was fitted on names alone).

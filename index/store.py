@@ -25,6 +25,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,20 @@ class LoadedIndex:
     """The places the knowledge was built with (so a reload brings edited places too)."""
     off_topic: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
     """Vectors of the example questions to refuse (knowledge/off-topic.yaml), one row each."""
+
+    @cached_property
+    def _off_topic_index(self) -> faiss.Index:
+        index = faiss.IndexFlatIP(self.off_topic.shape[1])
+        index.add(np.ascontiguousarray(self.off_topic, dtype=np.float32))
+        return index
+
+    def nearest_off_topic(self, vector: np.ndarray) -> float | None:
+        """A question's best cosine to an off-topic example (None without any). FAISS's product
+        reads the rows faster than numpy's here (0.06 ms against 0.13 for 967 of them, just after
+        the model call has evicted them from the cache)."""
+        if not len(self.off_topic):
+            return None
+        return float(self._off_topic_index.search(np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1), 1)[0][0, 0])
 
 
 def _library_versions() -> dict[str, str]:

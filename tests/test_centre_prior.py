@@ -56,4 +56,4 @@ def test_the_nearest_questions_vote_with_the_classifier(monkeypatch: pytest.Monk
     assert likely == pytest.approx({"a": CLASSIFIER_SHARE * alone["a"], "b": CLASSIFIER_SHARE * alone["b"] + 1 - CLASSIFIER_SHARE})
     assert with_vote(prior, None, question) == alone
     model = ConfidenceModel(dict.fromkeys(FEATURES, 0.0), 0.0, 0.5, centre_prior=prior, questions=voters)
-    assert model.centres_likely(question) == likely == model.centres_likely(question, model.question_cosines(question))
+    assert model.centres_likely(question) == likely == model.centres_likely(question, model.nearest_questions(question))

@@ -83,15 +83,32 @@ def test_the_nearest_questions_vote_for_who_answers_them() -> None:
     answered = _unit([[1, 0, 0, 0], [0.95, 0.3, 0, 0], [0, 0, 1, 0]])
     examples = QuestionExamples.of(answered, REFUSED, [("maks",), ("caban", "maks"), ("becode",)])
     question = _unit([[1, 0.1, 0, 0]])[0]
-    vote = examples.vote(examples.cosines(question), neighbours=2, temperature=0.05)
+    vote = examples.vote(examples.nearest(question, 2), temperature=0.05)
     near, next_one = (float(row @ question) for row in examples._answered[:2])  # as stored, in float16
     second = np.exp((next_one - near) / 0.05) / (1 + np.exp((next_one - near) / 0.05))
     assert vote == pytest.approx({"maks": 1 - second + second / 2, "caban": second / 2})
-    assert sum(examples.vote(examples.cosines(question), neighbours=10, temperature=0.05).values()) == pytest.approx(1.0)
-    assert QuestionExamples.of(answered, REFUSED).vote(examples.cosines(question), 2, 0.05) == {}, "who answers them was not stored"
-    for neighbours, temperature in ((0, 0.05), (2, 0.0)):
-        with pytest.raises(ValueError, match="at least one neighbour and a positive temperature"):
-            examples.vote(examples.cosines(question), neighbours, temperature)
+    assert sum(examples.vote(examples.nearest(question, 10), temperature=0.05).values()) == pytest.approx(1.0)
+    assert QuestionExamples.of(answered, REFUSED).vote(examples.nearest(question, 2), 0.05) == {}, "who answers them was not stored"
+    with pytest.raises(ValueError, match="at least one neighbour"):
+        examples.nearest(question, 0)
+    with pytest.raises(ValueError, match="a positive temperature"):
+        examples.vote(examples.nearest(question, 2), 0.0)
+
+
+def test_the_nearest_questions_are_the_stored_ones_best_first() -> None:
+    """They are searched in float16, as they are stored: the same cosines as a product over the
+    decoded rows, the best first, however many are asked for."""
+    rng = np.random.default_rng(3)
+    answered, refused = _unit(rng.standard_normal((50, 8)).tolist()), _unit(rng.standard_normal((20, 8)).tolist())
+    examples = QuestionExamples.of(answered, refused)
+    question = _unit(rng.standard_normal((1, 8)).tolist())[0]
+    expected = examples._answered @ question
+    found = examples.nearest(question, 5)
+    assert found.rows.tolist() == np.argsort(-expected)[:5].tolist()
+    assert found.cosines == pytest.approx(expected[found.rows], abs=1e-6)
+    assert found.refused == pytest.approx(float((examples._refused @ question).max()), abs=1e-6)
+    assert len(examples.nearest(question, 500).rows) == 50
+    assert QuestionExamples.of(answered, refused[:0]).nearest(question, 3).refused is None
 
 
 def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_path: Path) -> None:
@@ -110,16 +127,21 @@ def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_pat
         ConfidenceModel.load(path)
 
 
-def test_the_margin_and_the_vote_use_the_cosines_they_are_given() -> None:
-    """The engine computes a question's cosines to the train questions once and passes them to both."""
+def test_the_margin_and_the_vote_use_the_neighbours_they_are_given() -> None:
+    """The engine finds a question's nearest train questions once and passes them to both."""
+    from dataclasses import replace
+
     examples = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
     question = _unit([[1, 0.2, 0, 0]])[0]
-    cosines = examples.cosines(question)
-    assert examples.margin(question, None, cosines) == examples.margin(question, None)
-    assert examples.margin(question, None, cosines - 0.5) == pytest.approx(examples.margin(question, None) - 0.5)
-    nearest, farther = ("maks", "caban") if cosines[0] > cosines[1] else ("caban", "maks")
-    assert examples.vote(cosines, 1, 0.05) == {nearest: 1.0}
-    assert examples.vote(cosines[::-1].copy(), 1, 0.05) == {farther: 1.0}  # the cosines given, not the question's own
+    found = examples.nearest(question, 2)
+    assert examples.margin(question, None, found) == examples.margin(question, None)
+    assert examples.margin(question, None, replace(found, cosines=found.cosines - 0.5)) == pytest.approx(
+        examples.margin(question, None) - 0.5
+    )
+    assert examples.margin(question, None, replace(found, refused=None)) == 0.0, "nothing refused to compare with"
+    nearest, farther = ("maks", "caban") if found.rows[0] == 0 else ("caban", "maks")
+    assert examples.vote(replace(found, cosines=found.cosines[:1], rows=found.rows[:1]), 0.05) == {nearest: 1.0}
+    assert examples.vote(replace(found, cosines=found.cosines[:1], rows=found.rows[1:]), 0.05) == {farther: 1.0}  # the rows given
 
 
 @pytest.mark.parametrize(
