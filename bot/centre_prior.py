@@ -68,9 +68,13 @@ class CentrePrior:
     def _matrix(self) -> np.ndarray:
         return np.asarray(self.weights, dtype=np.float32)
 
+    @cached_property
+    def _bias(self) -> np.ndarray:
+        return np.asarray(self.bias, dtype=np.float32)
+
     def probabilities(self, vector: np.ndarray) -> dict[str, float]:
         """How likely each organisation is to answer a question with this embedding (they sum to 1)."""
-        logits = self._matrix @ vector.astype(np.float32) + np.asarray(self.bias, dtype=np.float32)
+        logits = self._matrix @ np.asarray(vector, dtype=np.float32) + self._bias
         odds = np.exp(logits - logits.max())
         return dict(zip(self.centres, (odds / odds.sum()).tolist(), strict=True))
 

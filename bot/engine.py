@@ -225,11 +225,14 @@ class Engine:
         vector = self.embedder.embed_queries([text])[0]
         nearest = self.confidence.nearest_questions(vector)
         likely = self.confidence.centres_likely(vector, nearest)
-        found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED])
+        words = terms(text)
+        found = self.searcher.search(
+            text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED], words=words
+        )
         off_topic = self.index.nearest_off_topic(vector)
         values = features(
             found[:SEARCHED],  # not the organisations added for the classifier: confidence is about the question
-            terms(text),
+            words,
             self.searcher,
             named=bool(named),
             off_topic=off_topic,

@@ -136,11 +136,13 @@ class Searcher:
                 scores = scores + self.word_weights[token] * self._bm25.get_scores([token])
         return scores
 
-    def search(self, query: str, k: int = 10, vector: np.ndarray | None = None, centres: Collection[str] = ()) -> list[Hit]:
+    def search(
+        self, query: str, k: int = 10, vector: np.ndarray | None = None, centres: Collection[str] = (), words: list[str] | None = None
+    ) -> list[Hit]:
         """The `k` best passages for `query`, best first, then the best passage of each of `centres`
         (organisations, or FAQs of none: `Passage.answerer`) that has none among them but is among
         either search's CANDIDATES (a caller that expects them to answer wants them compared,
-        though the words miss them)."""
+        though the words miss them). `vector` and `words` (its `terms`): the query's, when at hand."""
         if not self.index.passages:
             return []
         if vector is None:
@@ -149,7 +151,7 @@ class Searcher:
         dense_scores, dense_rows = self.index.vectors.search(vector.reshape(1, -1), n)
         kept = dense_rows[0] >= 0
         dense_rows, dense_scores = dense_rows[0][kept].astype(np.int64), dense_scores[0][kept]
-        lexical_all = self._lexical(terms(query))
+        lexical_all = self._lexical(terms(query) if words is None else words)
         lexical_rows = _top(lexical_all, n)
         lexical_rows = lexical_rows[lexical_all[lexical_rows] > 0].astype(np.int64)
         if self.mode == "dense":
