@@ -14,6 +14,7 @@ import numpy as np
 
 from bot.centre_prior import CentrePrior, fit_centre_prior
 from bot.evaluation import Answers, LabelledQuestion, Outcome, best_threshold, metrics, objective, run
+from bot.folds import family_folds
 from bot.question_examples import QuestionExamples, held_out_margins
 from index.search import Fusion
 
@@ -73,16 +74,10 @@ def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray, ex
 
 
 def fold_questions(questions: Sequence[LabelledQuestion]) -> list[Sequence[int]]:
-    """The questions of each of CV_FOLDS folds, whole paraphrase families at a time (one fold of all
+    """The questions of each of `bot.folds.CV_FOLDS` folds, whole paraphrase families at a time (one fold of all
     of them when there are fewer than two families)."""
-    from sklearn.model_selection import GroupKFold
-
-    from bot.confidence import CV_FOLDS
-
-    groups = [q.family or q.q for q in questions]
-    if len(set(groups)) < 2:
-        return [range(len(questions))]
-    return [unseen for _, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(np.zeros(len(groups)), groups=groups)]
+    folds = family_folds([q.family or q.q for q in questions])
+    return [unseen.tolist() for _, unseen in folds] if folds else [range(len(questions))]
 
 
 def question_examples(vectors: np.ndarray, questions: Sequence[LabelledQuestion]) -> QuestionExamples:

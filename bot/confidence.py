@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.centre_prior import NEIGHBOURS, CentrePrior, with_vote
+from bot.folds import family_folds
 from bot.question_examples import Neighbours, QuestionExamples
 from index.embedder import DEFAULT_MODEL_NAME
 from index.search import Fusion, Hit, Searcher
@@ -43,11 +44,6 @@ def default_file(model: str) -> Path:
 class ConfidenceFileError(Exception):
     """The confidence model file is missing or malformed; the message says what to run."""
 
-
-CV_FOLDS = 5
-"""Folds, whole paraphrase families at a time, for scoring labelled questions with models that did
-not see them (the topic model here, the centre classifier in `bot.calibration.calibrate`, the
-question margin in `bot.question_examples.held_out_margins`)."""
 
 FEATURES = ("dense", "lexical", "lexical_per_word", "known_words", "words_in_best", "named", "off_topic", "topic", "question_margin")
 DENSE_FEATURES = ("dense", "dense_lead", "named", "off_topic", "topic", "question_margin")
@@ -259,14 +255,13 @@ def fit_topic(
     see it nor its paraphrases (`groups`: the family), for fitting the other weights on: a score
     from a model that saw the question is surer than any new question's will be."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import GroupKFold, cross_val_predict
+    from sklearn.model_selection import cross_val_predict
 
     x = np.vstack([vectors, negatives]) if len(negatives) else vectors
     y = np.concatenate([np.asarray(in_scope, dtype=bool), np.zeros(len(negatives), dtype=bool)])
     group_ids = [*groups, *(f"off-topic example {n}" for n in range(len(negatives)))]
     model = LogisticRegression(C=TOPIC_C, max_iter=5000)
-    folds = min(CV_FOLDS, len(set(group_ids)))
-    held_out = cross_val_predict(model, x, y, groups=group_ids, cv=GroupKFold(folds), method="decision_function")
+    held_out = cross_val_predict(model, x, y, cv=family_folds(group_ids), method="decision_function")
     model.fit(x, y)
     weights = tuple(round(float(w), 5) for w in model.coef_[0])
     return weights, round(float(model.intercept_[0]), 5), held_out[: len(vectors)]

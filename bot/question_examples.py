@@ -27,6 +27,8 @@ from functools import cached_property
 import faiss
 import numpy as np
 
+from bot.folds import family_folds
+
 
 def _encode(rows: np.ndarray) -> str:
     """Rows as base64 of little-endian float16: an eighth of the JSON text, cosines within 0.001."""
@@ -174,15 +176,9 @@ def held_out_margins(
     """Each labelled question's margin against the questions of the other folds (whole paraphrase
     families at a time) and the off-topic examples: against all of them, each would be nearest to
     itself."""
-    from sklearn.model_selection import GroupKFold
-
-    from bot.confidence import CV_FOLDS
-
     inside = np.asarray(in_scope, dtype=bool)
     margins = np.zeros(len(vectors), dtype=np.float32)
-    if len(set(groups)) < 2:
-        return margins
-    for seen, unseen in GroupKFold(min(CV_FOLDS, len(set(groups)))).split(vectors, groups=groups):
+    for seen, unseen in family_folds(groups):
         answered, refused = vectors[seen][inside[seen]], vectors[seen][~inside[seen]]
         margins[unseen] = [
             margin(vector, answered, refused, float((off_topic @ vector).max()) if len(off_topic) else None) for vector in vectors[unseen]
