@@ -174,14 +174,14 @@ class Searcher:
             ranked = np.argsort(-fused, kind="stable").tolist()  # ties: the dense search's order, then the lexical one's
         best = ranked[:k]
         if centres:
-            answerers = [self._answerers[row] for row in rows.tolist()]
-            missing = set(centres) - {answerers[at] for at in best}
+            found = rows.tolist()
+            missing = set(centres) - {self._answerers[found[at]] for at in best}
             for at in ranked[k:]:
                 if not missing:
                     break
-                if answerers[at] in missing:
+                if self._answerers[found[at]] in missing:
                     best.append(at)
-                    missing.discard(answerers[at])
+                    missing.discard(self._answerers[found[at]])
         return [
             Hit(self.index.passages[row], float(fused[at]), float(cosines[at]), float(lexical_all[row]), row)
             for at, row in zip(best, rows[best].tolist(), strict=True)
