@@ -261,7 +261,10 @@ def fit_topic(
     y = np.concatenate([np.asarray(in_scope, dtype=bool), np.zeros(len(negatives), dtype=bool)])
     group_ids = [*groups, *(f"off-topic example {n}" for n in range(len(negatives)))]
     model = LogisticRegression(C=TOPIC_C, max_iter=5000)
-    held_out = cross_val_predict(model, x, y, cv=family_folds(group_ids), method="decision_function")
+    folds = family_folds(group_ids)
+    if not folds:
+        raise ValueError("the topic model needs questions of at least two paraphrase families")
+    held_out = cross_val_predict(model, x, y, cv=folds, method="decision_function")
     model.fit(x, y)
     weights = tuple(round(float(w), 5) for w in model.coef_[0])
     return weights, round(float(model.intercept_[0]), 5), held_out[: len(vectors)]

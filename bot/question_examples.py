@@ -49,7 +49,7 @@ def _searchable(rows: np.ndarray) -> faiss.Index:
     return index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # arrays: no field-wise ==
 class Neighbours:
     """A question's nearest stored questions, found once per answer for the vote and the margin:
     the cosines of the nearest questions we answer, best first, their `rows`, and the best cosine
@@ -130,15 +130,17 @@ class QuestionExamples:
         cosines, rows = (
             self._answered_index.search(query, min(neighbours, len(self._answered)))
             if len(self._answered)
-            else (np.zeros((1, 0)), np.zeros((1, 0)))
+            else (np.zeros((1, 0), dtype=np.float32), np.zeros((1, 0), dtype=np.int64))
         )
-        refused = float(self._refused_index.search(query, 1)[0][0, 0]) if len(self._refused) else None
-        return Neighbours(cosines[0], rows[0].astype(np.int64), refused)
+        found = rows[0] >= 0  # FAISS gives row -1 for what it cannot rank (a vector with a NaN)
+        best_refused = self._refused_index.search(query, 1) if len(self._refused) else None
+        refused = float(best_refused[0][0, 0]) if best_refused is not None and best_refused[1][0, 0] >= 0 else None
+        return Neighbours(cosines[0][found], rows[0][found].astype(np.int64), refused)
 
     def margin(self, vector: np.ndarray, off_topic: float | None, nearest: Neighbours | None = None) -> float:
         """The best cosine to a question we answer minus the best to one we refuse or to an
         off-topic example (`off_topic`: the best cosine to those, which the engine has at hand;
-        None without any); 0 when either side has none. `nearest`: `nearest`, when at hand."""
+        None without any); 0 when either side has none. `nearest`: `self.nearest(vector, k)`, when at hand."""
         found = self.nearest(vector, 1) if nearest is None else nearest
         refused = [cosine for cosine in (found.refused, off_topic) if cosine is not None]
         if not len(found.cosines) or not refused:

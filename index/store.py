@@ -91,7 +91,8 @@ class LoadedIndex:
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     """The places the knowledge was built with (so a reload brings edited places too)."""
     off_topic: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
-    """Vectors of the example questions to refuse (knowledge/off-topic.yaml), one row each."""
+    """Vectors of the example questions to refuse (knowledge/off-topic.yaml), one row each; set
+    once (`nearest_off_topic` keeps them in a FAISS index: `dataclasses.replace` for others)."""
 
     @cached_property
     def _off_topic_index(self) -> faiss.Index:

@@ -111,6 +111,22 @@ def test_the_nearest_questions_are_the_stored_ones_best_first() -> None:
     assert QuestionExamples.of(answered, refused[:0]).nearest(question, 3).refused is None
 
 
+def test_without_questions_we_answer_there_is_no_margin_and_no_vote() -> None:
+    examples = QuestionExamples.of(ANSWERED[:0], REFUSED, [])
+    question = _unit([[1, 0.2, 0, 0]])[0]
+    assert examples.nearest(question, 3).rows.size == 0
+    assert examples.margin(question, 0.3) == 0.0
+    assert examples.vote(examples.nearest(question, 3), 0.05) == {}
+
+
+def test_a_question_faiss_cannot_rank_finds_no_neighbours() -> None:
+    """FAISS gives row -1 for a vector with a NaN: no neighbour is then the last stored question."""
+    examples = QuestionExamples.of(ANSWERED, REFUSED, [("maks",), ("caban",)])
+    found = examples.nearest(np.array([np.nan, 0, 0, 0], dtype=np.float32), 2)
+    assert found.rows.size == 0 and found.refused is None
+    assert examples.vote(found, 0.05) == {}
+
+
 def test_who_answers_the_questions_survives_the_file_and_must_match_them(tmp_path: Path) -> None:
     import json
 
