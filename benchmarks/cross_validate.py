@@ -62,14 +62,7 @@ def main() -> int:
     if any(q.split == "test" for q in extra):
         parser.error(f"{args.extra} holds test questions: learning them would tune on the test split")
 
-    from bot.calibration import (
-        _answered_by_unseen_classifiers,
-        _centre_classifier,
-        _fold_classifiers,
-        fold_questions,
-        knowledge_examples,
-        question_examples,
-    )
+    from bot.calibration import _answered_by_unseen_classifiers, _fold_classifiers, knowledge_examples
     from bot.cli_common import embedder_for, settings_for
     from bot.engine import Engine
 
@@ -78,20 +71,9 @@ def main() -> int:
     questions = [q for q in load_labelled(Path(args.file)) if q.split == "train"]
     vectors = np.stack([engine.question_vector(q.q) for q in questions])
     examples = knowledge_examples(engine)
-    if not args.extra:
-        folds = _fold_classifiers(questions, vectors, examples)
-    else:
-        extra_vectors = np.stack([engine.question_vector(q.q) for q in extra])
-        folds = []
-        for unseen in fold_questions(questions):
-            seen = sorted(set(range(len(questions))) - set(unseen))
-            scored = {questions[i].family for i in unseen} | {questions[i].q.casefold() for i in unseen}
-            kept = [
-                i for i, q in enumerate(extra) if q.family not in scored and q.q.casefold() not in scored
-            ]  # no paraphrase of a scored one
-            learnt_vectors = np.vstack([vectors[seen], extra_vectors[kept]])
-            learnt = [*(questions[i] for i in seen), *(extra[i] for i in kept)]
-            folds.append((unseen, _centre_classifier(learnt_vectors, learnt, examples), question_examples(learnt_vectors, learnt)))
+    extra_vectors = np.stack([engine.question_vector(q.q) for q in extra]) if extra else vectors[:0]
+    folds = _fold_classifiers(questions, vectors, examples, (extra_vectors, extra))
+    if extra:
         print(f"each fold's classifier also learns {len(extra)} questions from {args.extra}")
     print(f"{len(questions)} train questions, fusion {engine.searcher.fusion}; centre hit@1 (right / asked)")
     for tried in ["{}", *args.tries]:

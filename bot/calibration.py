@@ -58,26 +58,31 @@ Fold = tuple[Sequence[int], CentrePrior | None, QuestionExamples | None]
 """The questions of one fold, and the centre classifier and question examples of the other folds."""
 
 
-def _fold_classifiers(questions: list[LabelledQuestion], vectors: np.ndarray, examples: tuple[np.ndarray, list[str]]) -> list[Fold]:
+def _fold_classifiers(
+    questions: list[LabelledQuestion],
+    vectors: np.ndarray,
+    examples: tuple[np.ndarray, list[str]],
+    extra: tuple[np.ndarray, list[LabelledQuestion]] | None = None,
+) -> list[Fold]:
     """The questions of each fold (whole paraphrase families at a time), each with a centre
     classifier fitted on the other folds' in-scope questions (their `vectors`) and those questions'
-    embeddings, to vote for who answers (`QuestionExamples.vote`)."""
-    parts = fold_questions(questions)
-    if len(parts) < 2:
-        return [(range(len(questions)), None, None)]
-    folds: list[Fold] = []
-    for unseen in parts:
-        seen = np.setdiff1d(np.arange(len(questions)), unseen)
-        learnt = [questions[i] for i in seen]
-        folds.append((unseen, _centre_classifier(vectors[seen], learnt, examples), question_examples(vectors[seen], learnt)))
-    return folds
-
-
-def fold_questions(questions: Sequence[LabelledQuestion]) -> list[Sequence[int]]:
-    """The questions of each of `bot.folds.CV_FOLDS` folds, whole paraphrase families at a time (one fold of all
-    of them when there are fewer than two families)."""
+    embeddings, to vote for who answers (`QuestionExamples.vote`). `extra`: more questions (their
+    vectors) that every fold also learns, except those of a family or with a text it scores (for
+    `benchmarks/cross_validate.py --extra`: whether new questions would help the old ones)."""
     folds = family_folds([q.family or q.q for q in questions])
-    return [unseen.tolist() for _, unseen in folds] if folds else [range(len(questions))]
+    if not folds:
+        return [(range(len(questions)), None, None)]
+    extra_vectors, extra_questions = extra if extra is not None else (vectors[:0], [])
+    learnt_folds: list[Fold] = []
+    for seen, unseen in folds:
+        scored = {questions[i].family for i in unseen} | {questions[i].q.casefold() for i in unseen}
+        kept = [i for i, q in enumerate(extra_questions) if q.family not in scored and q.q.casefold() not in scored]
+        learnt = [*(questions[i] for i in seen), *(extra_questions[i] for i in kept)]
+        learnt_vectors = np.vstack([vectors[seen], extra_vectors[kept]])
+        learnt_folds.append(
+            (unseen.tolist(), _centre_classifier(learnt_vectors, learnt, examples), question_examples(learnt_vectors, learnt))
+        )
+    return learnt_folds
 
 
 def question_examples(vectors: np.ndarray, questions: Sequence[LabelledQuestion]) -> QuestionExamples:

@@ -142,10 +142,7 @@ class QuestionExamples:
         off-topic example (`off_topic`: the best cosine to those, which the engine has at hand;
         None without any); 0 when either side has none. `nearest`: `self.nearest(vector, k)`, when at hand."""
         found = self.nearest(vector, 1) if nearest is None else nearest
-        refused = [cosine for cosine in (found.refused, off_topic) if cosine is not None]
-        if not len(found.cosines) or not refused:
-            return 0.0
-        return float(found.cosines[0]) - max(refused)
+        return _lead(float(found.cosines[0]) if len(found.cosines) else None, found.refused, off_topic)
 
     def vote(self, nearest: Neighbours, temperature: float) -> dict[str, float]:
         """Who answers the `nearest` questions (see `nearest`), each weighing exp(cosine /
@@ -166,10 +163,16 @@ def margin(vector: np.ndarray, answered: np.ndarray, refused: np.ndarray, off_to
     """The best cosine of `vector` to the `answered` rows minus its best to the `refused` ones or
     `off_topic` (its best cosine to the off-topic examples; None without any); 0 when either side
     has none. For calibration's folds; an answer uses `QuestionExamples.margin`."""
-    nearest_refused = [*([float((refused @ vector).max())] if len(refused) else []), *([off_topic] if off_topic is not None else [])]
-    if not len(answered) or not nearest_refused:
-        return 0.0
-    return float((answered @ vector).max()) - max(nearest_refused)
+    return _lead(
+        float((answered @ vector).max()) if len(answered) else None, float((refused @ vector).max()) if len(refused) else None, off_topic
+    )
+
+
+def _lead(answered: float | None, refused: float | None, off_topic: float | None) -> float:
+    """The best cosine to a question we answer minus the best to one we refuse or to an off-topic
+    example (each None when there is none); 0 when either side has none."""
+    against = [cosine for cosine in (refused, off_topic) if cosine is not None]
+    return answered - max(against) if answered is not None and against else 0.0
 
 
 def held_out_margins(
