@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot import eligibility
+from bot.answer import UNANSWERED
 from bot.blocks import render_text
 from bot.eligibility import CAN_I_JOIN
 from bot.engine import Engine
@@ -40,7 +41,7 @@ def chat(
             continue
         answer = engine.answer(question, lang=lang)
         write("\n" + answer.text + "\n")
-        if answer.kind == "unsure":
+        if answer.kind in UNANSWERED:
             gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
         elif answer.best is not None:
             last_centre = answer.best.centre

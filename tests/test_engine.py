@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from bot.engine import MAX_INPUT_CHARS, Engine
+from tests.support.helpers import store_questions
 
 
 @pytest.fixture
@@ -58,6 +59,22 @@ def test_unknown_question_is_not_confident_and_offers_a_person(engine: Engine) -
     assert not answer.confident and answer.kind == "unsure"
     assert "I'm not sure" in answer.text
     assert "To talk to a person, contact" in answer.text
+
+
+def test_a_question_nearer_one_we_refuse_is_told_what_the_bot_does_without_centres(engine: Engine) -> None:
+    """Centres nearest to "the weather tomorrow" are no answer, and their contact no person to ask."""
+    store_questions(
+        engine, {"coding course for adults looking for work": "alpha", "zumba pottery knitting": "alpha"}, ["what is the weather tomorrow"]
+    )
+    off_topic = engine.answer("what is the weather tomorrow")
+    assert not off_topic.confident and off_topic.kind == "off_topic" and off_topic.alternatives == []
+    assert "I could not find anything about that" in off_topic.text and "ask again in other words" in off_topic.text
+    assert "I'm not sure" not in off_topic.text and "To talk to a person" not in off_topic.text
+    unsure = engine.answer("zumba pottery")  # not found in the knowledge, but like a question we answer
+    assert not unsure.confident and unsure.kind == "unsure"
+    assert "I'm not sure" in unsure.text and "To talk to a person, contact" in unsure.text
+    elsewhere = engine.answer("what is the weather tomorrow in Namur")
+    assert elsewhere.kind == "unsure" and "I only know digital-skills centres in the Brussels region" in elsewhere.text
 
 
 def test_very_long_input_is_cut_and_said_so(engine: Engine) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
-from bot.answer import Answer
+from bot.answer import UNANSWERED, Answer
 from bot.engine import Engine
 from bot.gap_report import GapGroup, group_gaps
 from bot.gaps import GapStore
@@ -74,7 +74,7 @@ def answer_table(gaps: GapStore, days: int = COUNT_DAYS) -> list[dict]:
         cell = row["langs"].setdefault(lang, {"answered": 0, "refused": 0})
         if outcome in ("answer", "shown"):
             cell["answered"] += count
-        elif outcome == "unsure":
+        elif outcome in UNANSWERED:
             cell["refused"] += count
     for row in rows.values():
         row["answered"] = sum(cell["answered"] for cell in row["langs"].values())

@@ -13,6 +13,7 @@ from telegram import Bot, Message, Update
 from telegram.constants import ChatType
 
 from bot import eligibility, metrics
+from bot.answer import UNANSWERED
 from bot.i18n import phrase
 from bot.places import find_place, nearest_centres
 from bot.reply import nearest_reply
@@ -60,7 +61,7 @@ async def on_text(update: Update, context: Context) -> None:
     answer = await asyncio.to_thread(metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store)
     await state.count("questions", answer.kind, f"lang_{answer.asked_lang or answer.lang}")
     sent = await send_answer(message, answer, engine, answer.lang)
-    if answer.kind == "unsure":
+    if answer.kind in UNANSWERED:
         passage = answer.best.passage if answer.best else None
         await asyncio.to_thread(state.gap_store.record, "unsure", question, answer.lang, answer.score, passage)
     elif sent is not None and answer.kind == "answer":

@@ -200,7 +200,7 @@ def test_overview_knowledge_gaps_and_csv(console, knowledge_dir: Path) -> None: 
     )
     store.count_answer("answer", "fr")
     store.count_answer("unsure", "fr")
-    store.count_answer("unsure", "nl")
+    store.count_answer("off_topic", "nl")  # refused too
     store.record("unsure", '=HYPERLINK("http://x") <b>bold</b> & more', "en", 0.1, "alpha-coding#0:en")
     store.record("unsure", '=HYPERLINK("http://x") <b>bold</b> & more again', "en", 0.1, "alpha-coding#0:en")
     store.feedback("alpha-coding#0:en", up=False)

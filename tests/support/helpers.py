@@ -211,6 +211,18 @@ def build_engine(knowledge: Path, index_dir: Path, embedder: Embedder | None = N
     return Engine(open_index(index_dir, embedder), embedder, **options)
 
 
+def store_questions(engine: Engine, answered: dict[str, str], refused: Sequence[str]) -> None:
+    """Keep train questions with the engine's confidence model, as `telecentre calibrate` does:
+    `answered` maps each question we answer to who answers it; `refused`, ones we do not."""
+    from dataclasses import replace
+
+    from bot.question_examples import QuestionExamples
+
+    embed = engine.embedder.embed_queries
+    examples = QuestionExamples.of(embed(list(answered)), embed(list(refused)), [(who,) for who in answered.values()])
+    engine.confidence = replace(engine.confidence, questions=examples)
+
+
 def programme_record(**fields: object) -> Programme:
     """A valid programme record with `fields` replaced (for tests of the code that reads records)."""
     base: dict[str, object] = {

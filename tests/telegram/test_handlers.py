@@ -9,7 +9,7 @@ import pytest
 
 from index.store import build_index
 from tests.support.bot_harness import ADMIN, TOKEN, Harness
-from tests.support.helpers import build_engine
+from tests.support.helpers import build_engine, store_questions
 
 pytestmark = pytest.mark.e2e
 
@@ -238,6 +238,18 @@ async def test_a_slow_answer_does_not_stall_other_learners(harness: Harness) -> 
     assert harness.api.sent(CHAT, methods=("sendMessage",)) == []
     release.set()
     assert len(await harness.replies(CHAT, 2)) == 2
+
+
+async def test_an_off_topic_question_gets_what_the_bot_does_and_the_start_paths(harness: Harness) -> None:
+    store_questions(harness.state.engine, {"coding course for adults looking for work": "alpha"}, ["what is the weather tomorrow"])
+    harness.api.push_text(CHAT, "what is the weather tomorrow, mail me at jan@example.org")
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("I could not find anything about that") and "contact" not in call.text
+    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["path:course", "path:near", "path:person"]
+    await harness.api.wait_for_async(lambda calls: bool(harness.state.gap_store.gaps()), timeout=10)  # kept after the reply
+    (gap,) = harness.state.gap_store.gaps()
+    assert gap.kind == "unsure" and gap.question == "what is the weather tomorrow, mail me at <email>"
 
 
 async def test_unsure_questions_and_thumbs_down_are_recorded_without_personal_data(harness: Harness) -> None:
