@@ -19,8 +19,10 @@ def fold_question(text: str) -> str:
 
 
 def words(*alternatives: str) -> re.Pattern[str]:
-    """A pattern matching any of `alternatives` (accent-folded) as whole words; `*` ends a stem."""
-    parts = [re.escape(fold_question(a)).replace(r"\*", r"\w*") for a in alternatives]
+    """A pattern matching any of `alternatives` (accent-folded) as whole words; `*` ends a stem. An
+    apostrophe also matches a space or nothing: learners on a phone type "demandeur d emploi",
+    "demandeur demploi" or "im a woman" as often as the spelling with one."""
+    parts = [re.escape(fold_question(a)).replace(r"\*", r"\w*").replace("'", r"(?:'|\s)?") for a in alternatives]
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)")
 
 

@@ -15,6 +15,9 @@ from bot.audience import Audience, read_audience
         ("I am a woman of 48, coding course in Anderlecht?", Audience(age=48, gender="w", for_women=True)),
         ("je suis une femme de 48 ans au chômage", Audience(age=48, gender="w", jobseeker=True, for_women=True)),
         ("j'ai 22 ans et je suis inscrit chez Actiris", Audience(age=22, jobseeker=True)),
+        ("woluwe saint lambert, demandeur d emploi, je cherche une formation", Audience(jobseeker=True)),  # typed without an apostrophe
+        ("je suis demandeuse demploi a forest", Audience(gender="w", jobseeker=True, for_women=True)),
+        ("im a woman looking for an IT course", Audience(gender="w", for_women=True)),
         ("Ik ben 19 jaar en werkzoekend", Audience(age=19, jobseeker=True)),
         ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True, for_women=True)),
         ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True)),
