@@ -47,8 +47,8 @@ def format_address(centre: Centre, lang: Lang, site: Site | None = None) -> str:
     place = " ".join(part for part in (address.postcode, address.municipality.get(lang) if address.municipality else None) if part)
     text = ", ".join(part for part in (address.street.get(lang), place) if part)
     if address.status == "unverified":
-        key = "address_unverified" if centre.website else "address_unverified_ask"
-        text += f" ({phrase(lang, key, as_of=address.as_of or '?', website=centre.website or '')})"
+        key = ("address_unverified" if address.as_of else "address_unconfirmed") + ("" if centre.website else "_ask")
+        text += f" ({phrase(lang, key, as_of=address.as_of or '', website=centre.website or '')})"
     return text
 
 
@@ -106,7 +106,8 @@ def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None, si
 def site_line(centre: Centre, site: Site, lang: Lang) -> str:
     """One other place of a centre: its name, address and hours, in one line.
 
-    A site with no street gives only its municipality: the centre's own lines already say to ask."""
+    A site with no street gives only its municipality, and one with nothing known only its name: the
+    centre's own lines already say to ask."""
     address = site.address
     if address is not None and address.street is not None:
         parts = [format_address(centre, lang, site)]
@@ -115,7 +116,7 @@ def site_line(centre: Centre, site: Site, lang: Lang) -> str:
     hours = format_hours(site.hours, lang)
     note = site.hours_note.get(lang) if site.hours_note else None
     parts += [part for part in (hours, note, site.phone, site.email) if part]
-    return f"{site.name.get(lang)}: {', '.join(parts)}"
+    return f"{site.name.get(lang)}: {', '.join(parts)}" if parts else site.name.get(lang)
 
 
 def programme_blocks(programme: Programme, lang: Lang, now: dt.datetime | None = None) -> list[Block]:

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal, TypeGuard, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 Lang = Literal["en", "fr", "nl"]
 """A language the bot answers in and the knowledge is written in."""
@@ -37,6 +37,7 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ./()-]{5,}$")
 _TIME = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 _SOURCE_DATE = re.compile(r"^(\d{4})(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+_AS_OF = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?|-\d{4})?$")
 
 
 def _check_id(value: str) -> str:
@@ -75,12 +76,26 @@ def _check_language_code(value: str) -> str:
     return value
 
 
+def _year_as_text(value: object) -> object:
+    return str(value) if isinstance(value, int) else value
+
+
+def _check_as_of(value: str) -> str:
+    if not _AS_OF.match(value):
+        raise ValueError(
+            f'{value!r} is not a date the answer can show in every language: write a year, a month, a date or two years in quotes, e.g. "2013", "2013-09", "2013-09-06" or "2013-2017"'
+        )
+    return value
+
+
 Id = Annotated[str, AfterValidator(_check_id)]
 Url = Annotated[str, AfterValidator(_check_url)]
 Email = Annotated[str, AfterValidator(_check_email)]
 Phone = Annotated[str, AfterValidator(_check_phone)]
 Time = Annotated[str, AfterValidator(_check_time)]
 LanguageCode = Annotated[str, AfterValidator(_check_language_code)]
+AsOf = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_as_of)]
+"""When an old fact held (`as_of`): the answer says "as of 2013" ("en 2013", "in 2013")."""
 
 
 class Strict(BaseModel):
@@ -141,13 +156,13 @@ class Address(Strict):
     postcode: str | None = None
     municipality: LocalText | None = None
     status: Literal["current", "unverified"] = "current"
-    as_of: str | None = None
+    as_of: AsOf | None = None
     source: Url | None = None
 
-    @field_validator("postcode", "as_of", mode="before")
+    @field_validator("postcode", mode="before")
     @classmethod
     def _number_as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
+        return _year_as_text(value)
 
     @field_validator("postcode")
     @classmethod
@@ -242,13 +257,8 @@ class Site(Strict):
     hours_note: LocalText | None = None
     phone: Phone | None = None
     email: Email | None = None
-    as_of: str | None = None
+    as_of: AsOf | None = None
     source: Url
-
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _year_as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
 
 
 class Centre(Record):
@@ -317,12 +327,7 @@ class Programme(Record):
     sessions: list[Session] | None = None
     sites: list[Id] | None = None
     """Ids of the centre's `sites` where the programme runs (none: the centre's main place or unknown)."""
-    as_of: str | None = None
-
-    @field_validator("as_of", mode="before")
-    @classmethod
-    def _year_as_text(cls, value: object) -> object:
-        return str(value) if isinstance(value, int) else value
+    as_of: AsOf | None = None
 
 
 class Faq(Record):

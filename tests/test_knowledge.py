@@ -96,6 +96,16 @@ def test_bad_source_date(knowledge_dir: Path) -> None:
     ]
 
 
+def test_an_as_of_the_answer_cannot_translate(knowledge_dir: Path) -> None:
+    problems = _one(
+        knowledge_dir, "gamma.md", _centre(**{'postcode: "1000"': 'postcode: "1000"\n  status: unverified\n  as_of: after 2013'})
+    )
+    assert problems == [
+        f"{knowledge_dir}/centres/gamma.md:16: address.as_of: 'after 2013' is not a date the answer can show in every language: "
+        'write a year, a month, a date or two years in quotes, e.g. "2013", "2013-09", "2013-09-06" or "2013-2017"'
+    ]
+
+
 def test_duplicate_key(knowledge_dir: Path) -> None:
     problems = _one(knowledge_dir, "gamma.md", _centre(**{"website:": "website: https://a.example.org\nwebsite:"}))
     assert problems == [f"{knowledge_dir}/centres/gamma.md:12: website: this field is given twice: keep one"]

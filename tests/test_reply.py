@@ -42,6 +42,11 @@ def test_unverified_address_says_so_with_the_website() -> None:
     )
 
 
+def test_an_undated_unverified_address_says_so_without_a_date() -> None:
+    centre = _centre(address={"street": "Rue du Test 1", "municipality": "Evere", "status": "unverified"})
+    assert format_address(centre, "fr") == "Rue du Test 1, Evere (adresse non confirmée : demandez au centre)"
+
+
 def test_address_without_street_asks_the_centre() -> None:
     centre = _centre(address={"municipality": {"en": "Brussels", "fr": "Bruxelles", "nl": "Brussel"}})
     assert format_address(centre, "fr") == "Bruxelles (pas d'adresse publiée : demandez au centre)"
@@ -119,6 +124,12 @@ def test_centre_facts_list_its_sites_or_only_a_programmes_sites() -> None:
     assert sites == ["North room: Rue du Nord 2, 1080 Molenbeek, Mon–Tue 16:00–18:00; South room: Forest"]
     only = [b.value for b in centre_blocks(centre, "fr", site_ids=["north"]) if b.label == "Autres lieux"]
     assert only == ["Salle nord: Rue du Nord 2, 1080 Molenbeek, lun–mar 16:00–18:00"]
+
+
+def test_a_site_known_by_its_name_only_has_no_dangling_colon() -> None:
+    centre = _centre(sites=[*_ROOMS, {"id": "bare", "name": "Bare room", "source": "https://x.example.org/rooms"}])
+    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places"]
+    assert sites[0].endswith("; South room: Forest; Bare room")
 
 
 def test_outreach_without_address_shows_no_empty_address_or_hours() -> None:
