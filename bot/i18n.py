@@ -84,9 +84,15 @@ _WORDS = re.compile(r"[\w'-]+")
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 _EXTRA_MARKERS: dict[str, tuple[str, ...]] = {
-    "en": ("what", "where", "when", "how", "who", "which", "near", "free", "learn"),
+    "en": (
+        *("what", "where", "when", "how", "who", "which", "near", "free", "learn"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "room"),
+    ),
     "fr": ("où", "quoi", "comment", "quand", "quel", "quelle", "quels", "quelles", "combien", "pourquoi", "près", "gratuit", "apprendre"),
     "nl": ("waar", "wanneer", "welke", "welk", "hoeveel", "waarom", "graag", "leren", "dichtbij", "buurt"),
+    # Spanish and Portuguese share most little words: the ones learners open with that they do not.
+    "es": ("hola", "busco", "quiero", "dónde", "donde", "puedo", "necesito", "tengo", "años", "gracias", "cerca", "clases"),
+    "pt": ("olá", "ola", "onde", "quero", "posso", "preciso", "tenho", "anos", "obrigado", "obrigada", "perto", "aulas"),
     # bm25s has no Romanian or Polish list: their commonest little words.
     "ro": (
         "și",

@@ -56,6 +56,8 @@ NAMES = frozenset({"becode", "maks", "molengeek"})
         ("How do I reset my Facebook password?", "en"),  # the wide detector alone says Italian
         ("école de code gratuite près de la gare centrale", "fr"),  # ... and Romanian here
         ("¿Dónde puedo aprender informática gratis?", "es"),
+        ("Hola, busco un curso de informática gratis en Bruselas", "es"),  # the wide detector alone says Portuguese
+        ("Olá, procuro um curso de informática grátis em Bruxelas", "pt"),
         ("Gdzie jest kurs komputerowy dla dorosłych?", "pl"),
         ("Unde pot învăța calculatorul pentru începători?", "ro"),
         ("Bilgisayar kursu nerede var?", "tr"),
@@ -64,3 +66,7 @@ NAMES = frozenset({"becode", "maks", "molengeek"})
 )
 def test_the_language_a_question_is_written_in(question: str, expected: str) -> None:
     assert detect_question_language(question, ignore=NAMES) == expected
+
+
+def test_a_place_and_two_english_words_are_english() -> None:
+    assert detect_question_language("Anderlecht computer room") == "en"  # the detector of our three alone says Dutch
