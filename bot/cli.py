@@ -10,10 +10,12 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
+from bot.blocks import render_text
 from bot.cli_common import CliError, embedder_for, print_problems, settings_for, valid_knowledge
 from bot.cli_data import cmd_backup, cmd_export, cmd_gaps, cmd_restore
 from bot.cli_quality import EVAL_MODES, cmd_calibrate, cmd_eval
 from bot.confidence import ConfidenceFileError
+from bot.i18n import DEFAULT_LANGUAGE
 from bot.settings import SettingsError
 from index.embedder import ModelLoadError
 from index.freshness import format_freshness, freshness
@@ -83,13 +85,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     first = True
     for question in questions:
-        answer = engine.answer(question, lang=args.lang)
+        nearest = engine.nearest_to_place(question, args.lang or DEFAULT_LANGUAGE)
+        answer = engine.answer(question, lang=args.lang) if nearest is None else None
         if args.json:
-            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+            shown = (
+                answer.to_dict()
+                if answer is not None
+                else {"question": question, "lang": args.lang or DEFAULT_LANGUAGE, "kind": "nearest", "reply": render_text(nearest or [])}
+            )
+            print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
             if not first:
                 print()
-            print(answer.text, flush=True)
+            print(answer.text if answer is not None else render_text(nearest or []), flush=True)
         first = False
     return 0
 

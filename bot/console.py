@@ -39,6 +39,10 @@ def chat(
             check_lang = lang or (detect_language(question, last_lang) if question.strip() != "/eligibility" else last_lang)
             check(engine, check_lang, None if question.strip().lower() == "/eligibility" else last_centre, read, write)
             continue
+        nearest = engine.nearest_to_place(question, lang or last_lang)
+        if nearest is not None:
+            write("\n" + render_text(nearest) + "\n")
+            continue
         answer = engine.answer(question, lang=lang)
         write("\n" + answer.text + "\n")
         if answer.kind in UNANSWERED:

@@ -20,7 +20,7 @@ from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import detect_question_language, other_language_note, phrase, reply_language
-from bot.places import NamedPoint, point_of
+from bot.places import NamedPoint, find_place, nearest_centres, point_of
 from bot.settings import Settings
 from index.embedder import Embedder, load_embedder
 from index.gazetteer import PlaceMatch
@@ -287,6 +287,14 @@ class Engine:
             ranked=options,
             vector=vector,
         )
+
+    def nearest_to_place(self, text: str, lang: Lang) -> list[Block] | None:
+        """The centres nearest to the place when `text` is only a Brussels place or postcode ("1070",
+        "Anderlecht"), as every front end answers it; None for anything else (a question)."""
+        place = find_place(text, self.index.gazetteer)
+        if place is None:
+            return None
+        return reply.nearest_reply(nearest_centres(place.lat, place.lon, list(self.index.centres.values())), lang, place.name)
 
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""

@@ -94,10 +94,13 @@ def test_build_then_ask_json_from_stdin(tmp_path: Path) -> None:
     again = _run("build", "--if-stale", cwd=tmp_path)
     assert "is up to date" in again.stdout
 
-    result = _run("ask", "--json", cwd=tmp_path, stdin="coding course for adults in Anderlecht\n\n" + "I need some help. " * 1500 + "\n")
+    result = _run(
+        "ask", "--json", cwd=tmp_path, stdin="coding course for adults in Anderlecht\n\n" + "I need some help. " * 1500 + "\n1070\n"
+    )
     assert result.returncode == 0, result.stderr
     answers = [json.loads(line) for line in result.stdout.splitlines()]
-    assert len(answers) == 3
+    assert len(answers) == 4
+    assert answers[3]["kind"] == "nearest" and answers[3]["reply"].startswith("The centres nearest to Anderlecht:")
     assert answers[0]["centre"] == "alpha" and answers[0]["lang"] == "en"
     assert answers[1]["reply"].startswith("Please type your question") and answers[1]["confident"] is False
     assert "Your message was long" in answers[2]["reply"]

@@ -44,6 +44,13 @@ def test_console_answers_and_records_unsure_questions(engine: Engine, tmp_path: 
     assert [g.question for g in gaps.gaps()] == ["what is the weather tomorrow"]
 
 
+def test_a_place_typed_alone_lists_the_nearest_centres_as_on_telegram(engine: Engine, tmp_path: Path) -> None:
+    gaps = GapStore(tmp_path / "gaps.sqlite")
+    out = _run(engine, gaps, ["1070", ""])
+    assert "The centres nearest to Anderlecht:" in out and "km" in out
+    assert gaps.gaps() == []
+
+
 def test_console_eligibility_check_with_numbers_words_and_back(engine: Engine, tmp_path: Path) -> None:
     out = _run(engine, GapStore(tmp_path / "gaps.sqlite"), ["/eligibility", "1", "b", "2", "23", "yes", "oui", ""])
     assert "Are you a woman or a man?" in out and "1) A woman" in out

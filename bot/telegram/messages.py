@@ -15,7 +15,7 @@ from telegram.constants import ChatType
 from bot import eligibility, metrics
 from bot.answer import UNANSWERED
 from bot.i18n import phrase
-from bot.places import find_place, nearest_centres
+from bot.places import nearest_centres
 from bot.reply import nearest_reply
 from bot.telegram import eligibility as check
 from bot.telegram.context import Context, bot_state, chat_data, language_hint, learner_language
@@ -52,11 +52,10 @@ async def on_text(update: Update, context: Context) -> None:
     if eligibility.CAN_I_JOIN.match(question):
         await check.start_from_text(update, context, message, question)
         return
-    place = find_place(question, engine.index.gazetteer)
-    if place is not None:
+    nearest = engine.nearest_to_place(question, learner_language(update, context))
+    if nearest is not None:
         await state.count("places")
-        pairs = nearest_centres(place.lat, place.lon, list(engine.index.centres.values()))
-        await send_blocks(message, nearest_reply(pairs, learner_language(update, context), place.name))
+        await send_blocks(message, nearest)
         return
     answer = await asyncio.to_thread(metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store)
     await state.count("questions", answer.kind, f"lang_{answer.asked_lang or answer.lang}")
