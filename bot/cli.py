@@ -84,20 +84,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     engine = _engine(args)
     questions = [args.question] if args.question is not None else (line.rstrip("\n") for line in sys.stdin)
     first = True
+    lang = args.lang or DEFAULT_LANGUAGE
     for question in questions:
-        nearest = engine.nearest_to_place(question, args.lang or DEFAULT_LANGUAGE)
-        answer = engine.answer(question, lang=args.lang) if nearest is None else None
+        nearest = engine.nearest_to_place(question, lang)
+        if nearest is None:
+            answer = engine.answer(question, lang=args.lang)
+            shown, text = answer.to_dict(), answer.text
+        else:
+            text = render_text(nearest)
+            shown = {"question": question, "lang": lang, "kind": "nearest", "reply": text}
         if args.json:
-            shown = (
-                answer.to_dict()
-                if answer is not None
-                else {"question": question, "lang": args.lang or DEFAULT_LANGUAGE, "kind": "nearest", "reply": render_text(nearest or [])}
-            )
             print(json.dumps(shown, ensure_ascii=False), flush=True)
         else:
             if not first:
                 print()
-            print(answer.text if answer is not None else render_text(nearest or []), flush=True)
+            print(text, flush=True)
         first = False
     return 0
 
