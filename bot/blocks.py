@@ -18,6 +18,7 @@ class Block:
     kind: BlockKind
     value: str
     label: str = ""
+    """A field's or link's name with its colon as its language writes it ("Pour qui :"), or an item's number or bullet."""
 
 
 def render_text(blocks: list[Block]) -> str:
@@ -26,9 +27,7 @@ def render_text(blocks: list[Block]) -> str:
     for block in blocks:
         if block.kind in ("title", "note") and lines:
             lines.append("")
-        if block.kind in ("field", "link"):
-            lines.append(f"{block.label}: {block.value}")
-        elif block.kind == "item":
+        if block.kind in ("field", "link", "item"):
             lines.append(f"{block.label} {block.value}")
         else:
             lines.append(block.value)
@@ -45,9 +44,9 @@ def render_html(blocks: list[Block]) -> str:
         if block.kind == "title":
             lines.append(f"<b>{value}</b>")
         elif block.kind == "field":
-            lines.append(f"<b>{label}:</b> {value}")
+            lines.append(f"<b>{label}</b> {value}")
         elif block.kind == "link":
-            lines.append(f'<b>{label}:</b> <a href="{html.escape(block.value, quote=True)}">{value}</a>')
+            lines.append(f'<b>{label}</b> <a href="{html.escape(block.value, quote=True)}">{value}</a>')
         elif block.kind == "item":
             lines.append(f"{label} {value}")
         elif block.kind == "note":

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.blocks import Block
-from bot.i18n import phrase
+from bot.i18n import colon, phrase
 from index.schema import Lang, Programme
 
 DIMENSIONS = ("gender", "age", "jobseeker", "residence")
@@ -196,11 +196,11 @@ def summary_blocks(result: Verdict, lang: Lang, title_of: Callable[[str, Lang], 
         blocks.append(Block("text", phrase(lang, "el_result_yes")))
         for programme in result.qualifies:
             how = programme.how_to_apply.get(lang) if programme.how_to_apply else ""
-            blocks.append(Block("item", f"{title_of(programme.id, lang)}" + (f": {how}" if how else ""), "•"))
+            blocks.append(Block("item", f"{title_of(programme.id, lang)}" + (f"{colon(lang)} {how}" if how else ""), "•"))
     if result.nearly:
         blocks.append(Block("text", phrase(lang, "el_result_nearly")))
         for programme, reasons in result.nearly:
-            blocks.append(Block("item", f"{title_of(programme.id, lang)}: {'; '.join(reasons)}", "•"))
+            blocks.append(Block("item", f"{title_of(programme.id, lang)}{colon(lang)} {'; '.join(reasons)}", "•"))
     if not result.qualifies and not result.nearly:
         blocks.append(Block("text", phrase(lang, "el_result_none")))
     blocks.append(Block("note", phrase(lang, "el_next")))

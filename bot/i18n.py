@@ -36,6 +36,12 @@ def phrase(lang: str, key: str, **values: str) -> str:
     return table[key].format(**values) if values else table[key]
 
 
+def colon(lang: str) -> str:
+    """A colon after a label or name as `lang` writes it: French puts a no-break space before it
+    ("Pour qui : ..."), English and Dutch do not."""
+    return "\u00a0:" if lang == "fr" else ":"
+
+
 def language_name(code: str, lang: str) -> str:
     """The name of language `code` written in `lang` ("néerlandais" for nl in French); the code when unknown."""
     return (LANGUAGE_NAMES[lang] if is_lang(lang) else LANGUAGE_NAMES[DEFAULT_LANGUAGE]).get(code, code)

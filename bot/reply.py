@@ -11,7 +11,7 @@ from urllib.parse import quote
 from bot import timing
 from bot.blocks import Block
 from bot.conditions import conditions_line
-from bot.i18n import language_name, phrase
+from bot.i18n import colon, language_name, phrase
 from bot.places import Nearby
 from bot.routing import Fit
 from index.passages import Passage
@@ -77,29 +77,34 @@ def contact_line(centre: Centre) -> str | None:
     return " · ".join(parts) if parts else None
 
 
+def _label(lang: Lang, key: str) -> str:
+    """A field's label with its colon."""
+    return phrase(lang, key) + colon(lang)
+
+
 def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None, site_ids: list[str] | None = None) -> list[Block]:
     """Name, address, hours (and whether it is open at `now`), contact, map and other places of a centre.
 
     `site_ids` narrows the other places to those a programme runs at."""
-    blocks = [Block("field", centre.name.get(lang), phrase(lang, "centre"))]
+    blocks = [Block("field", centre.name.get(lang), _label(lang, "centre"))]
     if centre.walk_in or centre.address is not None:
-        blocks.append(Block("field", format_address(centre, lang), phrase(lang, "address")))
+        blocks.append(Block("field", format_address(centre, lang), _label(lang, "address")))
     hours = format_hours(centre.hours, lang)
     if hours or centre.walk_in:
         note = centre.hours_note.get(lang) if centre.hours_note else None
         status = timing.open_status(centre, now) if now is not None else None
         live = timing.describe_status(status, lang, now) if status is not None and now is not None else None
         text = "; ".join(p for p in (hours, note) if p) or phrase(lang, "hours_unknown")
-        blocks.append(Block("field", f"{text}. {live}" if live else text, phrase(lang, "hours")))
+        blocks.append(Block("field", f"{text}. {live}" if live else text, _label(lang, "hours")))
     contact = contact_line(centre)
     if contact:
-        blocks.append(Block("field", contact, phrase(lang, "contact")))
+        blocks.append(Block("field", contact, _label(lang, "contact")))
     link = map_link(centre, lang)
     if link:
-        blocks.append(Block("link", link, phrase(lang, "map")))
+        blocks.append(Block("link", link, _label(lang, "map")))
     sites = [site for site in centre.sites or () if site_ids is None or site.id in site_ids]
     if sites:
-        blocks.append(Block("field", "; ".join(site_line(centre, site, lang) for site in sites), phrase(lang, "sites")))
+        blocks.append(Block("field", "; ".join(site_line(centre, site, lang) for site in sites), _label(lang, "sites")))
     return blocks
 
 
@@ -116,25 +121,25 @@ def site_line(centre: Centre, site: Site, lang: Lang) -> str:
     hours = format_hours(site.hours, lang)
     note = site.hours_note.get(lang) if site.hours_note else None
     parts += [part for part in (hours, note, site.phone, site.email) if part]
-    return f"{site.name.get(lang)}: {', '.join(parts)}" if parts else site.name.get(lang)
+    return f"{site.name.get(lang)}{colon(lang)} {', '.join(parts)}" if parts else site.name.get(lang)
 
 
 def programme_blocks(programme: Programme, lang: Lang, now: dt.datetime | None = None) -> list[Block]:
     """Who a programme is for, how long, what it costs, when, how to sign up."""
-    blocks = [Block("field", programme.for_whom.get(lang), phrase(lang, "who"))]
+    blocks = [Block("field", programme.for_whom.get(lang), _label(lang, "who"))]
     for key, value in (("duration", programme.duration), ("cost", programme.cost)):
         if value is not None:
-            blocks.append(Block("field", value.get(lang), phrase(lang, key)))
+            blocks.append(Block("field", value.get(lang), _label(lang, key)))
     if programme.instruction_languages:
         names = ", ".join(language_name(code, lang) for code in programme.instruction_languages)
-        blocks.append(Block("field", names, phrase(lang, "taught_in")))
+        blocks.append(Block("field", names, _label(lang, "taught_in")))
     if now is not None:
         today = now.astimezone(timing.BRUSSELS).date()
         upcoming = timing.next_sessions(programme, now)
         when = "; ".join(timing.describe_session(s, lang, today) for s in upcoming[:2]) if upcoming else phrase(lang, "no_session")
-        blocks.append(Block("field", when, phrase(lang, "when")))
+        blocks.append(Block("field", when, _label(lang, "when")))
     if programme.how_to_apply is not None:
-        blocks.append(Block("field", programme.how_to_apply.get(lang), phrase(lang, "apply")))
+        blocks.append(Block("field", programme.how_to_apply.get(lang), _label(lang, "apply")))
     return blocks
 
 
@@ -183,7 +188,7 @@ def confident_reply(
     if stale_since is not None:
         blocks.append(Block("note", phrase(lang, "stale", date=stale_since.isoformat())))
     dated = f" ({passage.source_date})" if passage.source_date != "undated" else ""
-    blocks.append(Block("field", passage.source + dated, phrase(lang, "source")))
+    blocks.append(Block("field", passage.source + dated, _label(lang, "source")))
     return blocks
 
 
@@ -250,6 +255,6 @@ def nearest_reply(places: list[Nearby], lang: Lang, place: str | None) -> list[B
         blocks.append(Block("item", f"{name} — {where}, {rough}{near.km:.1f} km".replace(" — , ", " — "), f"{n}."))
         link = map_link(centre, lang, site)
         if link:
-            blocks.append(Block("link", link, phrase(lang, "map")))
+            blocks.append(Block("link", link, _label(lang, "map")))
     blocks.append(Block("note", phrase(lang, "nearest_hint")))
     return blocks

@@ -76,8 +76,8 @@ def test_html_escapes_every_dynamic_fragment() -> None:
     blocks = [
         Block("title", "<script>alert(1)</script> & co"),
         Block("text", "Use <b>bold</b> & 5 < 6"),
-        Block("field", "a<b", "Lab<el>"),
-        Block("link", 'https://x.example.org/?a=1&b="2"', "Map"),
+        Block("field", "a<b", "Lab<el>:"),
+        Block("link", 'https://x.example.org/?a=1&b="2"', "Map:"),
         Block("note", "</i>oops"),
     ]
     rendered = render_html(blocks)
@@ -89,7 +89,7 @@ def test_html_escapes_every_dynamic_fragment() -> None:
 
 
 def test_plain_text_rendering_keeps_text_as_is() -> None:
-    blocks = [Block("title", "A & B"), Block("field", "x < y", "Who")]
+    blocks = [Block("title", "A & B"), Block("field", "x < y", "Who:")]
     assert render_text(blocks) == "A & B\nWho: x < y"
 
 
@@ -120,21 +120,21 @@ _ROOMS = [
 
 def test_centre_facts_list_its_sites_or_only_a_programmes_sites() -> None:
     centre = _centre(sites=_ROOMS)
-    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places"]
+    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places:"]
     assert sites == ["North room: Rue du Nord 2, 1080 Molenbeek, Mon–Tue 16:00–18:00; South room: Forest"]
-    only = [b.value for b in centre_blocks(centre, "fr", site_ids=["north"]) if b.label == "Autres lieux"]
-    assert only == ["Salle nord: Rue du Nord 2, 1080 Molenbeek, lun–mar 16:00–18:00"]
+    only = [b.value for b in centre_blocks(centre, "fr", site_ids=["north"]) if b.label == "Autres lieux\u00a0:"]
+    assert only == ["Salle nord\u00a0: Rue du Nord 2, 1080 Molenbeek, lun–mar 16:00–18:00"]
 
 
 def test_a_site_known_by_its_name_only_has_no_dangling_colon() -> None:
     centre = _centre(sites=[*_ROOMS, {"id": "bare", "name": "Bare room", "source": "https://x.example.org/rooms"}])
-    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places"]
+    sites = [b.value for b in centre_blocks(centre, "en") if b.label == "Other places:"]
     assert sites[0].endswith("; South room: Forest; Bare room")
 
 
 def test_outreach_without_address_shows_no_empty_address_or_hours() -> None:
     labels = [b.label for b in centre_blocks(_centre(kind="outreach", website="https://x.example.org"), "en")]
-    assert labels == ["Centre", "Contact"]
+    assert labels == ["Centre:", "Contact:"]
 
 
 def test_nearest_reply_names_the_site_and_links_its_map() -> None:
