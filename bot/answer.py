@@ -34,9 +34,10 @@ class Option:
         return {"centre": self.centre, "programme": self.programme, "passage": self.passage, "score": round(self.score, 4)}
 
 
-AnswerKind = Literal["answer", "unsure", "off_topic", "empty", "shown"]
+AnswerKind = Literal["answer", "unsure", "off_topic", "empty", "small_talk", "shown"]
 """A confident answer, an honest "not sure", a question about something else than what we do
-(said so, with no centres listed), a reply to an empty message, or a button's target shown."""
+(said so, with no centres listed), a reply to an empty message or to a greeting or thanks alone,
+or a button's target shown."""
 UNANSWERED: tuple[AnswerKind, ...] = ("unsure", "off_topic")
 """The kinds of answer that did not answer the question: both kept as "unsure" gaps for staff (an
 off-topic one may be a need we misjudged) and counted as refused."""

@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 from bot import reply, routing
-from bot.answer import Answer, Option
+from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import detect_question_language, other_language_note, phrase, reply_language
 from bot.places import NamedPoint, find_place, nearest_centres, point_of
 from bot.settings import Settings
+from bot.small_talk import small_talk
 from index.embedder import Embedder, load_embedder
 from index.gazetteer import PlaceMatch
 from index.names import NameIndex
@@ -105,6 +106,13 @@ def _elsewhere(matches: list[PlaceMatch]) -> str | None:
     if matches and all(match.place.kind == "elsewhere" for match in matches):
         return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
     return None
+
+
+def _asked_nothing(question: str, lang: Lang, blocks: list[Block], kind: AnswerKind, asked: str = "") -> Answer:
+    """The answer to a message that asks nothing (empty, or a greeting or thanks alone): no options."""
+    return Answer(
+        question=question, lang=lang, confident=False, score=0.0, best=None, alternatives=[], blocks=blocks, kind=kind, asked_lang=asked
+    )
 
 
 class Engine:
@@ -218,16 +226,12 @@ class Engine:
             lang_hint = chosen
         if not text:
             known = lang_hint if is_lang(lang_hint) else None
-            return Answer(
-                question=question,
-                lang=known or "en",
-                confident=False,
-                score=0.0,
-                best=None,
-                alternatives=[],
-                blocks=reply.empty_reply(known),
-                kind="empty",
-            )
+            return _asked_nothing(question, known or "en", reply.empty_reply(known), "empty")
+        talk = small_talk(text)
+        if talk is not None:
+            said, written = talk
+            lang = chosen if chosen is not None else reply_language(written, lang_hint)
+            return _asked_nothing(question, lang, reply.small_talk_reply(said, lang), "small_talk", written)
         asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)

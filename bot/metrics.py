@@ -35,7 +35,7 @@ ProcessCollector(registry=REGISTRY)
 
 ANSWERS = Counter(
     "telecentre_answers",
-    "Questions answered for learners, by outcome (answer, unsure, off_topic, empty, shown) and detected language.",
+    "Questions answered for learners, by outcome (answer, unsure, off_topic, empty, small_talk, shown) and detected language.",
     ["outcome", "lang"],
     registry=REGISTRY,
 )

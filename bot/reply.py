@@ -14,6 +14,7 @@ from bot.conditions import conditions_line
 from bot.i18n import colon, language_name, phrase
 from bot.places import Nearby
 from bot.routing import Fit
+from bot.small_talk import SmallTalk
 from index.passages import Passage
 from index.schema import DAYS, Address, Centre, Lang, Location, OpeningHours, Programme, Site
 
@@ -238,6 +239,11 @@ def empty_reply(lang: Lang | None) -> list[Block]:
     """Asked nothing: an example question, in every language when we cannot tell which."""
     langs = [lang] if lang else ["en", "fr", "nl"]
     return [Block("text", phrase(code, "empty")) for code in langs]
+
+
+def small_talk_reply(talk: SmallTalk, lang: Lang) -> list[Block]:
+    """A greeting gets the welcome (what the bot does, with an example question); thanks a short reply."""
+    return [Block("text", phrase(lang, "welcome" if talk == "greeting" else "you_are_welcome"))]
 
 
 def nearest_reply(places: list[Nearby], lang: Lang, place: str | None) -> list[Block]:

@@ -150,3 +150,22 @@ def test_an_engine_keeps_numpy_and_faiss_blas_to_one_thread(engine: Engine) -> N
     ]
     assert len(answering) == 2 and all(pool["num_threads"] == 1 for pool in answering)
 
+
+@pytest.mark.parametrize(
+    ("question", "hint", "starts"),
+    [
+        ("Bonjour !", None, "Bonjour ! Je vous aide"),
+        ("hello", None, "Hello! I help you"),
+        ("Hallo", None, "Hallo! Ik help je"),
+        ("Merhaba", "nl", "Hallo! Ik help je"),
+    ],
+)
+def test_a_greeting_alone_gets_the_welcome_and_no_options(engine: Engine, question: str, hint: str | None, starts: str) -> None:
+    answer = engine.answer(question, hint)
+    assert answer.kind == "small_talk" and answer.best is None and answer.alternatives == []
+    assert answer.text.startswith(starts) and "could not find" not in answer.text
+
+
+def test_thanks_alone_gets_a_short_reply_in_the_chosen_language(engine: Engine) -> None:
+    answer = engine.answer("merci beaucoup", lang="nl")
+    assert answer.kind == "small_talk" and answer.lang == "nl" and answer.text.startswith("Graag gedaan!")

@@ -96,8 +96,9 @@ def options_keyboard(targets: list[str], engine: Engine, lang: Lang) -> InlineKe
 
 def answer_keyboard(answer: Answer, engine: Engine, lang: Lang) -> InlineKeyboardMarkup | None:
     """Buttons under an answer: directions, other options, contact, can I join, feedback (or options
-    when unsure, and the start menu's paths, what the bot can do, for an off-topic question)."""
-    if answer.kind == "off_topic":
+    when unsure, and the start menu's paths, what the bot can do, for an off-topic question, a
+    greeting or thanks)."""
+    if answer.kind in ("off_topic", "small_talk"):
         return start_keyboard(lang)
     if not answer.confident:
         return options_keyboard([option.target for option in ([answer.best] if answer.best else []) + answer.alternatives], engine, lang)

@@ -252,6 +252,18 @@ async def test_an_off_topic_question_gets_what_the_bot_does_and_the_start_paths(
     assert gap.kind == "unsure" and gap.question == "what is the weather tomorrow, mail me at <email>"
 
 
+async def test_a_greeting_alone_gets_the_welcome_and_the_start_paths_and_is_no_gap(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "Bonjour !")
+    (call,) = await harness.replies(CHAT, 1)
+    assert call.text.startswith("Bonjour ! Je vous aide à trouver une formation au numérique")
+    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["path:course", "path:near", "path:person"]
+    harness.api.push_text(CHAT, "what is the weather tomorrow")  # gaps are kept in order, after each reply
+    await harness.replies(CHAT, 2)
+    await harness.api.wait_for_async(lambda calls: bool(harness.state.gap_store.gaps()), timeout=10)
+    assert [gap.question for gap in harness.state.gap_store.gaps()] == ["what is the weather tomorrow"]
+
+
 async def test_unsure_questions_and_thumbs_down_are_recorded_without_personal_data(harness: Harness) -> None:
     harness.api.push_text(CHAT, "what is the weather tomorrow, mail me at jan@example.org")
     await harness.replies(CHAT, 1)
