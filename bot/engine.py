@@ -78,7 +78,7 @@ def one_blas_thread() -> Any:
 def _name_words(index: LoadedIndex) -> frozenset[str]:
     """Lower-case words of centre names and municipalities, to keep out of language detection;
     not the ones the knowledge also writes in lower case ("formation", "school", "le"): those are
-    the words of a language, and say which one."""
+    the words of a language, and say which one (web addresses aside)."""
     words: set[str] = set()
     for centre in index.centres.values():
         texts = [centre.name.get(lang) for lang in LANGUAGES]
@@ -86,11 +86,13 @@ def _name_words(index: LoadedIndex) -> frozenset[str]:
             texts += [centre.address.municipality.get(lang) for lang in LANGUAGES]
         for text in texts:
             words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
-    ordinary = {word for passage in index.passages for word in _WORD.findall(passage.text) if word.islower()}
+    ordinary = {word for passage in index.passages for word in _WORD.findall(_WEB_ADDRESS.sub(" ", passage.text)) if word.islower()}
     return frozenset(words - ordinary)
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_WEB_ADDRESS = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
+"""A web or e-mail domain in knowledge text: "muntpunt.be" does not make "Muntpunt" an ordinary word."""
 
 
 def _points(matches: list[PlaceMatch]) -> list[NamedPoint]:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bot.engine import MAX_INPUT_CHARS, Engine
-from tests.support.helpers import store_questions
+from tests.support.helpers import CENTRE, store_questions
 
 
 @pytest.fixture
@@ -169,3 +169,11 @@ def test_a_greeting_alone_gets_the_welcome_and_no_options(engine: Engine, questi
 def test_thanks_alone_gets_a_short_reply_in_the_chosen_language(engine: Engine) -> None:
     answer = engine.answer("merci beaucoup", lang="nl")
     assert answer.kind == "small_talk" and answer.lang == "nl" and answer.text.startswith("Graag gedaan!")
+
+
+def test_a_centre_name_in_its_own_web_address_still_says_no_language(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    # "muntpunt.be" in the text once made "muntpunt" an ordinary word, and the detector read "Muntpunt" as Dutch.
+    text = CENTRE.format(id="muntpunt", name="Muntpunt", topic="computers", town="Bruxelles")
+    text = text.replace("We run computers courses for adults.", "Opening hours are on muntpunt.be.")
+    (knowledge_dir / "centres" / "muntpunt.md").write_text(text, encoding="utf-8")
+    assert make_engine(knowledge_dir).answer("Is Muntpunt open on Sunday?").asked_lang == "en"
