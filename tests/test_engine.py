@@ -73,6 +73,10 @@ def test_a_question_nearer_one_we_refuse_is_told_what_the_bot_does_without_centr
     unsure = engine.answer("zumba pottery")  # not found in the knowledge, but like a question we answer
     assert not unsure.confident and unsure.kind == "unsure"
     assert "I'm not sure" in unsure.text and "To talk to a person, contact" in unsure.text
+    store_questions(engine, {"coding course for adults looking for work": "alpha"}, ["what is the weather tomorrow", "coding", "weather"])
+    one_word = engine.answer("coding")  # one word the knowledge knows: too little to say it is about something else
+    assert one_word.kind == "unsure" and "I'm not sure" in one_word.text and one_word.best is not None
+    assert engine.answer("weather").kind == "off_topic"
     elsewhere = engine.answer("what is the weather tomorrow in Namur")
     assert elsewhere.kind == "unsure" and "I only know digital-skills centres in the Brussels region" in elsewhere.text
 
