@@ -154,9 +154,10 @@ def _address_keys(address: Address | None) -> frozenset[str]:
     return frozenset([*(fold(name) for name in names), *([address.postcode] if address.postcode else [])])
 
 
-def centre_points(centre: Centre, programme: Programme | None = None) -> list[Point]:
-    """Where a centre (or one of its programmes) can be found: its own location and its sites, or
-    only the sites a programme names (MolenGeek is in Molenbeek as well as at its LaekenGeek site)."""
+def centre_points(centre: Centre, programme: Programme | None = None, *, own: bool = True) -> list[Point]:
+    """Where a centre (or one of its programmes) can be found: its own location (unless not `own`)
+    and its sites, or only the sites a programme names (MolenGeek is in Molenbeek as well as at its
+    LaekenGeek site)."""
     sites = centre.sites or []
     wanted = set(programme.sites or []) if programme is not None else set()
     points: list[Point] = [
@@ -166,7 +167,7 @@ def centre_points(centre: Centre, programme: Programme | None = None) -> list[Po
         for s in sites
         if (s.location is not None or s.address is not None) and (not wanted or s.id in wanted)
     ]
-    if not wanted and centre.location is not None:
+    if own and not wanted and centre.location is not None:
         location = centre.location
         points.append((location.lat, location.lon, _address_keys(centre.address), location.precision == "municipality"))
     return points
@@ -206,6 +207,17 @@ def _matched(centre: Centre | None, programme: Programme | None, audience: Audie
     return tuple(matched)
 
 
+def _site_near(centre: Centre, programme: Programme | None, places: list[NamedPoint]) -> str | None:
+    """The place named that one of a network's sites is near, if any: a network's own point is its
+    seat or its municipality, no place to go, so it ranks by it but does not say "near" (CABAN, on
+    the City of Brussels' point, was said to be "near the Marolles")."""
+    closest = nearest(centre_points(centre, programme, own=False), places)
+    if closest is None:
+        return None
+    place, km, inside = closest
+    return place.name if inside or km <= NEAR_KM else None
+
+
 def _fit(
     centre: Centre | None, programme: Programme | None, places: list[NamedPoint], audience: Audience, lang: Lang, pull: float = 1.0
 ) -> tuple[Fit, float]:
@@ -221,6 +233,8 @@ def _fit(
                 distance = 0.0 if inside else km
                 adjust += PROXIMITY_BONUS * pull * proximity(distance) * (OUTSIDE_SHARE if place.area and not inside else 1.0)
                 near = place.name if distance <= NEAR_KM else None
+                if near is not None and centre.kind == "network":
+                    near = _site_near(centre, programme, places)
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
     matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train

@@ -290,3 +290,13 @@ def test_near_counts_less_for_an_organisation_the_classifier_does_not_expect(eng
     assert unknown.adjustments["east"] == pytest.approx(east)
     unsure = rank(answer.hits, engine.index, answer.places, answer.audience, "en", likely={"west": 0.0, "east": 0.0})
     assert unsure.adjustments == no_classifier.adjustments  # no division by zero, no say
+
+
+def test_a_network_ranks_by_its_point_but_is_said_near_only_by_its_sites(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """A network's own point is its seat or its municipality, no place to go: "why: near Schaerbeek"
+    would send the learner to nowhere (CABAN was "near the Marolles")."""
+    _centre(knowledge_dir, "net", "Net", "Schaerbeek", SCHAERBEEK, kind="network")
+    _programme(knowledge_dir, "net-coding", "net", "coding")
+    answer = make_engine(knowledge_dir).answer("coding course in Schaerbeek")
+    assert answer.fits["east-coding"].near == "Schaerbeek"
+    assert answer.fits["net-coding"].near is None and answer.fits["net-coding"].distance_km == 0.0  # still ranked as there
