@@ -6,6 +6,7 @@ A reply is a list of `Block`s (bot/blocks.py) so that each channel renders it it
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import quote
 
 from bot import timing
@@ -78,6 +79,14 @@ def contact_line(centre: Centre) -> str | None:
     return " · ".join(parts) if parts else None
 
 
+def search_name(centre: Centre, lang: Lang) -> str:
+    """The centre's name as a learner would search for it: without what the parentheses or a dash
+    add ("Espace public numérique de Koekelberg", "Forest Quartiers Santé"), or its first alias when
+    that leaves too little ("19 (École 19, ...)" → "École 19")."""
+    name = re.sub(r"\s*\([^)]*\)", "", centre.name.get(lang)).split(" – ")[0].split(" - ")[0].strip()
+    return (centre.aliases or [name])[0] if len(name) < 4 else name
+
+
 def _label(lang: Lang, key: str) -> str:
     """A field's label with its colon."""
     return phrase(lang, key) + colon(lang)
@@ -97,9 +106,8 @@ def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None, si
         live = timing.describe_status(status, lang, now) if status is not None and now is not None else None
         text = "; ".join(p for p in (hours, note) if p) or phrase(lang, "hours_unknown")
         blocks.append(Block("field", f"{text}. {live}" if live else text, _label(lang, "hours")))
-    contact = contact_line(centre)
-    if contact:
-        blocks.append(Block("field", contact, _label(lang, "contact")))
+    contact = contact_line(centre) or phrase(lang, "contact_unknown", name=search_name(centre, lang))
+    blocks.append(Block("field", contact, _label(lang, "contact")))
     link = map_link(centre, lang)
     if link:
         blocks.append(Block("link", link, _label(lang, "map")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks import Block, render_html, render_text
 from bot.places import nearest_centres
-from bot.reply import centre_blocks, format_address, format_hours, map_link, nearest_reply, unsure_reply
+from bot.reply import centre_blocks, format_address, format_hours, map_link, nearest_reply, search_name, unsure_reply
 from index.schema import Centre, OpeningHours
 
 
@@ -141,3 +141,11 @@ def test_nearest_reply_names_the_site_and_links_its_map() -> None:
     text = render_text(nearest_reply(nearest_centres(50.8167, 4.3167, [_centre(kind="network", sites=_ROOMS)]), "en", "Forest"))
     assert "1. X centre (South room) — Forest, ≈ 0.0 km" in text
     assert "https://www.openstreetmap.org/search?query=X%20centre%20South%20room%2C%20Forest" in text
+
+
+def test_a_centre_without_phone_email_or_website_says_how_to_find_it() -> None:
+    centre = _centre(name={"en": "Koekelberg public digital space (EPN)", "fr": "Espace public numérique (EPN) de Koekelberg"})
+    contact = [b.value for b in centre_blocks(centre, "fr") if b.label.startswith("Contact")]
+    assert contact == ["aucun publié ici : cherchez « Espace public numérique de Koekelberg » sur internet"]
+    short = _centre(name="19 (École 19, 19 Coding School)", aliases=["École 19"])
+    assert search_name(short, "en") == "École 19"
