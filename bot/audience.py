@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, FOR_WIFE, GROUP_OF_OURS, GROUP_SEEKS
+from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, FOR_WIFE, GROUP_OF_OURS, GROUP_SEEKS, YOUNG
 from bot.audience_words import (
     AGE,
     FEMININE,
@@ -46,6 +46,8 @@ class Audience:
     """A language of instruction the learner asked for ("a course in Dutch")."""
     for_women: bool = False
     """The question asks for women: the learner is one, or asks for courses for women."""
+    about_young: bool = False
+    """The question speaks of children or young people, who may be the learners."""
 
     def answers(self) -> dict[str, str]:
         """The eligibility check's answers (bot/eligibility.py) this question already gives."""
@@ -89,6 +91,7 @@ def read_audience(question: str) -> Audience:
         for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text) or GROUP_SEEKS.search(text)),
         instruction_language=wanted,
         for_women=not for_child and gender != "m" and (gender == "w" or bool(FOR_WOMEN.search(text))),
+        about_young=for_child or bool(YOUNG.search(text)),
     )
 
 

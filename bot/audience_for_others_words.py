@@ -83,6 +83,49 @@ FOR_CHILD = words(
     "для мого сина",
     "моїм дітям",
 )
+YOUNG = words(
+    *(
+        "child",
+        "children",
+        "kid",
+        "kids",
+        "teen",
+        "teens",
+        "teenager*",
+        "young people",
+        "youth",
+        "youngster*",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+    ),
+    *("enfant*", "ado", "ados", "adolescent*", "jeune", "jeunes", "jeunesse", "gamin*", "garcon*", "eleves"),
+    *("kind", "kinderen", "kindje*", "jongere*", "tiener*", "jeugd*", "jongen*", "meisje*", "leerlingen", "zoon*", "dochter*"),
+    *("secondary school", "high school", "secondaire", "lycee", "middelbaar", "middelbare"),
+    *("kinder", "jugendliche*", "nino", "ninos", "nina", "ninas", "jovenes", "crianca*", "jovens", "cocuk*", "genc*", "copii", "tineri"),
+    *(
+        "dzieci",
+        "dziecko",
+        "mlodziez*",
+        "اطفال",
+        "أطفال",
+        "الأطفال",
+        "للأطفال",
+        "طفل",
+        "شباب",
+        "الشباب",
+        "дети",
+        "ребенок",
+        "ребёнок",
+        "молодеж*",
+        "діти",
+        "дитина",
+    ),
+)
+"""Words for children or young people: a question with one may be about them, so a programme for the
+young is not out of place in its answers (the asker of a question without one is taken to be an adult)."""
+
 FOR_GROUP = words(
     "my class",
     "our class",

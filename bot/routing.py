@@ -74,6 +74,11 @@ PROXIMITY_BONUS 0.4, no gate) 0.8860, Dutch 0.8978: not taken."""
 UNMET_PENALTY = 0.35
 """A programme the learner visibly cannot join, per unmet condition; also a centre whose programmes
 are all for women (Interface3), for a man."""
+YOUTH_ONLY_PENALTY = 0.35
+"""A programme only for the young (at most ADULT_AGE), for a question that gives no age and speaks of
+no child, young people or group: its asker is taken to be an adult ("Where can I learn to code in
+Anderlecht?" went to a holiday coding school for children)."""
+ADULT_AGE = 18
 GROUPS_ONLY_PENALTY = 1.0
 """An organisation serving only groups, for one person's question: out of the running."""
 GROUPS_BONUS = 0.20
@@ -237,6 +242,9 @@ def _fit(
                     near = _site_near(centre, programme, places)
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
+    rules = programme.eligibility if programme is not None else None
+    if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and audience.age is None:
+        adjust -= 0.0 if audience.about_young or audience.for_group else YOUTH_ONLY_PENALTY
     matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train
     if centre is not None and centre.for_groups_only:
         adjust += GROUPS_BONUS if audience.for_group else -(CHILD_GROUPS_PENALTY if audience.for_child else GROUPS_ONLY_PENALTY)

@@ -20,26 +20,26 @@ from bot.audience import Audience, read_audience
         ("im a woman looking for an IT course", Audience(gender="w", for_women=True)),
         ("Ik ben 19 jaar en werkzoekend", Audience(age=19, jobseeker=True)),
         ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True, for_women=True)),
-        ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True)),
-        ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True)),
-        ("mia figlia ha 9 anni", Audience(age=9, gender="w", for_child=True)),
-        ("fata mea are nevoie de laptop pentru scoala", Audience(gender="w", for_child=True)),
-        ("Синові потрібен ноутбук для школи", Audience(for_child=True)),
-        ("моей дочери нужен ноутбук", Audience(gender="w", for_child=True)),
-        ("для мого сина потрібен ноутбук", Audience(for_child=True)),
-        ("szukam kursu dla moich dzieci", Audience(for_child=True)),
-        ("kızımın okulu için laptop lazım, kızım 12 yaşında", Audience(age=12, gender="w", for_child=True)),
+        ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True, about_young=True)),
+        ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True, about_young=True)),
+        ("mia figlia ha 9 anni", Audience(age=9, gender="w", for_child=True, about_young=True)),
+        ("fata mea are nevoie de laptop pentru scoala", Audience(gender="w", for_child=True, about_young=True)),
+        ("Синові потрібен ноутбук для школи", Audience(for_child=True, about_young=True)),
+        ("моей дочери нужен ноутбук", Audience(gender="w", for_child=True, about_young=True)),
+        ("для мого сина потрібен ноутбук", Audience(for_child=True, about_young=True)),
+        ("szukam kursu dla moich dzieci", Audience(for_child=True, about_young=True)),
+        ("kızımın okulu için laptop lazım, kızım 12 yaşında", Audience(age=12, gender="w", for_child=True, about_young=True)),
         ("our school needs laptops for the students", Audience(for_group=True)),
-        ("notre asbl cherche une formation pour un groupe de jeunes", Audience(for_group=True)),
+        ("notre asbl cherche une formation pour un groupe de jeunes", Audience(for_group=True, about_young=True)),
         ("our company wants to give its old laptops away", Audience(for_group=True)),
         ("nous sommes une maison de quartier à Forest", Audience(for_group=True)),
         ("ons bedrijf heeft oude laptops", Audience(for_group=True)),
-        ("our youth club needs laptops for the kids", Audience(for_group=True)),
+        ("our youth club needs laptops for the kids", Audience(for_group=True, about_young=True)),
         ("We are a small non-profit working with young migrants", Audience(for_group=True)),
         ("onze kleine vzw zoekt laptops", Audience(for_group=True)),
-        ("jeugdhuis zoekt gratis laptops voor jongeren", Audience(for_group=True)),
-        ("une maison de jeunes cherche des ordinateurs", Audience(for_group=True)),
-        ("youth centre needs computers", Audience(for_group=True)),
+        ("jeugdhuis zoekt gratis laptops voor jongeren", Audience(for_group=True, about_young=True)),
+        ("une maison de jeunes cherche des ordinateurs", Audience(for_group=True, about_young=True)),
+        ("youth centre needs computers", Audience(for_group=True, about_young=True)),
         ("Wij zijn een vzw in Molenbeek. We zoeken tweedehands laptops", Audience(for_group=True)),
         ("on est une petite asbl à Forest", Audience(for_group=True)),
         ("Wir sind ein Verein in Brüssel", Audience(for_group=True)),
@@ -59,7 +59,16 @@ from bot.audience import Audience, read_audience
         ("Cursuri de securitate cibernetică pentru femei în Bruxelles?", Audience(for_women=True)),
         ("Где найти курсы программирования только для женщин?", Audience(for_women=True)),
         ("Is there a course for women in Schaerbeek?", Audience(for_women=True)),  # asks for women, says nothing of herself
-        ("ma fille de 15 ans veut un cours pour filles", Audience(age=15, gender="w", for_child=True)),  # a girl, not a woman
+        ("coding workshops for children in Anderlecht", Audience(about_young=True)),
+        ("atelier de code pour ados, je suis en secondaire", Audience(about_young=True)),
+        ("programmeren voor jongeren, ik zit in het middelbaar", Audience(about_young=True)),
+        ("yo waar kan ik leren games maken? ben 15", Audience(age=15)),
+        ("my brother is 15 and wants to learn programming", Audience(age=15)),
+        ("دورة برمجة للأطفال", Audience(about_young=True)),
+        (
+            "ma fille de 15 ans veut un cours pour filles",
+            Audience(age=15, gender="w", for_child=True, about_young=True),
+        ),  # a girl, not a woman
     ],
 )
 def test_what_a_question_says_about_the_learner(question: str, expected: Audience) -> None:
@@ -73,12 +82,14 @@ def test_what_a_question_says_about_the_learner(question: str, expected: Audienc
         "I live at 1070 Anderlecht, 10 min walk",  # a postcode and minutes are no age
         "coding course 2 times a week",
         "where is the 12 bus stop",
+        "ik ben 3 dagen per week vrij",
+        "Where can I learn to code in Anderlecht?",  # an adult by default: nothing says young
         "we are a family of four, where can we use a computer in our neighbourhood?",
     ],
 )
 def test_words_that_are_not_facts_about_the_learner(question: str) -> None:
     audience = read_audience(question)
-    assert audience.age is None and audience.gender is None and not audience.for_group
+    assert audience.age is None and audience.gender is None and not audience.for_group and not audience.about_young
 
 
 def test_answers_speak_the_eligibility_checks_vocabulary() -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot.centre_prior import CentrePrior
 from bot.engine import Engine, _points
-from bot.routing import NEAR_KM, PRIOR_BONUS, PROXIMITY_GATE, centre_points, nearest, proximity, rank
+from bot.routing import NEAR_KM, PRIOR_BONUS, PROXIMITY_GATE, YOUTH_ONLY_PENALTY, centre_points, nearest, proximity, rank
 from index.gazetteer import fold
 from index.knowledge import load_knowledge
 from index.places_file import load_gazetteer
@@ -300,3 +300,17 @@ def test_a_network_ranks_by_its_point_but_is_said_near_only_by_its_sites(make_en
     answer = make_engine(knowledge_dir).answer("coding course in Schaerbeek")
     assert answer.fits["east-coding"].near == "Schaerbeek"
     assert answer.fits["net-coding"].near is None and answer.fits["net-coding"].distance_km == 0.0  # still ranked as there
+
+
+def test_a_programme_for_the_young_drops_for_an_asker_taken_to_be_an_adult(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """A question that gives no age and speaks of no child, young people or group comes from an adult:
+    a coding school for 8 to 12 year-olds is no answer to "coding course in Anderlecht"."""
+    _programme(knowledge_dir, "west-kids", "west", "coding", "eligibility:\n  age_min: 8\n  age_max: 12\n")
+    engine = make_engine(knowledge_dir)
+    adjustment = {}
+    for question in ("coding course in Anderlecht", "coding course for children in Anderlecht", "coding course in Anderlecht, I am 10"):
+        answer = engine.answer(question)
+        adjustment[question] = rank(answer.hits, engine.index, answer.places, answer.audience, "en").adjustments["west-kids"]
+    adult, children, ten = adjustment.values()
+    assert adult < children and adult == pytest.approx(children - YOUTH_ONLY_PENALTY)
+    assert ten == pytest.approx(children)  # an age in range is no condition unmet
