@@ -235,7 +235,8 @@ class Engine:
         if talk is not None:
             said, written = talk
             lang = chosen if chosen is not None else reply_language(written, lang_hint)
-            return _asked_nothing(question, lang, reply.small_talk_reply(said, lang), "small_talk", written)
+            blocks = reply.with_note(reply.small_talk_reply(said, lang), other_language_note(written, offered=False))
+            return _asked_nothing(question, lang, blocks, "small_talk", written)
         asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)
@@ -267,12 +268,14 @@ class Engine:
         confident = best is not None and score >= self.threshold
         one_known_word = len(words) == 1 and words[0] in self.searcher.vocabulary
         about_else = score < OFF_TOPIC_SCORE and values["question_margin"] < OFF_TOPIC_MARGIN and elsewhere is None and not one_known_word
+        offered = confident
         if confident and best is not None:
             blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
         else:
             distinct = {} if about_else else self._distinct(options, lang)
             shown = list(distinct)
+            offered = bool(shown)
             blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated)
             alternatives = shown[1:]
             if elsewhere is not None:
@@ -284,7 +287,7 @@ class Engine:
             score=score,
             best=best,
             alternatives=alternatives,
-            blocks=reply.with_note(blocks, other_language_note(asked)),
+            blocks=reply.with_note(blocks, other_language_note(asked, offered)),
             truncated=truncated,
             kind="answer" if confident else "off_topic" if about_else else "unsure",
             asked_lang=asked,

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_REPLY
+from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_ONLY, OTHER_LANGUAGE_REPLY
 from bot.phrases import PHRASES
 from index.places_file import load_gazetteer
 from index.schema import LANGUAGES, Lang, is_lang
@@ -252,6 +252,7 @@ def reply_language(asked: str, prior: str | None = None) -> Lang:
     return OTHER_LANGUAGE_REPLY.get(asked, DEFAULT_LANGUAGE)
 
 
-def other_language_note(asked: str) -> str | None:
-    """The one sentence, in the learner's own language, saying we answer in French, Dutch or English."""
-    return OTHER_LANGUAGE_NOTES.get(asked)
+def other_language_note(asked: str, offered: bool = True) -> str | None:
+    """The one sentence, in the learner's own language, saying we answer in French, Dutch or English
+    (and, when the reply `offered` something, that here is what fits best)."""
+    return (OTHER_LANGUAGE_NOTES if offered else OTHER_LANGUAGE_ONLY).get(asked)

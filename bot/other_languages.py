@@ -19,6 +19,21 @@ OTHER_LANGUAGE_NOTES: dict[str, str] = {
 }
 """One fixed sentence, in the learner's own language, before an answer given in EN/FR/NL."""
 
+OTHER_LANGUAGE_ONLY: dict[str, str] = {
+    "ar": "أجيب بالفرنسية أو الهولندية أو الإنجليزية.",
+    "de": "Ich antworte auf Französisch, Niederländisch oder Englisch.",
+    "es": "Le respondo en francés, neerlandés o inglés.",
+    "it": "Le rispondo in francese, olandese o inglese.",
+    "pl": "Odpowiadam po francusku, niderlandzku lub angielsku.",
+    "pt": "Respondo em francês, neerlandês ou inglês.",
+    "ro": "Răspund în franceză, neerlandeză sau engleză.",
+    "ru": "Я отвечаю по-французски, по-нидерландски или по-английски.",
+    "tr": "Fransızca, Felemenkçe veya İngilizce yanıt veriyorum.",
+    "uk": "Я відповідаю французькою, нідерландською або англійською.",
+}
+"""The first half of each sentence above, alone: before a reply that finds nothing to offer (a
+refusal, a greeting), where "here is what fits best" would promise what does not follow."""
+
 OTHER_LANGUAGE_REPLY: dict[str, Lang] = {
     "ar": "fr",
     "es": "fr",

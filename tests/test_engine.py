@@ -167,7 +167,7 @@ def test_an_engine_keeps_numpy_and_faiss_blas_to_one_thread(engine: Engine) -> N
 def test_a_greeting_alone_gets_the_welcome_and_no_options(engine: Engine, question: str, hint: str | None, starts: str) -> None:
     answer = engine.answer(question, hint)
     assert answer.kind == "small_talk" and answer.best is None and answer.alternatives == []
-    assert answer.text.startswith(starts) and "could not find" not in answer.text
+    assert answer.text.split("\n")[-1].startswith(starts) and "could not find" not in answer.text
 
 
 def test_thanks_alone_gets_a_short_reply_in_the_chosen_language(engine: Engine) -> None:
@@ -181,3 +181,22 @@ def test_a_centre_name_in_its_own_web_address_still_says_no_language(make_engine
     text = text.replace("We run computers courses for adults.", "Opening hours are on muntpunt.be.")
     (knowledge_dir / "centres" / "muntpunt.md").write_text(text, encoding="utf-8")
     assert make_engine(knowledge_dir).answer("Is Muntpunt open on Sunday?").asked_lang == "en"
+
+
+def test_a_reply_in_another_language_that_offers_nothing_does_not_promise_what_fits(engine: Engine) -> None:
+    from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_ONLY
+
+    store_questions(engine, {"coding course for adults looking for work": "alpha"}, ["¿qué tiempo hará mañana en la ciudad?"])
+    refused = engine.answer("¿Qué tiempo hará mañana en la ciudad?")
+    assert refused.kind == "off_topic" and refused.asked_lang == "es"
+    assert refused.text.startswith(OTHER_LANGUAGE_ONLY["es"]) and OTHER_LANGUAGE_NOTES["es"] not in refused.text
+    greeting = engine.answer("Merhaba")
+    assert greeting.text.startswith(OTHER_LANGUAGE_ONLY["tr"] + "\nBonjour ! Je vous aide")  # Turkish: French (bot/other_languages.py)
+
+
+def test_each_short_other_language_sentence_is_the_start_of_its_full_one() -> None:
+    from bot.other_languages import OTHER_LANGUAGE_NOTES, OTHER_LANGUAGE_ONLY
+
+    assert OTHER_LANGUAGE_ONLY.keys() == OTHER_LANGUAGE_NOTES.keys()
+    for code, short in OTHER_LANGUAGE_ONLY.items():
+        assert OTHER_LANGUAGE_NOTES[code].startswith(short.rstrip(".")), code

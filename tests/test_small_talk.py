@@ -50,3 +50,12 @@ def test_a_greeting_or_thanks_alone_is_small_talk_in_its_language(text: str, exp
 )
 def test_a_message_that_asks_anything_is_not_small_talk(text: str) -> None:
     assert small_talk(text) is None
+
+
+@pytest.mark.parametrize("text", ["Salut, ça va ?", "how are you?", "Hoe gaat het?"])
+def test_how_are_you_is_a_greeting(text: str) -> None:
+    assert small_talk(text) is not None and small_talk(text)[0] == "greeting"  # type: ignore[index]
+
+
+def test_how_are_you_with_a_question_is_not_small_talk() -> None:
+    assert small_talk("ça va pas, je cherche un cours") is None
