@@ -19,7 +19,7 @@ from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.i18n import detect_question_language, other_language_note, phrase, reply_language
+from bot.i18n import detect_question_language, other_language_note, reply_language
 from bot.places import NamedPoint, find_place, nearest_centres, point_of
 from bot.settings import Settings
 from bot.small_talk import small_talk
@@ -276,10 +276,8 @@ class Engine:
             distinct = {} if about_else else self._distinct(options, lang)
             shown = list(distinct)
             offered = bool(shown)
-            blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated)
+            blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated, elsewhere)
             alternatives = shown[1:]
-            if elsewhere is not None:
-                blocks = reply.with_note(blocks, phrase(lang, "elsewhere", place=elsewhere))
         return Answer(
             question=question,
             lang=lang,

@@ -79,6 +79,7 @@ def test_a_question_nearer_one_we_refuse_is_told_what_the_bot_does_without_centr
     assert engine.answer("weather").kind == "off_topic"
     elsewhere = engine.answer("what is the weather tomorrow in Namur")
     assert elsewhere.kind == "unsure" and "I only know digital-skills centres in the Brussels region" in elsewhere.text
+    assert "If you can come to Brussels, here is what I know:\n1. " in elsewhere.text and "I'm not sure" not in elsewhere.text
 
 
 def test_very_long_input_is_cut_and_said_so(engine: Engine) -> None:
