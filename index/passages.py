@@ -15,7 +15,8 @@ from index.knowledge import Document, Knowledge
 from index.schema import LANGUAGES, Centre, Faq, Programme
 
 CARD = "card"
-_LIST_ITEM = re.compile(r"^([-*+]|\d+[.)])\s")
+_BULLET = re.compile(r"^[-*+]\s")
+_NUMBERED = re.compile(r"^(\d{1,9})[.)]\s")
 
 
 @dataclass(frozen=True)
@@ -68,16 +69,23 @@ def target_of(passage_id: str) -> str:
 
 
 def unwrap(text: str) -> str:
-    """Join the lines of each paragraph (Markdown wraps them for editing); keep list items apart."""
+    """Join the lines of each paragraph (Markdown wraps them for editing); keep list items apart.
+
+    As in CommonMark, a numbered line starts a list inside a paragraph only from "1." (or after
+    another item): "since September\n2020. The facts…" is one sentence wrapped before a year."""
     paragraphs = []
     for block in text.split("\n\n"):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         out: list[str] = []
+        in_list = False
         for line in lines:
-            if out and not _LIST_ITEM.match(line):
+            numbered = _NUMBERED.match(line)
+            item = bool(_BULLET.match(line) or (numbered and (in_list or not out or numbered.group(1) == "1")))
+            if out and not item:
                 out[-1] += " " + line
             else:
                 out.append(line)
+                in_list = item
         if out:
             paragraphs.append("\n".join(out))
     return "\n\n".join(paragraphs)
