@@ -185,6 +185,9 @@ def confident_reply(
         blocks.append(Block("note", phrase(lang, "taught_other", languages=names)))
     if passage.lang != lang:
         blocks.append(Block("note", phrase(lang, "fallback_language")))
+    heading = passage.title.split(" — ")[-1]
+    if (programme is not None or centre is not None) and heading.endswith("?"):
+        blocks.append(Block("text", heading))  # the section answers this question: "Yes, in 2022…" needs it
     blocks.append(Block("text", passage.text))
     if programme is not None:
         blocks.extend(programme_blocks(programme, lang, now))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bot.blocks import Block, render_html, render_text
 from bot.places import nearest_centres
-from bot.reply import centre_blocks, format_address, format_hours, map_link, nearest_reply, search_name, unsure_reply
+from bot.reply import centre_blocks, confident_reply, format_address, format_hours, map_link, nearest_reply, search_name, unsure_reply
+from index.passages import Passage
 from index.schema import Centre, OpeningHours
 
 
@@ -149,3 +150,28 @@ def test_a_centre_without_phone_email_or_website_says_how_to_find_it() -> None:
     assert contact == ["aucun publié ici : cherchez « Espace public numérique de Koekelberg » sur internet"]
     short = _centre(name="19 (École 19, 19 Coding School)", aliases=["École 19"])
     assert search_name(short, "en") == "École 19"
+
+
+def test_a_section_that_answers_a_question_shows_the_question() -> None:
+    centre = _centre()
+
+    def section(heading: str) -> Passage:
+        return Passage.of(
+            "x",
+            1,
+            "en",
+            kind="centre",
+            centre="x",
+            programme=None,
+            title=f"X centre — {heading}",
+            text="Yes, in 2022.",
+            source="https://x.example.org",
+            source_date="2022",
+            path="centres/x.md",
+            line=9,
+        )
+
+    asked = render_text(confident_reply(section("Can I pay with the ICT cheque?"), "en", centre, None, False))
+    assert "Can I pay with the ICT cheque?\nYes, in 2022." in asked
+    told = render_text(confident_reply(section("Computer room"), "en", centre, None, False))
+    assert "Computer room" not in told and "X centre\nYes, in 2022." in told
