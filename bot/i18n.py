@@ -95,7 +95,11 @@ _EXTRA_MARKERS: dict[str, tuple[str, ...]] = {
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "room"),
     ),
     "fr": ("où", "quoi", "comment", "quand", "quel", "quelle", "quels", "quelles", "combien", "pourquoi", "près", "gratuit", "apprendre"),
-    "nl": ("waar", "wanneer", "welke", "welk", "hoeveel", "waarom", "graag", "leren", "dichtbij", "buurt"),
+    "nl": (
+        *("waar", "wanneer", "welke", "welk", "hoeveel", "waarom", "graag", "leren", "dichtbij", "buurt"),
+        *("cursus", "cursussen", "opleiding", "computerles", "computerlessen", "printen", "afdrukken"),
+    ),
+    "it": ("ciao", "cerco", "corso", "corsi", "vorrei", "dove", "imparare", "grazie", "nonna", "nonno", "figlio", "figlia", "anni"),
     # Spanish and Portuguese share most little words: the ones learners open with that they do not.
     "es": ("hola", "busco", "quiero", "dónde", "donde", "puedo", "necesito", "tengo", "años", "gracias", "cerca", "clases"),
     "pt": ("olá", "ola", "onde", "quero", "posso", "preciso", "tenho", "anos", "obrigado", "obrigada", "perto", "aulas"),

@@ -62,6 +62,11 @@ NAMES = frozenset({"becode", "maks", "molengeek"})
         ("Unde pot învăța calculatorul pentru începători?", "ro"),
         ("Bilgisayar kursu nerede var?", "tr"),
         ("Wo kann ich einen Computerkurs machen?", "de"),
+        ("Ciao, cerco un corso di informatica gratuito a Bruxelles", "it"),  # was French, with no Italian sentence
+        ("corso di computer gratis a Bruxelles", "it"),
+        ("cursus Excel", "nl"),  # the wide detector alone says Romanian
+        ("Cursus Photoshop Brussel avond", "nl"),  # ... and German here
+        ("printen", "nl"),
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, expected: str) -> None:
