@@ -80,6 +80,7 @@ class Answer:
             "question": self.question,
             "lang": self.lang,
             "confident": self.confident,
+            "kind": self.kind,
             "centre": self.best.centre if self.best else None,
             "programme": self.best.programme if self.best else None,
             "passage": self.best.passage if self.best else None,

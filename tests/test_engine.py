@@ -90,8 +90,8 @@ def test_very_long_input_is_cut_and_said_so(engine: Engine) -> None:
 
 def test_json_has_the_documented_keys(engine: Engine) -> None:
     data = engine.answer("printing courses Schaerbeek").to_dict()
-    assert set(data) >= {"question", "lang", "confident", "centre", "programme", "passage", "score", "reply", "alternatives"}
-    assert data["centre"] == "beta" and isinstance(data["score"], float)
+    assert set(data) >= {"question", "lang", "confident", "kind", "centre", "programme", "passage", "score", "reply", "alternatives"}
+    assert data["centre"] == "beta" and data["kind"] == "answer" and isinstance(data["score"], float)
     assert all(set(alt) == {"centre", "programme", "passage", "score"} for alt in data["alternatives"])
     assert "beta" not in {(alt["centre"], alt["programme"]) for alt in data["alternatives"]}
 
