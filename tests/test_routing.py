@@ -12,7 +12,18 @@ import pytest
 
 from bot.centre_prior import CentrePrior
 from bot.engine import Engine, _points
-from bot.routing import NEAR_KM, PRIOR_BONUS, PROXIMITY_GATE, YOUTH_ONLY_PENALTY, centre_points, nearest, proximity, rank
+from bot.routing import (
+    NEAR_KM,
+    PRIOR_BONUS,
+    PROXIMITY_GATE,
+    WOMEN_BONUS,
+    WOMEN_ONLY_UNSAID_PENALTY,
+    YOUTH_ONLY_PENALTY,
+    centre_points,
+    nearest,
+    proximity,
+    rank,
+)
 from index.gazetteer import fold
 from index.knowledge import load_knowledge
 from index.places_file import load_gazetteer
@@ -98,6 +109,24 @@ def test_a_centre_for_women_only_drops_for_a_man(make_engine: Callable[..., Engi
     for_man, for_anyone = (rank(a.hits, engine.index, a.places, a.audience, "en").adjustments["ladies"] for a in (man, woman))
     assert for_man < for_anyone
     assert man.best is not None and man.best.centre != "ladies", [o.target for o in man.ranked]
+
+
+def test_an_option_for_women_only_drops_a_little_when_the_question_does_not_say_a_woman_asks(
+    make_engine: Callable[..., Engine], knowledge_dir: Path
+) -> None:
+    """'I'm unemployed and want to retrain in IT' went to Interface3, which trains women only."""
+    _centre(knowledge_dir, "ladies", "Ladies", "Schaerbeek", SCHAERBEEK)
+    _programme(knowledge_dir, "ladies-coding", "ladies", "coding", "eligibility:\n  gender: women\n")
+    engine = make_engine()
+    adjustments = {}
+    for question in ("coding course in Schaerbeek?", "I am a woman, coding course in Schaerbeek?"):
+        answer = engine.answer(question)
+        adjustments[question] = rank(answer.hits, engine.index, answer.places, answer.audience, "en").adjustments
+    unsaid, woman = adjustments.values()
+    for target in ("ladies", "ladies-coding"):
+        assert unsaid[target] < woman[target] - WOMEN_BONUS
+        assert unsaid[target] == pytest.approx(woman[target] - WOMEN_BONUS - WOMEN_ONLY_UNSAID_PENALTY)
+    assert unsaid["east-coding"] == pytest.approx(woman["east-coding"])
 
 
 @pytest.mark.parametrize(
