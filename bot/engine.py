@@ -20,11 +20,11 @@ from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import detect_question_language, other_language_note, reply_language
-from bot.places import NamedPoint, find_place, nearest_centres, point_of
+from bot.places import elsewhere_named, find_place, named_points, nearest_centres
 from bot.settings import Settings
 from bot.small_talk import small_talk
+from bot.what_is import asks_what_it_is
 from index.embedder import Embedder, load_embedder
-from index.gazetteer import PlaceMatch
 from index.names import NameIndex
 from index.passages import Passage
 from index.schema import LANGUAGES, Lang, is_lang
@@ -95,21 +95,6 @@ def _name_words(index: LoadedIndex) -> frozenset[str]:
 _WORD = re.compile(r"[^\W\d_]+")
 _WEB_ADDRESS = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
 """A web or e-mail domain in knowledge text: "muntpunt.be" does not make "Muntpunt" an ordinary word."""
-
-
-def _points(matches: list[PlaceMatch]) -> list[NamedPoint]:
-    """Places named in the question that say where (a municipality, a neighbourhood, a station),
-    not "Brussels" as a whole, an area without one point or a city elsewhere."""
-    points = (point_of(match.place, match.municipalities, match.name) for match in matches if match.place.precision != "region")
-    return [point for point in points if point is not None]
-
-
-def _elsewhere(matches: list[PlaceMatch]) -> str | None:
-    """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
-    no Brussels place ("from Antwerp to Anderlecht" is ours)."""
-    if matches and all(match.place.kind == "elsewhere" for match in matches):
-        return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
-    return None
 
 
 def _asked_nothing(question: str, lang: Lang, blocks: list[Block], kind: AnswerKind, asked: str = "") -> Answer:
@@ -240,7 +225,7 @@ class Engine:
         asked = detect_question_language(text, lang_hint, self._proper_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)
-        audience, places, elsewhere = read_audience(text), _points(matches), _elsewhere(matches)
+        audience, places, elsewhere = read_audience(text), named_points(matches), elsewhere_named(matches)
         named = self.names.find(text)
         vector = self.embedder.embed_queries([text])[0]
         nearest = self.confidence.nearest_questions(vector)
@@ -270,7 +255,8 @@ class Engine:
         about_else = score < OFF_TOPIC_SCORE and values["question_margin"] < OFF_TOPIC_MARGIN and elsewhere is None and not one_known_word
         offered = confident
         if confident and best is not None:
-            blocks = self._compose(self._in_language(hits[0].passage, lang), lang, truncated, ranking.fits.get(best.target), options)
+            chosen_passage = self._opening(hits[0].passage) if asks_what_it_is(text) else hits[0].passage
+            blocks = self._compose(self._in_language(chosen_passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
         else:
             distinct = {} if about_else else self._distinct(options, lang)
@@ -357,6 +343,15 @@ class Engine:
                 seen.add(key)
                 options.append(Option(hit.passage.centre, hit.passage.programme, hit.passage.id, hit.dense))
         return options
+
+    def _opening(self, passage: Passage) -> Passage:
+        """The first section of `passage`'s file, which says what it is, in its language; for an FAQ,
+        whose opening text has no heading to show, its first question ("What is the ICT cheque?")."""
+        for key in (0, 1):
+            first = self._groups.get((f"{passage.target}#{key}", passage.lang))
+            if first is not None and first.title != passage.target:
+                return first
+        return passage
 
     def _in_language(self, passage: Passage, lang: Lang) -> Passage:
         return self._groups.get((passage.group, lang), passage)

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from index.gazetteer import Gazetteer, Place, fold
+from index.gazetteer import Gazetteer, Place, PlaceMatch, fold
 from index.places_file import load_gazetteer
 from index.schema import Centre, Site
 
-__all__ = ["NamedPoint", "Place", "distance_km", "find_place", "nearest_centres"]
+__all__ = ["NamedPoint", "Place", "distance_km", "elsewhere_named", "find_place", "named_points", "nearest_centres"]
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,21 @@ def point_of(place: Place, municipalities: tuple[Place, ...] = (), name: str | N
         return None
     area = _keys(place) if place.kind == "municipality" else frozenset()
     return NamedPoint(name or place.name, place.lat, place.lon, area, frozenset().union(area, *(_keys(m) for m in municipalities)))
+
+
+def named_points(matches: list[PlaceMatch]) -> list[NamedPoint]:
+    """Places named in the question that say where (a municipality, a neighbourhood, a station),
+    not "Brussels" as a whole, an area without one point or a city elsewhere."""
+    points = (point_of(match.place, match.municipalities, match.name) for match in matches if match.place.precision != "region")
+    return [point for point in points if point is not None]
+
+
+def elsewhere_named(matches: list[PlaceMatch]) -> str | None:
+    """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
+    no Brussels place ("from Antwerp to Anderlecht" is ours)."""
+    if matches and all(match.place.kind == "elsewhere" for match in matches):
+        return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
+    return None
 
 
 def _keys(municipality: Place) -> frozenset[str]:

@@ -201,3 +201,12 @@ def test_each_short_other_language_sentence_is_the_start_of_its_full_one() -> No
     assert OTHER_LANGUAGE_ONLY.keys() == OTHER_LANGUAGE_NOTES.keys()
     for code, short in OTHER_LANGUAGE_ONLY.items():
         assert OTHER_LANGUAGE_NOTES[code].startswith(short.rstrip(".")), code
+
+
+def test_a_question_that_asks_what_something_is_gets_its_opening_text(engine: Engine) -> None:
+    """'We run coding courses' (the Courses section) ranks first on its words; 'what is' asks for the opening."""
+    courses = engine.answer("Alpha coding courses for adults")
+    what = engine.answer("What is Alpha coding courses?")
+    assert courses.confident and what.confident and courses.best.passage == what.best.passage  # type: ignore[union-attr]
+    assert "We run coding courses for adults." in courses.text and "We run coding" not in what.text
+    assert "Alpha is a place to learn coding." in what.text

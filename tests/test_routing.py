@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.centre_prior import CentrePrior
-from bot.engine import Engine, _points
+from bot.engine import Engine
+from bot.places import named_points
 from bot.routing import (
     NEAR_KM,
     PRIOR_BONUS,
@@ -227,7 +228,7 @@ def test_a_site_known_only_by_its_municipality_is_in_that_municipality(named: st
     question naming Anderlecht (or a neighbourhood of it) finds it there, not at the Molenbeek one."""
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
     open_studio = knowledge.programmes["maks-open-studio"]
-    places = _points(load_gazetteer(SHIPPED_KNOWLEDGE / "places.yaml").find(f"computer room in {named}"))
+    places = named_points(load_gazetteer(SHIPPED_KNOWLEDGE / "places.yaml").find(f"computer room in {named}"))
     assert places
     closest = nearest(centre_points(knowledge.centres["maks"], open_studio), places)
     assert closest is not None and closest[2], closest
