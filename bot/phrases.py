@@ -186,7 +186,7 @@ PHRASES: dict[Lang, dict[str, str]] = {
         "fallback_language": "(Cette information n'existe pas encore en français.)",
         "days": "lun,mar,mer,jeu,ven,sam,dim",
         "nearest": "Les centres les plus proches de vous :",
-        "nearest_to": "Les centres les plus proches de {place} :",
+        "nearest_to": "Les centres les plus proches du lieu indiqué ({place}) :",
         "nearest_hint": "Les distances sont approximatives. Dites-moi ce que vous voulez apprendre pour trouver la bonne formation.",
         "no_located_centres": "Je ne connais encore l'emplacement d'aucun centre.",
         "welcome": "Bonjour ! Je vous aide à trouver une formation au numérique à Bruxelles : cours d'informatique, écoles de code, salles informatiques publiques. Écrivez-moi en français, en néerlandais ou en anglais, par exemple : « Où apprendre à coder gratuitement ? »",

@@ -142,6 +142,8 @@ def test_nearest_reply_names_the_site_and_links_its_map() -> None:
     text = render_text(nearest_reply(nearest_centres(50.8167, 4.3167, [_centre(kind="network", sites=_ROOMS)]), "en", "Forest"))
     assert "1. X centre (South room) — Forest, ≈ 0.0 km" in text
     assert "https://www.openstreetmap.org/search?query=X%20centre%20South%20room%2C%20Forest" in text
+    french = render_text(nearest_reply(nearest_centres(50.8167, 4.3167, [_centre(kind="network", sites=_ROOMS)]), "fr", "Anderlecht"))
+    assert french.startswith("Les centres les plus proches du lieu indiqué (Anderlecht) :")  # not "de Anderlecht"
 
 
 def test_a_centre_without_phone_email_or_website_says_how_to_find_it() -> None:
