@@ -248,8 +248,9 @@ def _fit(
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()
     adjust -= UNMET_PENALTY * len(unmet)
     rules = programme.eligibility if programme is not None else None
-    if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and audience.age is None:
-        adjust -= 0.0 if audience.about_young or audience.for_group else YOUTH_ONLY_PENALTY
+    taken_for_an_adult = audience.age is None and not (audience.about_young or audience.for_group)
+    if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and taken_for_an_adult:
+        adjust -= YOUTH_ONLY_PENALTY
     matched = _matched(centre, programme, audience)  # shown as "why", not scored: a bonus did worse on train
     if centre is not None and centre.for_groups_only:
         adjust += GROUPS_BONUS if audience.for_group else -(CHILD_GROUPS_PENALTY if audience.for_child else GROUPS_ONLY_PENALTY)

@@ -5,8 +5,9 @@ not "I could not find anything about that" and a list of centres chosen for the 
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Literal
+
+from bot.audience_words import fold_question
 
 SmallTalk = Literal["greeting", "thanks"]
 
@@ -84,13 +85,8 @@ _ADDRESSED = frozenset({"bot", "there", "everyone", "all", "tous", "madame", "mo
 """Words that may follow a greeting or a thank-you without asking anything ("hello bot", "merci encore")."""
 
 
-def _fold(text: str) -> str:
-    """Lower case without accents, apostrophes as spaces: "Bonjour à tous !" and "bonjour a tous" match."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 _WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+"""Words of the folded text (lower case, no accents: "Bonjour à tous !" and "bonjour a tous" match)."""
 
 
 def _phrases() -> dict[str, tuple[SmallTalk, str]]:
@@ -98,7 +94,7 @@ def _phrases() -> dict[str, tuple[SmallTalk, str]]:
     for kind, by_language in (("greeting", _GREETINGS), ("thanks", _THANKS)):
         for lang, phrases in by_language.items():
             for text in phrases:
-                table.setdefault(" ".join(_WORDS.findall(_fold(text))), (kind, lang))  # type: ignore[arg-type]
+                table.setdefault(" ".join(_WORDS.findall(fold_question(text))), (kind, lang))  # type: ignore[arg-type]
     return table
 
 
@@ -109,7 +105,7 @@ _LONGEST = max(len(key.split()) for key in _PHRASES)
 def small_talk(text: str) -> tuple[SmallTalk, str] | None:
     """("greeting" or "thanks", the language it is written in) when `text` is only greetings,
     thanks and words addressing the bot, with any punctuation or emoji; None when it asks anything."""
-    words = _WORDS.findall(_fold(text))
+    words = _WORDS.findall(fold_question(text))
     if not words or len(words) > 3 * _LONGEST:
         return None
     found: tuple[SmallTalk, str] | None = None

@@ -24,7 +24,7 @@ TOPIC_WORDS = 4
 
 def asks_what_it_is(question: str) -> bool:
     """Whether `question` asks only what something is, in English, French or Dutch."""
-    text = fold_question(" ".join(question.split())).replace("’", "'").strip(" ?!.")
+    text = fold_question(" ".join(question.split())).strip(" ?!.")
     asked = _ASKS.match(text)
     if asked is not None:
         rest = text[asked.end() :]
