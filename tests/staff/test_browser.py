@@ -161,15 +161,22 @@ def no_alert(driver) -> bool:  # type: ignore[no-untyped-def]
 
 
 def navigate(driver, action) -> None:  # type: ignore[no-untyped-def]
-    """Do `action` (a click, Enter in a form) and wait until the next page has replaced this one."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Do `action` (a click, Enter in a form) and wait until the next page has replaced this one.
+
+    The old page is marked with a window property rather than watched through an element:
+    chromedriver can answer a question about an element of a page being replaced with
+    "Node with given id does not belong to the document" instead of a stale element,
+    which made `staleness_of` fail a run now and then. Errors while the page is changing
+    are retried until the timeout.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = driver.find_element(By.TAG_NAME, "html")
+    driver.execute_script("window.telecentreOldPage = true")
     action()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
-    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait = WebDriverWait(driver, 60, ignored_exceptions=(WebDriverException,))
+    wait.until(lambda d: d.execute_script("return window.telecentreOldPage === undefined"))
+    wait.until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def log_in_with_the_keyboard(driver, url: str) -> None:  # type: ignore[no-untyped-def]
