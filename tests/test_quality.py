@@ -79,6 +79,18 @@ def test_an_obvious_off_topic_question_lists_no_centres(shipped_engine, question
     assert "digital-skills training, computer rooms and coding schools in Brussels" in answer.text
 
 
+@pytest.mark.parametrize("question", ["When is the next train to Antwerp?", "Коли наступний потяг до Антверпена?"])
+def test_a_trip_to_another_city_is_told_it_is_not_ours_without_centres(shipped_engine, question: str) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_engine.answer(question)
+    assert answer.kind == "off_topic" and answer.alternatives == [], answer.kind
+    assert "cannot tell you where to go in" in answer.text and "If you can come to Brussels" not in answer.text
+
+
+def test_a_course_in_another_city_is_offered_what_brussels_has(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_engine.answer("Waar kan ik leren programmeren in Antwerpen?")
+    assert answer.kind == "unsure" and "Als je naar Brussel kunt komen" in answer.text, answer.text
+
+
 def test_shipped_confidence_model_is_still_calibrated(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     """Recalibrating on today's knowledge must not beat the shipped model by much: if it does,
     run `telecentre calibrate --write` and review the figures."""
