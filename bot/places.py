@@ -30,6 +30,9 @@ class NamedPoint:
     within: frozenset[str] = frozenset()
     """The folded names and postcodes of the municipalities the place lies in (itself, for one): a
     centre known only to the municipality (its location's precision) may be anywhere in it."""
+    postcodes: frozenset[str] = frozenset()
+    """The place's own postcodes, when it has any (Neder-Over-Heembeek: 1120): a centre known only to
+    the municipality but whose address has another postcode (1000) is not in it."""
 
 
 def find_place(text: str, gazetteer: Gazetteer | None = None) -> NamedPoint | None:
@@ -44,7 +47,8 @@ def point_of(place: Place, municipalities: tuple[Place, ...] = (), name: str | N
     if place.lat is None or place.lon is None:
         return None
     area = _keys(place) if place.kind == "municipality" else frozenset()
-    return NamedPoint(name or place.name, place.lat, place.lon, area, frozenset().union(area, *(_keys(m) for m in municipalities)))
+    within = frozenset().union(area, *(_keys(m) for m in municipalities))
+    return NamedPoint(name or place.name, place.lat, place.lon, area, within, frozenset(place.postcodes))
 
 
 def named_points(matches: list[PlaceMatch]) -> list[NamedPoint]:

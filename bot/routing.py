@@ -186,13 +186,20 @@ def centre_points(centre: Centre, programme: Programme | None = None, *, own: bo
 def nearest(points: list[Point], places: list[NamedPoint]) -> tuple[NamedPoint, float, bool] | None:
     """The place named that is nearest to any of `points`, the distance, and whether that point
     counts as in it: a municipality named with the point's address in it, or a point known only to
-    its municipality (a network of the City of Brussels) and a place named in that municipality."""
+    its municipality (a network of the City of Brussels) and a place named in that municipality,
+    unless their postcodes differ (an address in 1000 is not in Neder-Over-Heembeek, 1120)."""
     pairs = [
-        (place, _distance(place, lat, lon), bool(place.area & keys or (coarse and place.within & keys)))
+        (place, _distance(place, lat, lon), bool(place.area & keys or (coarse and place.within & keys and _same_postcode(place, keys))))
         for place in places
         for lat, lon, keys, coarse in points
     ]
     return min(pairs, key=lambda pair: (not pair[2], pair[1])) if pairs else None
+
+
+def _same_postcode(place: NamedPoint, keys: frozenset[str]) -> bool:
+    """Whether an address's postcode (among its `keys`) can be the place's, when both are known."""
+    postcodes = {key for key in keys if key.isdigit()}
+    return not (place.postcodes and postcodes) or bool(place.postcodes & postcodes)
 
 
 def _distance(place: NamedPoint, lat: float | None, lon: float | None) -> float:

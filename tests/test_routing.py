@@ -209,6 +209,22 @@ def test_a_network_known_only_to_its_municipality_is_in_every_place_of_it(engine
     assert nearest([(50.84, 4.33, keys, False)], [place])[2] is False  # type: ignore[index]
 
 
+def test_a_centre_known_only_to_its_municipality_is_not_in_a_part_of_it_with_another_postcode() -> None:
+    """Ligo's address is in 1000, located only to the City of Brussels: not in Neder-Over-Heembeek
+    (1120, 6 km away), though in the Marolles (1000) and in a place with no postcode of its own."""
+    from bot.places import NamedPoint
+    from bot.routing import nearest
+
+    city = frozenset({"bruxelles", "brussel", "1000", "1020", "1120", "1130"})
+    ligo = (50.8467, 4.3525, frozenset({"bruxelles", "brussel", "1000"}), True)
+    heembeek = NamedPoint("Neder-Over-Heembeek", 50.9, 4.3833, within=city, postcodes=frozenset({"1120"}))
+    marolles = NamedPoint("Marolles", 50.837, 4.348, within=city, postcodes=frozenset({"1000"}))
+    station = NamedPoint("Bruxelles-Central", 50.845, 4.357, within=city)
+    assert nearest([ligo], [heembeek]) == (heembeek, pytest.approx(6.4, abs=0.3), False)
+    assert nearest([ligo], [marolles])[2] is True  # type: ignore[index]
+    assert nearest([ligo], [station])[2] is True  # type: ignore[index]
+
+
 def test_a_centre_with_sites_is_also_at_its_own_address() -> None:
     """MolenGeek is in Molenbeek and at its LaekenGeek site; a programme naming sites is at those only."""
     knowledge = load_knowledge(SHIPPED_KNOWLEDGE)
