@@ -55,10 +55,12 @@ def format_address(centre: Centre, lang: Lang, site: Site | None = None) -> str:
 
 
 def map_link(centre: Centre, lang: Lang, site: Site | None = None) -> str | None:
-    """An OpenStreetMap search for the street address (so the pin follows the address, not our coordinates)."""
+    """An OpenStreetMap search for the street address (so the pin follows the address, not our
+    coordinates); without one, for the name as a learner would search it, in its municipality (the
+    parentheses of "L'Atelier du Web (public computer room in Saint-Gilles)" found nothing)."""
     if site is not None:
-        return _map_search(f"{centre.name.get(lang)} {site.name.get(lang)}", site.address, site.location, lang)
-    return _map_search(centre.name.get(lang), centre.address, centre.location, lang)
+        return _map_search(f"{search_name(centre, lang)} {site.name.get(lang)}", site.address, site.location, lang)
+    return _map_search(search_name(centre, lang), centre.address, centre.location, lang)
 
 
 def _map_search(name: str, address: Address | None, location: Location | None, lang: Lang) -> str | None:

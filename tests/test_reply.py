@@ -60,6 +60,13 @@ def test_map_link_searches_the_street_address_in_the_learners_language() -> None
     assert map_link(centre, "nl") == "https://www.openstreetmap.org/search?query=Brogniezstraat%2054%2C%201070%20Anderlecht"
 
 
+def test_map_link_without_a_street_searches_the_name_without_its_parentheses_in_its_municipality() -> None:
+    centre = _centre(
+        name={"en": "L'Atelier du Web (public computer room in Saint-Gilles)"}, address={"municipality": {"en": "Saint-Gilles"}}
+    )
+    assert map_link(centre, "en") == "https://www.openstreetmap.org/search?query=L%27Atelier%20du%20Web%2C%20Saint-Gilles"
+
+
 def test_map_link_uses_the_landmark_when_no_street_is_known() -> None:
     centre = _centre(
         location={
