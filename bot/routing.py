@@ -216,7 +216,9 @@ def _matched(centre: Centre | None, programme: Programme | None, audience: Audie
     if rules is not None and rules.jobseeker in ("required", "priority") and answers.get("jobseeker") == "y":
         matched.append("jobseekers")
     if rules is not None and "age" in answers and (rules.age_min is not None or rules.age_max is not None):
-        matched.append("age")
+        age = int(answers["age"])
+        if (rules.age_min is None or age >= rules.age_min) and (rules.age_max is None or age <= rules.age_max):
+            matched.append("age")
     if centre is not None and centre.for_groups_only and (audience.for_group or audience.for_child):
         matched.append("groups")  # for a parent too: the child's school or club is who can ask
     if audience.instruction_language and programme is not None and audience.instruction_language in (programme.instruction_languages or []):

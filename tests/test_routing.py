@@ -98,6 +98,9 @@ def test_a_programme_the_learner_cannot_join_drops_below_one_they_can(engine: En
     assert women_only.unmet and "women" in women_only.unmet[0]
     woman = engine.answer("I am a woman, 30 years old, web development course")
     assert woman.fits["east-women"].unmet == () and "women" in woman.fits["east-women"].matched
+    assert "age" in woman.fits["east-women"].matched
+    girl = engine.answer("I am a woman, 16 years old, web development course")
+    assert girl.fits["east-women"].unmet and "age" not in girl.fits["east-women"].matched  # not "open to your age" as well
 
 
 def test_a_centre_for_women_only_drops_for_a_man(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
