@@ -91,6 +91,14 @@ def test_a_course_in_another_city_is_offered_what_brussels_has(shipped_engine) -
     assert answer.kind == "unsure" and "Als je naar Brussel kunt komen" in answer.text, answer.text
 
 
+def test_capital_digital_is_for_children_of_8_to_11_and_pays_teenagers_who_teach_them(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """One programme per audience: a 12-year-old is between the children (8-11) and the animators (15-18)."""
+    twelve = shipped_engine.answer("Mon fils a 12 ans, il peut participer à Capital Digital ?")
+    assert twelve.best.programme == "maks-capital-digital" and twelve.fits[twelve.best.target].unmet, twelve.text
+    sixteen = shipped_engine.answer("I'm 16, can I get paid to teach coding to kids in the holidays?")
+    assert sixteen.best.programme == "maks-capital-digital-animators" and "open to your age" in sixteen.text, sixteen.text
+
+
 def test_shipped_confidence_model_is_still_calibrated(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     """Recalibrating on today's knowledge must not beat the shipped model by much: if it does,
     run `telecentre calibrate --write` and review the figures."""
