@@ -353,8 +353,8 @@ class Engine:
         centre = self.index.centres.get(target)
         if centre is not None:
             return centre.name.get(lang)
-        passage = self._targets.get(target)
-        return self._in_language(passage, lang).title if passage else target
+        passage = self._targets.get(target)  # an FAQ: its first question, not its id ("ict-cheque")
+        return self._in_language(self._opening(passage), lang).title if passage else target
 
     def _distinct(self, options: list[Option], lang: Lang) -> dict[Option, tuple[str, str]]:
         """The first ALTERNATIVES options that read differently, with how each reads: an FAQ is

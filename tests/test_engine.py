@@ -210,3 +210,9 @@ def test_a_question_that_asks_what_something_is_gets_its_opening_text(engine: En
     assert courses.confident and what.confident and courses.best.passage == what.best.passage  # type: ignore[union-attr]
     assert "We run coding courses for adults." in courses.text and "We run coding" not in what.text
     assert "Alpha is a place to learn coding." in what.text
+
+
+def test_an_faq_of_no_centre_is_listed_by_its_first_question_not_its_id(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """An option list showed "1. ict-cheque" (the file's id) to a learner."""
+    assert shipped_engine.title_of("ict-cheque", "nl") == "Wat is de ICT-cheque van Actiris?"
+    assert shipped_engine.title_of("ict-cheque", "fr") == "Qu'est-ce que le chèque TIC d'Actiris ?"
