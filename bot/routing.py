@@ -230,11 +230,30 @@ def _site_near(centre: Centre, programme: Programme | None, places: list[NamedPo
     """The place named that one of a network's sites is near, if any: a network's own point is its
     seat or its municipality, no place to go, so it ranks by it but does not say "near" (CABAN, on
     the City of Brussels' point, was said to be "near the Marolles")."""
-    closest = nearest(centre_points(centre, programme, own=False), places)
+    points = centre_points(centre, programme, own=False)
+    closest = nearest(points, places)
     if closest is None:
         return None
-    place, km, inside = closest
-    return place.name if inside or km <= NEAR_KM else None
+    place, _, inside = closest
+    return _near_name(points, place, inside, addressed=_has_street(centre, own=False))
+
+
+def _has_street(centre: Centre, *, own: bool = True) -> bool:
+    """Whether a street address is known for the centre (unless not `own`) or one of its sites."""
+    addresses = [centre.address if own else None, *(site.address for site in centre.sites or [])]
+    return any(address is not None and address.street is not None for address in addresses)
+
+
+def _near_name(points: list[Point], place: NamedPoint, inside: bool, *, addressed: bool) -> str | None:
+    """The place's name when the reply can say the option is near it: in the municipality named,
+    within NEAR_KM of it by a point of its own, or in the part of the municipality named with a
+    street address there (Maks, Rue Brogniez, for Kuregem). Without a street, a point known only to
+    its municipality ranks as if anywhere in it but is no claim: the City of Brussels' computer
+    rooms were said to be "near" Neder-Over-Heembeek and the Atomium, from the city centre."""
+    if inside and (place.area or addressed):
+        return place.name
+    precise = [(lat, lon) for lat, lon, _, coarse in points if not coarse and lat is not None and lon is not None]
+    return place.name if any(distance_km(place.lat, place.lon, lat, lon) <= NEAR_KM for lat, lon in precise) else None
 
 
 def _fit(
@@ -245,13 +264,14 @@ def _fit(
     near: str | None = None
     distance: float | None = None
     if centre is not None and places:
-        closest = nearest(centre_points(centre, programme), places)
+        points = centre_points(centre, programme)
+        closest = nearest(points, places)
         if closest is not None:
             place, km, inside = closest
             if inside or math.isfinite(km):  # not a site known only by a municipality not named
                 distance = 0.0 if inside else km
                 adjust += PROXIMITY_BONUS * pull * proximity(distance) * (OUTSIDE_SHARE if place.area and not inside else 1.0)
-                near = place.name if distance <= NEAR_KM else None
+                near = _near_name(points, place, inside, addressed=_has_street(centre)) if distance <= NEAR_KM else None
                 if near is not None and centre.kind == "network":
                     near = _site_near(centre, programme, places)
     unmet = tuple(unmet_conditions(programme, audience.answers(), lang)) if programme is not None else ()

@@ -37,6 +37,7 @@ SCHAERBEEK = "  lat: 50.8675\n  lon: 4.3736\n"
 
 def _centre(root: Path, id: str, name: str, town: str, where: str, kind: str = "centre") -> None:
     text = CENTRE.format(id=id, name=name, topic="coding", town=town).replace("  lat: 50.85\n  lon: 4.35\n", where)
+    text = text.replace("precision: municipality", "precision: street")  # at `where`, not anywhere in `town`
     (root / "centres" / f"{id}.md").write_text(text.replace(f"id: {id}\n", f"id: {id}\nkind: {kind}\n", 1), encoding="utf-8")
 
 
@@ -226,6 +227,25 @@ def test_a_centre_known_only_to_its_municipality_is_not_in_a_part_of_it_with_ano
     assert nearest([ligo], [heembeek]) == (heembeek, pytest.approx(6.4, abs=0.3), False)
     assert nearest([ligo], [marolles])[2] is True  # type: ignore[index]
     assert nearest([ligo], [station])[2] is True  # type: ignore[index]
+
+
+@pytest.mark.parametrize("street", [False, True])
+def test_near_is_said_only_where_the_centre_is_known_to_be(make_engine: Callable[..., Engine], knowledge_dir: Path, street: bool) -> None:
+    """A centre located only to the City of Brussels, its address in 1020: ranked as if anywhere in
+    the city but in Neder-Over-Heembeek (1120); said to be near a place in the city only with its
+    street known (it is somewhere there; without one it may be anywhere in the city)."""
+    _centre(knowledge_dir, "city", "City", "Bruxelles-Ville", "  lat: 50.8467\n  lon: 4.3525\n")
+    path = knowledge_dir / "centres" / "city.md"
+    text = path.read_text(encoding="utf-8").replace("precision: street", "precision: municipality").replace('"1000"', '"1020"')
+    path.write_text(text if street else text.replace("  street: Rue de l'Exemple 1\n", ""), encoding="utf-8")
+    engine = make_engine()
+    for question, inside, near in (
+        ("coding course in Laeken", True, "Laeken"),
+        ("coding course near the Atomium", True, "Atomium"),
+        ("coding course in Neder-Over-Heembeek", False, None),
+    ):
+        fit = engine.answer(question).fits["city"]
+        assert (fit.distance_km == 0.0) is inside and fit.near == (near if street else None), question
 
 
 def test_a_centre_with_sites_is_also_at_its_own_address() -> None:
