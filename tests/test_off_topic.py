@@ -1,4 +1,5 @@
-"""Off-topic examples: staff file checks with file:line, their vectors in the index, the feature."""
+"""Off-topic examples: staff file checks with file:line, their vectors in the index, the feature;
+and when a question not answered is about something else (bot/off_topic.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.engine import Engine
+from bot.off_topic import about_something_else
 from index.off_topic import OFF_TOPIC_FILE, load_off_topic
 from index.store import build_index, open_index
 from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder
@@ -53,3 +55,22 @@ def test_a_question_like_an_example_scores_closer_to_it_than_to_the_knowledge(ma
     engine = make_engine()
     assert engine.answer("will it rain in Brussels tomorrow?").features["off_topic"] > 0
     assert engine.answer("coding course in Anderlecht").features["off_topic"] < 0
+
+
+@pytest.mark.parametrize(
+    "score,margin,topic,elsewhere,expected",
+    [
+        (0.2, -0.05, -1.0, False, True),  # nearer a refused question, and the topic logit agrees
+        (0.2, -0.02, 2.5, False, False),  # "waar kan ik leren programmeren?": near "... in Antwerpen?", but ours by topic
+        (0.6, -0.05, -1.0, False, False),  # the confidence model finds it more likely ours
+        (0.02, 0.004, -4.3, False, True),  # "capital of Australia?", nearest to a Capital Digital question
+        (0.0, -0.03, -4.9, True, True),  # "next train to Antwerp?"
+        (0.0, -0.02, 0.3, True, False),  # "coding course in Antwerp?": told what Brussels has
+    ],
+)
+def test_about_something_else_needs_the_topic_logit_to_agree(
+    score: float, margin: float, topic: float, elsewhere: bool, expected: bool
+) -> None:
+    values = {"question_margin": margin, "topic": topic}
+    assert about_something_else(score, values, elsewhere=elsewhere, one_known_word=False) is expected
+    assert about_something_else(score, values, elsewhere=False, one_known_word=True) is False
