@@ -87,6 +87,8 @@ BRUSSELS_PLACES = load_gazetteer().words
 They come from the shipped knowledge/places.yaml (index/gazetteer.py), the one list of places."""
 
 _WORDS = re.compile(r"[\w'-]+")
+_WEB_ADDRESS = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+"""A link says nothing of the language ("https://www.google.com" was Portuguese, by "com")."""
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 _EXTRA_MARKERS: dict[str, tuple[str, ...]] = {
@@ -94,7 +96,11 @@ _EXTRA_MARKERS: dict[str, tuple[str, ...]] = {
         *("what", "where", "when", "how", "who", "which", "near", "free", "learn"),
         *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "room"),
     ),
-    "fr": ("où", "quoi", "comment", "quand", "quel", "quelle", "quels", "quelles", "combien", "pourquoi", "près", "gratuit", "apprendre"),
+    "fr": (
+        *("où", "quoi", "comment", "quand", "quel", "quelle", "quels", "quelles", "combien", "pourquoi", "près", "gratuit", "apprendre"),
+        # words of our domain that only French spells so ("y a t il un espace numerique a Evere" read as Spanish)
+        *("cours", "informatique", "ordinateur", "ordi", "numérique", "numerique", "espace", "bonjour", "svp", "imprimer"),
+    ),
     "nl": (
         *("waar", "wanneer", "welke", "welk", "hoeveel", "waarom", "graag", "leren", "dichtbij", "buurt"),
         *("cursus", "cursussen", "opleiding", "computerles", "computerlessen", "printen", "afdrukken"),
@@ -189,8 +195,8 @@ def detect_language(text: str, prior: str | None = None, ignore: frozenset[str] 
 
 
 def _kept_words(text: str, ignore: frozenset[str]) -> str:
-    """The words of `text` that are not in `ignore`, joined by spaces."""
-    return " ".join(word for word in _WORDS.findall(text) if word.lower() not in ignore)
+    """The words of `text` that are not in `ignore` nor in a web address, joined by spaces."""
+    return " ".join(word for word in _WORDS.findall(_WEB_ADDRESS.sub(" ", text)) if word.lower() not in ignore)
 
 
 def _our_language(text: str, counts: dict[str, int], prior: str | None) -> Lang:

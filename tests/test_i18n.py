@@ -67,10 +67,18 @@ NAMES = frozenset({"becode", "maks", "molengeek"})
         ("cursus Excel", "nl"),  # the wide detector alone says Romanian
         ("Cursus Photoshop Brussel avond", "nl"),  # ... and German here
         ("printen", "nl"),
+        ("y a t il un espace numerique a Evere", "fr"),  # the wide detector alone says Spanish
+        ("cours de code à Paris", "fr"),  # ... German
+        ("cours photoshop bruxelles", "fr"),  # ... German, then English for our three
     ],
 )
 def test_the_language_a_question_is_written_in(question: str, expected: str) -> None:
     assert detect_question_language(question, ignore=NAMES) == expected
+
+
+def test_a_web_address_says_nothing_of_the_language() -> None:
+    assert detect_question_language("https://www.google.com") == "en"  # was Portuguese, by "com"
+    assert detect_question_language("https://www.google.com", prior="nl") == "nl"
 
 
 def test_a_place_and_two_english_words_are_english() -> None:
