@@ -17,6 +17,7 @@ from typing import Literal
 from bot.audience_for_others_words import CHILD_AGE, DAUGHTER, FOR_CHILD, FOR_GROUP, FOR_WIFE, GROUP_OF_OURS, GROUP_SEEKS, YOUNG
 from bot.audience_words import (
     AGE,
+    AGE_BEFORE_NOUN,
     FEMININE,
     FOR_WOMEN,
     INSTRUCTION,
@@ -73,9 +74,12 @@ def read_audience(question: str) -> Audience:
     if age is None:
         age = _age(text)
     gender: Literal["w", "m"] | None = None
-    if SELF_MAN.search(text):
+    plain = text
+    for aged, replacement in AGE_BEFORE_NOUN:
+        plain = aged.sub(replacement, plain)
+    if SELF_MAN.search(plain):
         gender = "m"
-    elif SELF_WOMAN.search(text) or (not for_child and (WOMAN.search(text) or FEMININE.search(text)) and _speaks_of_self(text)):
+    elif SELF_WOMAN.search(plain) or (not for_child and (WOMAN.search(text) or FEMININE.search(text)) and _speaks_of_self(text)):
         gender = "w"
     if (for_child and DAUGHTER.search(text)) or (not for_child and FOR_WIFE.search(text)):
         gender = "w"

@@ -45,6 +45,13 @@ AGE = [
     )
 ]
 
+AGE_BEFORE_NOUN = (
+    (re.compile(r"(?<!\w)an?\s+\d{1,2}\s*-?\s*(?:years?|yrs?)\s*-?\s*old\s+"), "a "),
+    (re.compile(r"(?<!\w)een\s+\d{1,2}\s*-?\s*jarige\s+"), "een "),
+)
+"""An age put before the noun, removed (with what replaces it) before SELF_MAN and SELF_WOMAN are
+read: "I'm a 50 year old man" is "I'm a man" (it was sent to a school for women)."""
+
 WOMAN = words(
     "woman",
     "women",

@@ -99,6 +99,20 @@ def test_answers_speak_the_eligibility_checks_vocabulary() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "gender", "age"),
+    [
+        ("I'm a 50 year old man, unemployed, and want to retrain in IT", "m", 50),  # was sent to a school for women
+        ("I am a 34-year-old woman looking for IT training", "w", 34),
+        ("I'm an 18 year old man", "m", 18),
+        ("ik ben een 50-jarige man en zoek werk", "m", 50),
+    ],
+)
+def test_an_age_before_the_noun_still_says_who_asks(question: str, gender: str, age: int) -> None:
+    audience = read_audience(question)
+    assert (audience.gender, audience.age) == (gender, age)
+
+
+@pytest.mark.parametrize(
     "question",
     [
         "Bruxelles Formation donne accès à quelles formations ?",  # "donne": gives
