@@ -121,6 +121,9 @@ class Searcher:
         self.vocabulary = frozenset(word for words in corpus for word in words)
         self._passage_words = [frozenset(words) for words in corpus]
         self._answerers = [p.answerer for p in index.passages]
+        self._rows_of: dict[str, list[int]] = {}
+        for row, answerer in enumerate(self._answerers):
+            self._rows_of.setdefault(answerer, []).append(row)
 
     def words_in(self, row: int) -> frozenset[str]:
         """The BM25 terms of the passage at `row`."""
@@ -140,9 +143,11 @@ class Searcher:
         self, query: str, k: int = 10, vector: np.ndarray | None = None, centres: Collection[str] = (), words: list[str] | None = None
     ) -> list[Hit]:
         """The `k` best passages for `query`, best first, then the best passage of each of `centres`
-        (organisations, or FAQs of none: `Passage.answerer`) that has none among them but is among
-        either search's CANDIDATES (a caller that expects them to answer wants them compared,
-        though the words miss them). `vector` and `words` (its `terms`): the query's, when at hand."""
+        (organisations, or FAQs of none: `Passage.answerer`) that has none among them (a caller that
+        expects them to answer wants them compared, though the words miss them), looked for among
+        all their passages: Digitalcity's best for "I'm a 50 year old man, unemployed, and want to
+        retrain in IT" was 102nd of 804, just beyond either search's CANDIDATES. `vector` and
+        `words` (its `terms`): the query's, when at hand."""
         if not self.index.passages:
             return []
         if vector is None:
@@ -161,9 +166,12 @@ class Searcher:
         in_dense = np.zeros(len(self.index.passages), dtype=bool)
         in_dense[dense_rows] = True
         only_lexical = lexical_rows[~in_dense[lexical_rows]]
-        # Dense candidates first, in rank order, then the lexical ones that dense search missed.
-        rows = np.concatenate([dense_rows, only_lexical])
-        cosines = np.concatenate([dense_scores, self._cosines(vector, only_lexical)])
+        in_dense[only_lexical] = True
+        wanted = [row for centre in centres for row in self._rows_of.get(centre, ()) if not in_dense[row]]
+        # Dense candidates first, in rank order, then the lexical ones that dense search missed, then
+        # the passages of `centres` that neither found.
+        rows = np.concatenate([dense_rows, only_lexical, np.array(wanted, dtype=np.int64)])
+        cosines = np.concatenate([dense_scores, self._cosines(vector, rows[len(dense_rows) :])])
         # `ranked`: positions in `rows`, best first.
         if self.fusion == "weighted" and self.mode == "hybrid":
             top_lexical = lexical_all[lexical_rows[0]] if len(lexical_rows) else 1.0

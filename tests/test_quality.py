@@ -99,6 +99,11 @@ def test_capital_digital_is_for_children_of_8_to_11_and_pays_teenagers_who_teach
     assert sixteen.best.programme == "maks-capital-digital-animators" and "open to your age" in sixteen.text, sixteen.text
 
 
+def test_a_man_retraining_in_it_is_not_sent_to_a_school_for_women(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    answer = shipped_engine.answer("I'm a 50 year old man, unemployed, and want to retrain in IT")
+    assert answer.audience.gender == "m" and answer.best.centre != "interface3", answer.text
+
+
 def test_shipped_confidence_model_is_still_calibrated(outcomes, shipped_engine) -> None:  # type: ignore[no-untyped-def]
     """Recalibrating on today's knowledge must not beat the shipped model by much: if it does,
     run `telecentre calibrate --write` and review the figures."""

@@ -55,6 +55,19 @@ def test_a_centre_asked_for_is_compared_though_it_ranks_below_k(searcher_factory
     assert with_it[1].row == max((h for h in everything if h.passage.centre == last), key=lambda h: h.score).row
 
 
+def test_a_centre_asked_for_is_compared_though_neither_search_found_it(searcher_factory, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import index.search
+
+    searcher = searcher_factory("hybrid")
+    everything = searcher.search("printing in Schaerbeek", k=100)
+    last = everything[-1]
+    monkeypatch.setattr(index.search, "CANDIDATES", 1)  # each search finds one passage only
+    with_it = searcher.search("printing in Schaerbeek", k=1, centres=[last.passage.answerer])
+    assert len(with_it) == 2 and with_it[-1].passage.answerer == last.passage.answerer
+    best_of_it = max((h for h in everything if h.passage.answerer == last.passage.answerer), key=lambda h: h.score)
+    assert with_it[-1].row == best_of_it.row  # its best passage, among all of its own
+
+
 def test_query_with_no_known_word_has_no_lexical_score(searcher_factory) -> None:  # type: ignore[no-untyped-def]
     hits = searcher_factory("hybrid").search("zzzz qqqq", k=3)
     assert all(h.lexical == 0 for h in hits)
