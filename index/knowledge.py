@@ -293,6 +293,10 @@ def _parse_body(body: str, first_line: int, shown: str, problems: list[Problem])
     return sections
 
 
+_ELSEWHERE_IN_TEXT = re.compile(r"(?<!\w)(?:[Aa]bove|[Bb]elow|[Cc]i-dessus|[Cc]i-dessous|[Hh]ierboven|[Hh]ieronder)(?!\w)(?!\s+[A-Z])")
+"""Words pointing at another part of the file ("the address above"); not "above Brussels-Central station"."""
+
+
 def _check_record(document: Document, front: frontmatter.FrontMatter, problems: list[Problem]) -> None:
     record, shown = document.record, document.path
     counts = {lang: len(items) for lang, items in document.sections.items()}
@@ -308,6 +312,18 @@ def _check_record(document: Document, front: frontmatter.FrontMatter, problems: 
         )
     for items in document.sections.values():
         for section in items:
+            if pointer := _ELSEWHERE_IN_TEXT.search(section.text):
+                line = section.line + 1 + section.text[: pointer.start()].count("\n")
+                problems.append(
+                    Problem(
+                        shown,
+                        line,
+                        f"# {section.lang}",
+                        f'a reply shows one section on its own, so "{pointer.group(0)}" points at text the learner may not see: '
+                        'name what you mean ("the Brogniez address")',
+                        "warning",
+                    )
+                )
             length = len(section.text) + len(section.heading or "")
             if length > MAX_PASSAGE_CHARS:
                 problems.append(

@@ -82,6 +82,22 @@ def test_coordinates_outside_brussels_is_a_warning(knowledge_dir: Path) -> None:
     assert load_knowledge(knowledge_dir).errors == []
 
 
+def test_a_section_pointing_above_or_below_is_a_warning(knowledge_dir: Path) -> None:
+    """A reply shows one section on its own: "the address above" may point at nothing."""
+    text = _centre(
+        **{
+            "We run coding courses for adults.": "We run coding courses for adults.\nUse the address above.",
+            "apprendre coding.": "apprendre coding au-dessus de la gare.",
+        }
+    )
+    problems = _one(knowledge_dir, "gamma.md", text)
+    line = text.splitlines().index("Use the address above.") + 1
+    assert problems == [
+        f'{knowledge_dir}/centres/gamma.md:{line}: # en: warning: a reply shows one section on its own, so "above" points at '
+        'text the learner may not see: name what you mean ("the Brogniez address")'
+    ]
+
+
 def test_bad_url(knowledge_dir: Path) -> None:
     problems = _one(knowledge_dir, "gamma.md", _centre(**{"website: https://gamma.example.org": "website: gamma dot org"}))
     assert problems == [
