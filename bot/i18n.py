@@ -24,9 +24,18 @@ DEFAULT_LANGUAGE: Lang = "en"
 
 
 LANGUAGE_NAMES: dict[Lang, dict[str, str]] = {
-    "en": {"en": "English", "fr": "French", "nl": "Dutch", "ar": "Arabic"},
-    "fr": {"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe"},
-    "nl": {"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch"},
+    "en": {
+        **{"en": "English", "fr": "French", "nl": "Dutch", "ar": "Arabic", "de": "German", "es": "Spanish", "it": "Italian"},
+        **{"pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "ru": "Russian", "tr": "Turkish", "uk": "Ukrainian"},
+    },
+    "fr": {
+        **{"en": "anglais", "fr": "français", "nl": "néerlandais", "ar": "arabe", "de": "allemand", "es": "espagnol", "it": "italien"},
+        **{"pl": "polonais", "pt": "portugais", "ro": "roumain", "ru": "russe", "tr": "turc", "uk": "ukrainien"},
+    },
+    "nl": {
+        **{"en": "Engels", "fr": "Frans", "nl": "Nederlands", "ar": "Arabisch", "de": "Duits", "es": "Spaans", "it": "Italiaans"},
+        **{"pl": "Pools", "pt": "Portugees", "ro": "Roemeens", "ru": "Russisch", "tr": "Turks", "uk": "Oekraïens"},
+    },
 }
 
 

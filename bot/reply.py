@@ -110,6 +110,9 @@ def centre_blocks(centre: Centre, lang: Lang, now: dt.datetime | None = None, si
         blocks.append(Block("field", f"{text}. {live}" if live else text, _label(lang, "hours")))
     contact = contact_line(centre) or phrase(lang, "contact_unknown", name=search_name(centre, lang))
     blocks.append(Block("field", contact, _label(lang, "contact")))
+    if centre.languages:
+        spoken = ", ".join(language_name(code, lang) for code in centre.languages)
+        blocks.append(Block("field", spoken, _label(lang, "spoken")))
     link = map_link(centre, lang)
     if link:
         blocks.append(Block("link", link, _label(lang, "map")))

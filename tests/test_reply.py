@@ -140,6 +140,13 @@ def test_a_site_known_by_its_name_only_has_no_dangling_colon() -> None:
     assert sites[0].endswith("; South room: Forest; Bare room")
 
 
+def test_the_languages_spoken_are_named_in_the_learners_language() -> None:
+    centre = _centre(languages=["fr", "nl", "tr"])
+    assert [b.value for b in centre_blocks(centre, "en") if b.label == "Languages spoken:"] == ["French, Dutch, Turkish"]
+    assert [b.value for b in centre_blocks(centre, "fr") if b.label == "Langues parlées\u00a0:"] == ["français, néerlandais, turc"]
+    assert "Gesproken talen:" not in [b.label for b in centre_blocks(_centre(), "nl")]
+
+
 def test_outreach_without_address_shows_no_empty_address_or_hours() -> None:
     labels = [b.label for b in centre_blocks(_centre(kind="outreach", website="https://x.example.org"), "en")]
     assert labels == ["Centre:", "Contact:"]
