@@ -351,10 +351,8 @@ def rank(
             if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
                 adjustments[target] += NAMED_BONUS
             if centre is not None and _for_women_only(centre, programme, index):
-                if audience.for_women or (a_man and programme is None):
-                    adjustments[target] += (
-                        WOMEN_BONUS if audience.for_women else -WOMEN_ONLY_FOR_A_MAN_PENALTY
-                    )  # a programme's own conditions: _fit
+                if audience.for_women or (a_man and programme is None):  # a programme's own conditions: _fit
+                    adjustments[target] += WOMEN_BONUS if audience.for_women else -WOMEN_ONLY_FOR_A_MAN_PENALTY
                 elif not a_man:
                     adjustments[target] -= WOMEN_ONLY_UNSAID_PENALTY
             if likely:
