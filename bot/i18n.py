@@ -60,6 +60,9 @@ OTHER_LANGUAGES: tuple[str, ...] = tuple(sorted(OTHER_LANGUAGE_NOTES))
 """Languages recognised beyond English, French and Dutch (ISO 639-1 codes)."""
 
 OTHER_LANGUAGE_MIN_CONFIDENCE = 0.7
+AGREED_MIN_CONFIDENCE = 0.5
+"""The same when the language's own marker words lead too ("Wie spät ist es in New York?": German
+at 0.69, by "ist")."""
 """How sure the wide detector must be before a Latin-script question counts as another language:
 short English, French or Dutch questions must not be mistaken for Spanish or German."""
 
@@ -251,7 +254,8 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
         return leader
     if len(kept.split()) >= 2 and not (is_lang(leader) and lead >= 2):  # else any other language it found would be `doubtful`
         values = _wide_detector().compute_language_confidence_values(kept)
-        if values and values[0].value >= OTHER_LANGUAGE_MIN_CONFIDENCE:
+        agreed = bool(values) and lead >= 1 and values[0].language.iso_code_639_1.name.lower() == leader
+        if values and values[0].value >= (AGREED_MIN_CONFIDENCE if agreed else OTHER_LANGUAGE_MIN_CONFIDENCE):
             code = values[0].language.iso_code_639_1.name.lower()
             theirs = counts.get(code, 0)
             doubtful = ours > theirs and (ours >= 2 or theirs == 0)  # low-accuracy mode is often sure and wrong
