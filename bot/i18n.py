@@ -60,11 +60,11 @@ OTHER_LANGUAGES: tuple[str, ...] = tuple(sorted(OTHER_LANGUAGE_NOTES))
 """Languages recognised beyond English, French and Dutch (ISO 639-1 codes)."""
 
 OTHER_LANGUAGE_MIN_CONFIDENCE = 0.7
+"""How sure the wide detector must be before a Latin-script question counts as another language:
+short English, French or Dutch questions must not be mistaken for Spanish or German."""
 AGREED_MIN_CONFIDENCE = 0.5
 """The same when the language's own marker words lead too ("Wie spät ist es in New York?": German
 at 0.69, by "ist")."""
-"""How sure the wide detector must be before a Latin-script question counts as another language:
-short English, French or Dutch questions must not be mistaken for Spanish or German."""
 
 
 @lru_cache(maxsize=1)

@@ -166,8 +166,10 @@ class Searcher:
         in_dense = np.zeros(len(self.index.passages), dtype=bool)
         in_dense[dense_rows] = True
         only_lexical = lexical_rows[~in_dense[lexical_rows]]
-        found_any = {self._answerers[row] for row in dense_rows.tolist()} | {self._answerers[row] for row in only_lexical.tolist()}
-        wanted = [row for centre in centres if centre not in found_any for row in self._rows_of.get(centre, ())]
+        wanted: list[int] = []
+        if centres:
+            found_any = {self._answerers[row] for row in [*dense_rows.tolist(), *only_lexical.tolist()]}
+            wanted = [row for centre in centres if centre not in found_any for row in self._rows_of.get(centre, ())]
         # Dense candidates first, in rank order, then the lexical ones that dense search missed, then
         # all passages of any of `centres` that neither found (rarely any: the bench's latency).
         rows = np.concatenate([dense_rows, only_lexical, np.array(wanted, dtype=np.int64)])
