@@ -37,7 +37,8 @@ AGE = [
         r"(?:j'ai|jai)\s+" + AGE_NUMBER + r"(?!\d)",
         r"(?:woman|man|girl|boy|person|lady|mother|father|femme|homme|vrouw|man|frau)\s+(?:of|aged|de|van|von)\s+" + AGE_NUMBER + r"(?!\d)",
         r"(?:ik ben|(?<!\w)ben)\s+" + AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro|keer|dagen|weken|maanden|uur))",
-        r"(?:brother|sister|broer|broertje|zus|zusje)\s+(?:is|heeft)\s+" + AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro))",
+        r"(?:brother|sister|broer|broertje|zus|zusje|mother|father|mom|mum|dad|grandmother|grandfather|grandma|grandpa|moeder|vader|mama|"
+        r"papa|oma|opa|grootmoeder|grootvader|mutter|vater)\s+(?:is|heeft|has|ist)\s+" + AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro))",
         r"(?:tengo|tenho|ho|am|mam|ich bin)\s+" + AGE_NUMBER + r"(?!\d)",
         r"(?:عمري|عندي)\s*" + AGE_NUMBER,
         r"(?:мне|мені)\s+" + AGE_NUMBER,

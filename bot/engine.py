@@ -218,7 +218,8 @@ class Engine:
         vector = self.embedder.embed_queries([text])[0]
         nearest = self.confidence.nearest_questions(vector)
         likely = self.confidence.centres_likely(vector, nearest)
-        words = terms(text)
+        # An age says who is asking, not what: "80" must not find Interface3's "80 % of the group".
+        words = [word for word in terms(text) if audience.age is None or word != str(audience.age)]
         found = self.searcher.search(
             text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED], words=words
         )

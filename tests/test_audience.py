@@ -21,6 +21,8 @@ from bot.audience import Audience, read_audience
         ("Ik ben 19 jaar en werkzoekend", Audience(age=19, jobseeker=True)),
         ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True, for_women=True)),
         ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True, about_young=True)),
+        ("mijn moeder is 80 en wil leren videobellen", Audience(age=80, gender="w", for_women=True)),
+        ("my grandfather is 75 and wants to use his tablet", Audience(age=75)),
         ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True, about_young=True)),
         ("mia figlia ha 9 anni", Audience(age=9, gender="w", for_child=True, about_young=True)),
         ("fata mea are nevoie de laptop pentru scoala", Audience(gender="w", for_child=True, about_young=True)),

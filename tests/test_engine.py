@@ -216,3 +216,14 @@ def test_an_faq_of_no_centre_is_listed_by_its_first_question_not_its_id(shipped_
     """An option list showed "1. ict-cheque" (the file's id) to a learner."""
     assert shipped_engine.title_of("ict-cheque", "nl") == "Wat is de ICT-cheque van Actiris?"
     assert shipped_engine.title_of("ict-cheque", "fr") == "Qu'est-ce que le chèque TIC d'Actiris ?"
+
+
+def test_an_age_is_not_searched_for_as_a_word(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """'My mother is 80' found Interface3's game school, whose text says '80 % of the group were under 25'."""
+    assert "80" in shipped_engine.searcher.vocabulary
+    aged = shipped_engine.answer("my mother is 80 and wants to learn video calls")
+    ageless = shipped_engine.answer("my mother wants to learn video calls")
+    assert aged.audience.age == 80
+    lexical = {hit.row: hit.lexical for hit in ageless.hits}
+    shared = [hit for hit in aged.hits if hit.row in lexical]
+    assert shared and all(hit.lexical == lexical[hit.row] for hit in shared)
