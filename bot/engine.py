@@ -19,7 +19,7 @@ from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.i18n import detect_question_language, other_language_note, reply_language
+from bot.i18n import detect_question_language, knowledge_markers, other_language_note, reply_language
 from bot.off_topic import about_something_else
 from bot.places import elsewhere_named, find_place, named_points, nearest_centres
 from bot.settings import Settings
@@ -66,14 +66,15 @@ def one_blas_thread() -> Any:
 
 
 def _name_words(index: LoadedIndex) -> frozenset[str]:
-    """Lower-case words of centre names and municipalities, to keep out of language detection;
+    """Lower-case words of centre names, streets and municipalities, to keep out of language detection;
     not the ones the knowledge also writes in lower case ("formation", "school", "le"): those are
     the words of a language, and say which one (web addresses aside)."""
     words: set[str] = set()
     for centre in index.centres.values():
         texts = [centre.name.get(lang) for lang in LANGUAGES]
-        if centre.address is not None and centre.address.municipality is not None:
-            texts += [centre.address.municipality.get(lang) for lang in LANGUAGES]
+        for address in [centre.address, *(site.address for site in centre.sites or [])]:
+            for part in (address.municipality, address.street) if address is not None else ():
+                texts += [part.get(lang) for lang in LANGUAGES] if part is not None else []
         for text in texts:
             words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
     ordinary = {word for passage in index.passages for word in _WORD.findall(_WEB_ADDRESS.sub(" ", passage.text)) if word.islower()}
@@ -124,6 +125,7 @@ class Engine:
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
         self._proper_words = place_words | _name_words(index)
+        self._language_words = knowledge_markers(((p.lang, p.text) for p in index.passages), self._proper_words)
         self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
         self.streets = Streets(index.centres)
         self._targets: dict[str, Passage] = {}
@@ -210,7 +212,7 @@ class Engine:
             lang = chosen if chosen is not None else reply_language(written, lang_hint)
             blocks = reply.with_note(reply.small_talk_reply(said, lang), other_language_note(written, offered=False))
             return _asked_nothing(question, lang, blocks, "small_talk", written)
-        asked = detect_question_language(text, lang_hint, self._proper_words)
+        asked = detect_question_language(text, lang_hint, self._proper_words, self._language_words)
         lang = chosen if chosen is not None else reply_language(asked, lang_hint)
         matches = self.index.gazetteer.find(text)
         audience, places, elsewhere = read_audience(text), named_points(matches), elsewhere_named(matches)

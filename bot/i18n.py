@@ -9,6 +9,8 @@ and the learner is told so in one sentence of their own language (bot/phrases.py
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -180,12 +182,44 @@ def _marker_language() -> dict[str, str]:
     return {word: lang for lang, words in _markers().items() for word in words}
 
 
-def _marker_counts(text: str) -> dict[str, int]:
-    """How many marker words of each language `text` has."""
+KNOWLEDGE_MARKER_MIN_COUNT = 3
+KNOWLEDGE_MARKER_MIN_LENGTH = 4
+
+
+def knowledge_markers(texts: Iterable[tuple[str, str]], ignore: frozenset[str] = frozenset()) -> dict[str, Lang]:
+    """The words the knowledge writes in one of our languages only ("adres", "digipunten", "prix",
+    "course"), from `texts` (language, text): at least KNOWLEDGE_MARKER_MIN_COUNT times there, never
+    in the others, not a little word of any language bm25s knows, not in `ignore` (names). Short
+    questions of our domain have few little words: "BeCode adres" read as French, "maks open studio
+    prix" as English. Shorter words are left out: Portuguese "tempo" is not Dutch, but "na" is both.
+    Train questions detected right 3195 -> 3205 of 3272 (en +4, fr +3, nl +8; other -5)."""
+    from bm25s import stopwords
+
+    little = {word for name in dir(stopwords) if name.startswith("STOPWORDS_") for word in getattr(stopwords, name)}
+    little |= {word for words in _EXTRA_MARKERS.values() for word in words}
+    counts: dict[Lang, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+    for lang, text in texts:
+        if is_lang(lang):
+            counts[lang].update(word for word in _LETTERS.findall(_WEB_ADDRESS.sub(" ", text)) if word.islower())
+    return {
+        word: lang
+        for lang, words in counts.items()
+        for word, count in words.items()
+        if count >= KNOWLEDGE_MARKER_MIN_COUNT
+        and len(word) >= KNOWLEDGE_MARKER_MIN_LENGTH
+        and not any(word in counts[other] for other in LANGUAGES if other != lang)
+        and word not in little
+        and word not in ignore
+    }
+
+
+def _marker_counts(text: str, known: Mapping[str, Lang] | None = None) -> dict[str, int]:
+    """How many marker words of each language `text` has; `known`: more of ours (`knowledge_markers`)."""
     counts = dict.fromkeys(_markers(), 0)
     language = _marker_language()
     for word in _LETTERS.findall(text):
-        lang = language.get(word.lower())
+        folded = word.lower()
+        lang = language.get(folded) or (known.get(folded) if known else None)
         if lang is not None:
             counts[lang] += 1
     return counts
@@ -232,9 +266,12 @@ def _our_language(text: str, counts: dict[str, int], prior: str | None) -> Lang:
     return detected
 
 
-def detect_question_language(text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES) -> str:
+def detect_question_language(
+    text: str, prior: str | None = None, ignore: frozenset[str] = BRUSSELS_PLACES, known: Mapping[str, Lang] | None = None
+) -> str:
     """The language `text` is written in: en, fr or nl (as `detect_language`), or another
-    recognised language's ISO code (see OTHER_LANGUAGES)."""
+    recognised language's ISO code (see OTHER_LANGUAGES); `known`: words that mark one of ours
+    (`knowledge_markers`)."""
     kept = _kept_words(text, ignore)
     letters = [] if kept.isascii() else [ch for ch in kept if ch.isalpha()]  # no Arabic or Cyrillic in ASCII
     if letters:
@@ -247,7 +284,7 @@ def detect_question_language(text: str, prior: str | None = None, ignore: frozen
                 return "uk"
             ranked = [value.language.iso_code_639_1.name.lower() for value in _wide_detector().compute_language_confidence_values(kept)]
             return next((code for code in ranked if code in ("ru", "uk")), "ru")
-    counts = _marker_counts(kept)
+    counts = _marker_counts(kept, known)
     ours = max(counts[lang] for lang in LANGUAGES)
     leader, lead = _marker_lead(counts)
     if leader in OTHER_LANGUAGE_NOTES and lead >= 2:

@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import PHRASES, detect_language, detect_question_language, phrase
+from bot.i18n import PHRASES, detect_language, detect_question_language, knowledge_markers, phrase
 from index.schema import LANGUAGES
 
 
@@ -84,3 +84,32 @@ def test_a_web_address_says_nothing_of_the_language() -> None:
 
 def test_a_place_and_two_english_words_are_english() -> None:
     assert detect_question_language("Anderlecht computer room") == "en"  # the detector of our three alone says Dutch
+
+
+KNOWLEDGE = [
+    *[("nl", "Het adres van het digipunt. Vraag het adres van de digipunten.")] * 3,
+    *[("fr", "Le prix d'un cours. Demandez le prix du cours.")] * 3,
+    *[("en", "The address and the price of a course at Maks.")] * 3,
+]
+
+
+def test_words_the_knowledge_writes_in_one_language_only_mark_it() -> None:
+    markers = knowledge_markers(KNOWLEDGE, ignore=frozenset({"digipunten"}))
+    assert markers["adres"] == "nl" and markers["prix"] == "fr" and markers["course"] == "en"
+    assert "digipunten" not in markers  # a name, ignored
+    assert "cours" not in markers  # a marker word of French already, so not the knowledge's to decide
+    assert "het" not in markers and "le" not in markers  # little words of a language are not ours to add
+    assert "address" not in knowledge_markers(KNOWLEDGE[-2:])  # fewer than three times
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("BeCode adres", "nl"),  # was French
+        ("maks open studio prix", "fr"),  # was English
+        ("AI course Laeken", "en"),  # was French
+        ("computercursus in Antwerpen", "nl"),  # the wide detector alone says Romanian, sure at 0.98
+    ],
+)
+def test_the_knowledge_s_own_words_tell_short_questions_apart(shipped_engine, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    assert shipped_engine.answer(question).asked_lang == expected
