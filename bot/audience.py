@@ -23,6 +23,7 @@ from bot.audience_words import (
     INSTRUCTION,
     JOBSEEKER,
     NEWCOMER,
+    PARENT_SELF,
     SELF_MAN,
     SELF_WOMAN,
     WOMAN,
@@ -95,7 +96,7 @@ def read_audience(question: str) -> Audience:
         for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text) or GROUP_SEEKS.search(text)),
         instruction_language=wanted,
         for_women=not for_child and gender != "m" and (gender == "w" or bool(FOR_WOMEN.search(text))),
-        about_young=for_child or bool(YOUNG.search(text)),
+        about_young=for_child or (bool(YOUNG.search(text)) and not PARENT_SELF.search(text)),
     )
 
 

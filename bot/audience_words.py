@@ -167,9 +167,20 @@ SELF_WOMAN = words(
     "alleenstaande moeder",
     "maman solo",
     "mother of",
+    "mom of",
+    "mum of",
     "mere de",
+    "maman de",
     "moeder van",
+    "mama van",
 )
+PARENT_SELF = words(
+    *("mother of", "mom of", "mum of", "father of", "dad of", "i'm a mother", "i am a mother", "i'm a father", "i am a father"),
+    *("mere de", "maman de", "pere de", "papa de", "je suis maman", "je suis mere", "je suis papa", "je suis pere"),
+    *("moeder van", "mama van", "vader van", "papa van", "ik ben mama", "ik ben moeder", "ik ben papa", "ik ben vader"),
+)
+"""A learner who says they are a parent ("je suis maman de 3 enfants au chômage"): the children they
+speak of are not who will learn."""
 FEMININE = words(
     "chomeuse",
     "demandeuse d'emploi",

@@ -222,9 +222,9 @@ class Engine:
         likely = self.confidence.centres_likely(vector, nearest)
         # An age says who is asking, not what: "80" must not find Interface3's "80 % of the group".
         words = [word for word in terms(text) if audience.age is None or word != str(audience.age)]
-        found = self.searcher.search(
-            text, k=SEARCHED, vector=vector, centres=[c for c, p in likely.items() if p >= LIKELY_SEARCHED], words=words
-        )
+        expected = [c for c, p in likely.items() if p >= LIKELY_SEARCHED]
+        expected += [c for c in routing.centres_near(self.index, places) if c not in expected]
+        found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)
         off_topic = self.index.nearest_off_topic(vector)
         values = features(
             found[:SEARCHED],  # not the organisations added for the classifier: confidence is about the question

@@ -22,6 +22,9 @@ from bot.audience import Audience, read_audience
         ("ik ben een vrouw en zoek werk", Audience(gender="w", jobseeker=True, for_women=True)),
         ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True, about_young=True)),
         ("mijn moeder is 80 en wil leren videobellen", Audience(age=80, gender="w", for_women=True)),
+        ("je suis maman de 3 enfants au chomage", Audience(gender="w", jobseeker=True, for_women=True)),  # she will learn, not her children
+        ("ik ben vader van twee kinderen en zoek werk", Audience(jobseeker=True)),
+        ("je suis maman, mon fils de 12 ans veut coder", Audience(age=12, for_child=True, about_young=True)),
         ("my grandfather is 75 and wants to use his tablet", Audience(age=75)),
         ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True, about_young=True)),
         ("mia figlia ha 9 anni", Audience(age=9, gender="w", for_child=True, about_young=True)),

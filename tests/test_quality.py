@@ -99,6 +99,20 @@ def test_capital_digital_is_for_children_of_8_to_11_and_pays_teenagers_who_teach
     assert sixteen.best.programme == "maks-capital-digital-animators" and "open to your age" in sixteen.text, sixteen.text
 
 
+def test_a_father_of_70_in_berchem_is_sent_to_the_computer_room_there(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """He got Capital Digital's paid job for teenagers: the Berchem library was never compared, and
+    the classifier's pull to Maks outweighed the condition he visibly does not meet."""
+    question = "Bonsoir, mon père a 70 ans il habite à berchem, il veut apprendre à faire des appels vidéo avec la famille au maroc"
+    answer = shipped_engine.answer(question)
+    assert answer.best.centre == "bibliotheque-berchem", answer.text
+
+
+def test_a_mother_of_three_who_wants_work_is_the_learner_not_her_children(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    question = "bonjour je suis maman de 3 enfants au chomage à Molenbeek et je voudrais apprendre l'informatique pour trouver du travail"
+    answer = shipped_engine.answer(question)
+    assert not answer.audience.about_young and answer.best.programme != "maks-capital-digital-animators", answer.text
+
+
 def test_a_man_retraining_in_it_is_not_sent_to_a_school_for_women(shipped_engine) -> None:  # type: ignore[no-untyped-def]
     answer = shipped_engine.answer("I'm a 50 year old man, unemployed, and want to retrain in IT")
     assert answer.audience.gender == "m" and answer.best.centre != "interface3", answer.text

@@ -21,6 +21,7 @@ from bot.routing import (
     WOMEN_ONLY_UNSAID_PENALTY,
     YOUTH_ONLY_PENALTY,
     centre_points,
+    centres_near,
     nearest,
     proximity,
     rank,
@@ -383,3 +384,13 @@ def test_a_programme_for_the_young_drops_for_an_asker_taken_to_be_an_adult(make_
     adult, children, ten = adjustment.values()
     assert adult < children and adult == pytest.approx(children - YOUTH_ONLY_PENALTY)
     assert ten == pytest.approx(children)  # an age in range is no condition unmet
+
+
+def test_the_centres_in_or_near_a_place_named_are_the_ones_there(knowledge_dir: Path) -> None:
+    """Search weighs them even when their words rank them low (engine.py)."""
+    knowledge = load_knowledge(knowledge_dir)
+    gazetteer = load_gazetteer(knowledge_dir / "places.yaml")
+    assert centres_near(knowledge, named_points(gazetteer.find("computer course in Kuregem"))) == ["west"]
+    assert set(centres_near(knowledge, named_points(gazetteer.find("cours à Schaerbeek")))) == {"east", "schools"}
+    assert centres_near(knowledge, named_points(gazetteer.find("cours à Uccle"))) == []
+    assert centres_near(knowledge, []) == []
