@@ -8,6 +8,8 @@ that makes answers worse fails here. They are not the targets: see the README's 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.calibration import answers_for_calibration, calibrate
@@ -174,3 +176,14 @@ def test_a_not_sure_list_never_repeats_a_line(shipped_engine) -> None:  # type: 
     for answer in unsure:
         lines = [line[3:] for line in answer.text.splitlines() if line[:3] in ("1. ", "2. ", "3. ")]
         assert len(lines) == len(set(lines)) == 3, lines
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "nl"])
+def test_the_example_the_bot_gives_is_one_it_answers(shipped_engine, lang: str) -> None:  # type: ignore[no-untyped-def]
+    """'Where can I learn to code in Anderlecht?' got Maks's Open Studio and its ICT cheque, nothing on coding."""
+    from bot.i18n import phrase
+
+    example = re.search(r'[«"]\s*(.+?)\s*[»"]', phrase(lang, "rephrase")).group(1)  # type: ignore[union-attr]
+    assert example == re.search(r'[«"]\s*(.+?)\s*[»"]', phrase(lang, "empty")).group(1)  # type: ignore[union-attr]
+    answer = shipped_engine.answer(example)
+    assert answer.confident and answer.best.programme == "molengeek-coding-school", (example, answer.text)
