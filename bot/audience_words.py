@@ -314,6 +314,8 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالانجليزية",
         "на английском",
         "англійською",
+        # not French, said in English
+        *("i don't speak french", "i do not speak french", "i dont speak french", "i don't speak any french", "i can't speak french"),
     ),
     "fr": words(
         "in french",
@@ -328,6 +330,8 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالفرنسية",
         "на французском",
         "французькою",
+        # not Dutch, said in French
+        *("je ne parle pas neerlandais", "je ne parle pas le neerlandais", "je parle pas neerlandais", "je parle pas le neerlandais"),
     ),
     "nl": words(
         "in dutch",
@@ -342,5 +346,9 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالهولندية",
         "на нидерландском",
         "нідерландською",
+        # not French, said in Dutch
+        *("ik spreek geen frans", "ik spreek nog geen frans", "ik kan geen frans", "ik spreek helemaal geen frans"),
     ),
 }
+"""The language of instruction asked for, by name, or by the one the learner says they do not speak
+in the language they write in ("ik spreek geen Frans" asks for Dutch)."""

@@ -23,6 +23,12 @@ from bot.audience import Audience, read_audience
         ("mijn zoon is 10 en wil leren programmeren", Audience(age=10, for_child=True, about_young=True)),
         ("mijn moeder is 80 en wil leren videobellen", Audience(age=80, gender="w", for_women=True)),
         ("je suis maman de 3 enfants au chomage", Audience(gender="w", jobseeker=True, for_women=True)),  # she will learn, not her children
+        (
+            "ik ben een vrouw en wil een IT-opleiding volgen, maar ik spreek geen Frans",
+            Audience(gender="w", instruction_language="nl", for_women=True),
+        ),
+        ("I don't speak French yet, where can I learn to code?", Audience(instruction_language="en")),
+        ("je ne parle pas le néerlandais, un cours d'informatique ?", Audience(instruction_language="fr")),
         ("ik ben vader van twee kinderen en zoek werk", Audience(jobseeker=True)),
         ("je suis maman, mon fils de 12 ans veut coder", Audience(age=12, for_child=True, about_young=True)),
         ("my grandfather is 75 and wants to use his tablet", Audience(age=75)),
