@@ -59,7 +59,9 @@ def map_link(centre: Centre, lang: Lang, site: Site | None = None) -> str | None
     coordinates); without one, for the name as a learner would search it, in its municipality (the
     parentheses of "L'Atelier du Web (public computer room in Saint-Gilles)" found nothing)."""
     if site is not None:
-        return _map_search(f"{search_name(centre, lang)} {site.name.get(lang)}", site.address, site.location, lang)
+        name, site_name = search_name(centre, lang), site.name.get(lang)
+        query = site_name if name.casefold() in site_name.casefold() else f"{name} {site_name}"  # not "Lire et Écrire Lire et Écrire, …"
+        return _map_search(query, site.address, site.location, lang)
     return _map_search(search_name(centre, lang), centre.address, centre.location, lang)
 
 

@@ -160,6 +160,13 @@ def test_nearest_reply_names_the_site_and_links_its_map() -> None:
     assert french.startswith("Les centres les plus proches du lieu indiqué (Anderlecht) :")  # not "de Anderlecht"
 
 
+def test_a_sites_map_link_names_the_centre_once() -> None:
+    """A site named after its organisation searched "Lire et Écrire Bruxelles Lire et Écrire Bruxelles, Schaerbeek branch"."""
+    branch = {**_ROOMS[1], "name": "X centre, Forest branch"}
+    text = render_text(nearest_reply(nearest_centres(50.8167, 4.3167, [_centre(kind="network", sites=[branch])]), "en", "Forest"))
+    assert "https://www.openstreetmap.org/search?query=X%20centre%2C%20Forest%20branch%2C%20Forest" in text
+
+
 def test_a_centre_without_phone_email_or_website_says_how_to_find_it() -> None:
     centre = _centre(name={"en": "Koekelberg public digital space (EPN)", "fr": "Espace public numérique (EPN) de Koekelberg"})
     contact = [b.value for b in centre_blocks(centre, "fr") if b.label.startswith("Contact")]
