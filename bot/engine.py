@@ -19,6 +19,7 @@ from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
+from bot.facets import asks_only_a_facet
 from bot.i18n import detect_question_language, knowledge_markers, other_language_note, reply_language
 from bot.off_topic import about_something_else
 from bot.places import elsewhere_named, find_place, named_points, nearest_centres
@@ -241,7 +242,8 @@ class Engine:
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None
-        confident = best is not None and score >= self.threshold
+        facet_of_nothing = asks_only_a_facet(words) and not named and not places
+        confident = best is not None and score >= self.threshold and not facet_of_nothing
         one_known_word = len(words) == 1 and words[0] in self.searcher.vocabulary
         about_else = about_something_else(score, values, elsewhere=elsewhere is not None, one_known_word=one_known_word)
         offered = confident

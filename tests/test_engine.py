@@ -227,3 +227,11 @@ def test_an_age_is_not_searched_for_as_a_word(shipped_engine) -> None:  # type: 
     lexical = {hit.row: hit.lexical for hit in ageless.hits}
     shared = [hit for hit in aged.hits if hit.row in lexical]
     assert shared and all(hit.lexical == lexical[hit.row] for hit in shared)
+
+
+def test_a_facet_of_nothing_named_is_not_answered_confidently(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """'Is het gratis?' got BeCode's bootcamp of 2017, confidently; with the name it is answered."""
+    alone = shipped_engine.answer("is het gratis?")
+    assert not alone.confident and alone.kind == "unsure" and alone.alternatives, alone.text
+    named = shipped_engine.answer("is BeCode gratis?")
+    assert named.confident and named.best.centre == "becode", named.text
