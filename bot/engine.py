@@ -255,7 +255,8 @@ class Engine:
             distinct = {} if about_else else self._distinct(options, lang)
             shown = list(distinct)
             offered = bool(shown)
-            blocks = reply.unsure_reply(list(distinct.values()), lang, self._contact(shown, lang), truncated, elsewhere)
+            contact = self._contact(shown, lang)
+            blocks = reply.unsure_reply(list(distinct.values()), lang, contact, truncated, elsewhere, which_one=facet_of_nothing)
             alternatives = shown[1:]
         return Answer(
             question=question,

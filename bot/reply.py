@@ -238,17 +238,25 @@ def with_note(blocks: list[Block], note: str | None) -> list[Block]:
 
 
 def unsure_reply(
-    options: list[tuple[str, str]], lang: Lang, contact: tuple[str, str] | None, truncated: bool, elsewhere: str | None = None
+    options: list[tuple[str, str]],
+    lang: Lang,
+    contact: tuple[str, str] | None,
+    truncated: bool,
+    elsewhere: str | None = None,
+    *,
+    which_one: bool = False,
 ) -> list[Block]:
     """An honest 'not sure': the closest options, a person to contact, and an example question.
-    `elsewhere` (a place outside Brussels the question is about) says why instead of "not sure"."""
+    `elsewhere` (a place outside Brussels the question is about) says why instead of "not sure";
+    `which_one`: the question asks about something it does not name ("is it free?"), so ask which."""
     blocks: list[Block] = []
     if truncated:
         blocks.append(Block("note", phrase(lang, "truncated")))
     if elsewhere is not None:
         blocks.append(Block("text", phrase(lang, "elsewhere", place=elsewhere)))
     if options:
-        blocks.append(Block("text", phrase(lang, "elsewhere_options" if elsewhere is not None else "not_sure")))
+        opening = "elsewhere_options" if elsewhere is not None else "which_one" if which_one else "not_sure"
+        blocks.append(Block("text", phrase(lang, opening)))
         blocks.extend(Block("item", f"{title} ({where})" if where else title, f"{n}.") for n, (title, where) in enumerate(options, 1))
     else:
         blocks.append(Block("text", phrase(lang, "nothing")))

@@ -233,5 +233,6 @@ def test_a_facet_of_nothing_named_is_not_answered_confidently(shipped_engine) ->
     """'Is het gratis?' got BeCode's bootcamp of 2017, confidently; with the name it is answered."""
     alone = shipped_engine.answer("is het gratis?")
     assert not alone.confident and alone.kind == "unsure" and alone.alternatives, alone.text
+    assert alone.text.startswith("Over welk centrum of welke opleiding gaat het?"), alone.text
     named = shipped_engine.answer("is BeCode gratis?")
     assert named.confident and named.best.centre == "becode", named.text
