@@ -23,6 +23,7 @@ from bot.audience_words import (
     INSTRUCTION,
     JOBSEEKER,
     NEWCOMER,
+    NOT_SPOKEN,
     PARENT_SELF,
     SELF_MAN,
     SELF_WOMAN,
@@ -86,7 +87,7 @@ def read_audience(question: str) -> Audience:
         gender = "w"
     elif for_child and gender == "w" and not SELF_WOMAN.search(text):
         gender = None
-    wanted = next((lang for lang, pattern in INSTRUCTION.items() if pattern.search(text)), None)
+    wanted = next((lang for table in (INSTRUCTION, NOT_SPOKEN) for lang, pattern in table.items() if pattern.search(text)), None)
     return Audience(
         age=age,
         gender=gender,
@@ -96,7 +97,7 @@ def read_audience(question: str) -> Audience:
         for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text) or GROUP_SEEKS.search(text)),
         instruction_language=wanted,
         for_women=not for_child and gender != "m" and (gender == "w" or bool(FOR_WOMEN.search(text))),
-        about_young=for_child or (bool(YOUNG.search(text)) and not PARENT_SELF.search(text)),
+        about_young=for_child or bool(YOUNG.search(PARENT_SELF.sub(" ", text))),
     )
 
 

@@ -38,7 +38,9 @@ AGE = [
         r"(?:woman|man|girl|boy|person|lady|mother|father|femme|homme|vrouw|man|frau)\s+(?:of|aged|de|van|von)\s+" + AGE_NUMBER + r"(?!\d)",
         r"(?:ik ben|(?<!\w)ben)\s+" + AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro|keer|dagen|weken|maanden|uur))",
         r"(?:brother|sister|broer|broertje|zus|zusje|mother|father|mom|mum|dad|grandmother|grandfather|grandma|grandpa|moeder|vader|mama|"
-        r"papa|oma|opa|grootmoeder|grootvader|mutter|vater)\s+(?:is|heeft|has|ist)\s+" + AGE_NUMBER + r"(?!\d)(?!\s*(?:km|min|euro))",
+        r"papa|oma|opa|grootmoeder|grootvader|mutter|vater)\s+(?:is|ist)\s+"
+        + AGE_NUMBER
+        + r"(?!\d)(?!\s*(?:km|min|euro|keer|dagen|weken|maanden|uur|days|weeks|months|hours|times))",
         r"(?:tengo|tenho|ho|am|mam|ich bin)\s+" + AGE_NUMBER + r"(?!\d)",
         r"(?:عمري|عندي)\s*" + AGE_NUMBER,
         r"(?:мне|мені)\s+" + AGE_NUMBER,
@@ -137,6 +139,7 @@ SELF_MAN = words(
     "я мужчина",
     "я чоловік",
 )
+_MOTHER_OF = ("mother of", "mom of", "mum of", "mere de", "maman de", "moeder van", "mama van")
 SELF_WOMAN = words(
     "i am a woman",
     "i'm a woman",
@@ -166,21 +169,20 @@ SELF_WOMAN = words(
     "mere celibataire",
     "alleenstaande moeder",
     "maman solo",
-    "mother of",
-    "mom of",
-    "mum of",
-    "mere de",
-    "maman de",
-    "moeder van",
-    "mama van",
+    *_MOTHER_OF,
 )
-PARENT_SELF = words(
-    *("mother of", "mom of", "mum of", "father of", "dad of", "i'm a mother", "i am a mother", "i'm a father", "i am a father"),
-    *("mere de", "maman de", "pere de", "papa de", "je suis maman", "je suis mere", "je suis papa", "je suis pere"),
-    *("moeder van", "mama van", "vader van", "papa van", "ik ben mama", "ik ben moeder", "ik ben papa", "ik ben vader"),
+PARENT_SELF = re.compile(
+    words(
+        *_MOTHER_OF,
+        *("father of", "dad of", "i'm a mother", "i am a mother", "i'm a father", "i am a father"),
+        *("pere de", "papa de", "je suis maman", "je suis mere", "je suis papa", "je suis pere"),
+        *("vader van", "papa van", "ik ben mama", "ik ben moeder", "ik ben papa", "ik ben vader"),
+    ).pattern
+    + r"(?:\s+[\w']+){0,3}"
 )
-"""A learner who says they are a parent ("je suis maman de 3 enfants au chômage"): the children they
-speak of are not who will learn."""
+"""A learner who says they are a parent, with up to three words after ("maman de 3 enfants", "mother of
+three kids"): those children are not who will learn, and are left out of what says the question is
+about the young ("je suis maman et je cherche un atelier pour ados" still is)."""
 FEMININE = words(
     "chomeuse",
     "demandeuse d'emploi",
@@ -314,8 +316,6 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالانجليزية",
         "на английском",
         "англійською",
-        # not French, said in English
-        *("i don't speak french", "i do not speak french", "i dont speak french", "i don't speak any french", "i can't speak french"),
     ),
     "fr": words(
         "in french",
@@ -330,8 +330,6 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالفرنسية",
         "на французском",
         "французькою",
-        # not Dutch, said in French
-        *("je ne parle pas neerlandais", "je ne parle pas le neerlandais", "je parle pas neerlandais", "je parle pas le neerlandais"),
     ),
     "nl": words(
         "in dutch",
@@ -346,9 +344,13 @@ INSTRUCTION: dict[Lang, re.Pattern[str]] = {
         "بالهولندية",
         "на нидерландском",
         "нідерландською",
-        # not French, said in Dutch
-        *("ik spreek geen frans", "ik spreek nog geen frans", "ik kan geen frans", "ik spreek helemaal geen frans"),
     ),
 }
-"""The language of instruction asked for, by name, or by the one the learner says they do not speak
-in the language they write in ("ik spreek geen Frans" asks for Dutch)."""
+"""The language of instruction asked for by name."""
+NOT_SPOKEN: dict[Lang, re.Pattern[str]] = {
+    "en": words("i don't speak french", "i do not speak french", "i don't speak any french", "i can't speak french"),
+    "fr": words("je ne parle pas neerlandais", "je ne parle pas le neerlandais", "je parle pas neerlandais", "je parle pas le neerlandais"),
+    "nl": words("ik spreek geen frans", "ik spreek nog geen frans", "ik kan geen frans", "ik spreek helemaal geen frans"),
+}
+"""The language of instruction asked for by saying, in it, which one the learner does not speak
+("ik spreek geen Frans" asks for Dutch); a language named outright (INSTRUCTION) comes first."""

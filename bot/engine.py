@@ -228,7 +228,7 @@ class Engine:
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)
         off_topic = self.index.nearest_off_topic(vector)
         values = features(
-            found[:SEARCHED],  # not the organisations added for the classifier: confidence is about the question
+            found[:SEARCHED],  # not the organisations added for the classifier or the place: confidence is about the question
             words,
             self.searcher,
             named=bool(named),

@@ -11,15 +11,15 @@ from __future__ import annotations
 from index.search import terms
 
 FACET_WORDS = (
-    *("free", "price", "prices", "cost", "costs", "cheap", "expensive", "paying", "open", "opening", "hours", "address"),
-    *("phone", "number", "register", "sign", "signup", "age", "today", "tomorrow", "saturday", "sunday", "evening", "still"),
-    *("exist", "appointment", "long"),
-    *("gratuit", "gratuite", "gratuits", "prix", "coute", "cher", "payant", "ouvert", "ouverte", "horaires", "heures"),
-    *("adresse", "telephone", "numero", "inscription", "inscrire", "age", "aujourd'hui", "demain", "samedi", "dimanche"),
-    *("soir", "encore", "existe", "rendez-vous", "reserver", "longtemps"),
-    *("gratis", "prijs", "kost", "kosten", "duur", "betalend", "open", "openingsuren", "uren", "adres", "telefoon"),
-    *("nummer", "inschrijven", "leeftijd", "vandaag", "morgen", "zaterdag", "zondag", "avond", "nog", "bestaat"),
-    *("afspraak", "reserveren", "lang"),
+    *("free", "price", "cost", "cheap", "expensive", "much", "pay", "paying", "open", "opening", "hours", "time", "address"),
+    *("number", "register", "sign", "signup", "age", "today", "tomorrow", "saturday", "sunday", "still", "exist"),
+    *("appointment", "long", "start", "when"),
+    *("gratuit", "prix", "coute", "ca", "cher", "payant", "payer", "ouvert", "horaires", "heures", "adresse"),
+    *("inscription", "aujourd'hui", "demain", "samedi", "dimanche", "encore", "rendez-vous", "reserver"),
+    *("longtemps", "commence", "quand"),
+    *("gratis", "prijs", "kost", "kosten", "hoeveel", "duur", "duurt", "betalend", "betalen", "openingsuren", "uren"),
+    *("adres", "nummer", "inschrijven", "leeftijd", "vandaag", "morgen", "zaterdag", "zondag", "nog", "bestaat"),
+    *("afspraak", "lang", "begint", "wanneer"),
 )
 """What a learner asks about a centre or a course, in English, French and Dutch, not what they need."""
 FACET_TERMS = frozenset(term for word in FACET_WORDS for term in terms(word))

@@ -262,7 +262,8 @@ def unsure_reply(
         blocks.append(Block("text", phrase(lang, "nothing")))
     if contact is not None:
         blocks.append(Block("text", phrase(lang, "ask_person", name=contact[0], contact=contact[1])))
-    blocks.append(Block("text", phrase(lang, "rephrase")))
+    if not which_one:  # it already asks again, with its own example
+        blocks.append(Block("text", phrase(lang, "rephrase")))
     return blocks
 
 

@@ -72,9 +72,10 @@ module at once (a conditional logit over each question's options, fitted and sco
 scored 0.8848 to 0.8864 with Dutch 0.9027 -> 0.8978 to 0.9002; its main point (PRIOR_BONUS 1.6,
 PROXIMITY_BONUS 0.4, no gate) 0.8860, Dutch 0.8978: not taken."""
 UNMET_PENALTY = 0.7
-"""A programme the learner visibly cannot join, per unmet condition. At 0.35 the classifier's pull
-to an organisation (0.45 of PRIOR_BONUS) kept Capital Digital's paid job for 15- to 18-year-olds
-first for a 70-year-old. 5-fold CV by family on train: centre hit@1 0.8856 at 0.35, 0.7 and 1.0 alike."""
+"""A programme the learner visibly cannot join, per unmet condition, unless the question names that
+very programme (it is then answered, with what it would take). At 0.35 the classifier's pull to an
+organisation (0.45 of PRIOR_BONUS) kept Capital Digital's paid job for 15- to 18-year-olds first
+for a 70-year-old. 5-fold CV by family on train: centre hit@1 0.8856 at 0.35, 0.7 and 1.0 alike."""
 YOUTH_ONLY_PENALTY = 0.35
 """A programme only for the young (at most ADULT_AGE), for a question that gives no age and speaks of
 no child, young people or group: its asker is taken to be an adult ("Where can I learn to code in
@@ -108,7 +109,7 @@ family on train: centre hit@1 0.8828 at 0, 0.05, 0.1 and 0.2 alike (at 0.1 one F
 one in another language won); 0.1 moves that question and keeps the penalty below a visible condition unmet."""
 WOMEN_ONLY_FOR_A_MAN_PENALTY = 1.0
 """A centre all of whose programmes are for women (Interface3), for a man: none is open to him, so it
-is out of the running, as an organisation for groups only is for one person. At UNMET_PENALTY, "I'm
+is out of the running, as an organisation for groups only is for one person. At UNMET_PENALTY 0.35, "I'm
 a 50 year old man, unemployed, and want to retrain in IT" still got Interface3 by 0.002. 5-fold CV
 by family on train: 0.8828 at 0.35, 0.6 and 1.0 alike."""
 WOMEN_BONUS = 0.20
@@ -207,8 +208,8 @@ def centres_near(index: LoadedIndex, places: list[NamedPoint]) -> list[str]:
     words rank them low ("mon père a 70 ans, il habite à Berchem, il veut apprendre les appels
     vidéo" never compared the library in Berchem)."""
     found: list[str] = []
-    for centre in index.centres.values():
-        closest = nearest(centre_points(centre), places) if places else None
+    for centre in index.centres.values() if places else ():
+        closest = nearest(centre_points(centre), places)
         if closest is not None and (closest[2] or closest[1] <= NEAR_KM):
             found.append(centre.id)
     return found
@@ -363,8 +364,10 @@ def rank(
             programme = index.programmes.get(hit.passage.programme) if hit.passage.programme else None
             fits[target], adjustments[target] = _fit(centre, programme, places, audience, lang, _pull(hit.passage.centre, likely, top))
             if hit.passage.centre is not None and _is_named(hit.passage.centre, hit.passage.programme, named):
-                # asked about by name ("can my son of 12 join Capital Digital?"): answered, conditions and all
-                adjustments[target] += NAMED_BONUS + UNMET_PENALTY * len(fits[target].unmet)
+                adjustments[target] += NAMED_BONUS
+                if Named(hit.passage.centre, hit.passage.programme) in named and hit.passage.programme is not None:
+                    # this very programme asked about ("can my son of 12 join Capital Digital?"): answered, conditions and all
+                    adjustments[target] += UNMET_PENALTY * len(fits[target].unmet)
             if centre is not None and _for_women_only(centre, programme, index):
                 if audience.for_women or (a_man and programme is None):  # a programme's own conditions: _fit
                     adjustments[target] += WOMEN_BONUS if audience.for_women else -WOMEN_ONLY_FOR_A_MAN_PENALTY

@@ -30,6 +30,11 @@ from bot.audience import Audience, read_audience
         ("I don't speak French yet, where can I learn to code?", Audience(instruction_language="en")),
         ("je ne parle pas le néerlandais, un cours d'informatique ?", Audience(instruction_language="fr")),
         ("ik ben vader van twee kinderen en zoek werk", Audience(jobseeker=True)),
+        ("I'm a mother, is there a coding club for teenagers?", Audience(gender="w", for_women=True, about_young=True)),
+        ("je suis maman et je cherche un atelier de code pour ados", Audience(gender="w", for_women=True, about_young=True)),
+        ("my mother has 10 grandchildren", Audience(gender="w", for_women=True)),  # a count, not an age
+        ("mijn vader is 10 dagen per maand weg", Audience()),
+        ("I don't speak French, is there a computer course in Dutch?", Audience(instruction_language="nl")),  # named first
         ("je suis maman, mon fils de 12 ans veut coder", Audience(age=12, for_child=True, about_young=True)),
         ("my grandfather is 75 and wants to use his tablet", Audience(age=75)),
         ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True, about_young=True)),

@@ -234,5 +234,6 @@ def test_a_facet_of_nothing_named_is_not_answered_confidently(shipped_engine) ->
     alone = shipped_engine.answer("is het gratis?")
     assert not alone.confident and alone.kind == "unsure" and alone.alternatives, alone.text
     assert alone.text.startswith("Over welk centrum of welke opleiding gaat het?"), alone.text
+    assert "Je kunt je vraag ook anders stellen" not in alone.text  # asked again once, not twice
     named = shipped_engine.answer("is BeCode gratis?")
     assert named.confident and named.best.centre == "becode", named.text
