@@ -129,6 +129,7 @@ class Engine:
         self._language_words = knowledge_markers(((p.lang, p.text) for p in index.passages), self._proper_words)
         self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
         self.streets = Streets(index.centres)
+        self._centre_points = routing.all_centre_points(index.centres)
         self._targets: dict[str, Passage] = {}
         for passage in index.passages:  # the first passage of each file stands for it
             self._targets.setdefault(passage.target, passage)
@@ -224,7 +225,7 @@ class Engine:
         # An age says who is asking, not what: "80" must not find Interface3's "80 % of the group".
         words = [word for word in terms(text) if audience.age is None or word != str(audience.age)]
         expected = [c for c, p in likely.items() if p >= LIKELY_SEARCHED]
-        expected += [c for c in routing.centres_near(self.index, places) if c not in expected]
+        expected += [c for c in routing.centres_near(self._centre_points, places) if c not in expected]
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)
         off_topic = self.index.nearest_off_topic(vector)
         values = features(

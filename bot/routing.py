@@ -203,15 +203,20 @@ def nearest(points: list[Point], places: list[NamedPoint]) -> tuple[NamedPoint, 
     return min(pairs, key=lambda pair: (not pair[2], pair[1])) if pairs else None
 
 
-def centres_near(index: LoadedIndex, places: list[NamedPoint]) -> list[str]:
-    """The organisations in, or within NEAR_KM of, a place named: search weighs them even when their
-    words rank them low ("mon père a 70 ans, il habite à Berchem, il veut apprendre les appels
-    vidéo" never compared the library in Berchem)."""
+def all_centre_points(centres: Mapping[str, Centre]) -> dict[str, list[Point]]:
+    """Where each organisation can be found (`centre_points`), once for every question."""
+    return {centre.id: centre_points(centre) for centre in centres.values()}
+
+
+def centres_near(points: Mapping[str, list[Point]], places: list[NamedPoint]) -> list[str]:
+    """The organisations (`points`: `all_centre_points`) in, or within NEAR_KM of, a place named:
+    search weighs them even when their words rank them low ("mon père a 70 ans, il habite à
+    Berchem, il veut apprendre les appels vidéo" never compared the library in Berchem)."""
     found: list[str] = []
-    for centre in index.centres.values() if places else ():
-        closest = nearest(centre_points(centre), places)
+    for centre, where in points.items() if places else ():
+        closest = nearest(where, places)
         if closest is not None and (closest[2] or closest[1] <= NEAR_KM):
-            found.append(centre.id)
+            found.append(centre)
     return found
 
 

@@ -20,6 +20,7 @@ from bot.routing import (
     WOMEN_BONUS,
     WOMEN_ONLY_UNSAID_PENALTY,
     YOUTH_ONLY_PENALTY,
+    all_centre_points,
     centre_points,
     centres_near,
     nearest,
@@ -388,9 +389,9 @@ def test_a_programme_for_the_young_drops_for_an_asker_taken_to_be_an_adult(make_
 
 def test_the_centres_in_or_near_a_place_named_are_the_ones_there(knowledge_dir: Path) -> None:
     """Search weighs them even when their words rank them low (engine.py)."""
-    knowledge = load_knowledge(knowledge_dir)
+    points = all_centre_points(load_knowledge(knowledge_dir).centres)
     gazetteer = load_gazetteer(knowledge_dir / "places.yaml")
-    assert centres_near(knowledge, named_points(gazetteer.find("computer course in Kuregem"))) == ["west"]
-    assert set(centres_near(knowledge, named_points(gazetteer.find("cours à Schaerbeek")))) == {"east", "schools"}
-    assert centres_near(knowledge, named_points(gazetteer.find("cours à Uccle"))) == []
-    assert centres_near(knowledge, []) == []
+    assert centres_near(points, named_points(gazetteer.find("computer course in Kuregem"))) == ["west"]
+    assert set(centres_near(points, named_points(gazetteer.find("cours à Schaerbeek")))) == {"east", "schools"}
+    assert centres_near(points, named_points(gazetteer.find("cours à Uccle"))) == []
+    assert centres_near(points, []) == []
