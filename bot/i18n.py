@@ -201,10 +201,14 @@ def knowledge_markers(texts: Iterable[tuple[str, str]], ignore: frozenset[str] =
     little = {fold(word) for name in dir(stopwords) if name.startswith("STOPWORDS_") for word in getattr(stopwords, name)}
     little |= {fold(word) for words in _EXTRA_MARKERS.values() for word in words}
     ignore = frozenset(fold(word) for word in ignore)
-    counts: dict[Lang, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+    written: dict[Lang, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
     for lang, text in texts:
         if is_lang(lang):
-            counts[lang].update(fold(word) for word in _LETTERS.findall(_WEB_ADDRESS.sub(" ", text)) if word.islower())
+            written[lang].update(word for word in _LETTERS.findall(_WEB_ADDRESS.sub(" ", text)) if word.islower())
+    counts: dict[Lang, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+    for lang, words in written.items():  # each word folded once, not at each of its uses
+        for word, count in words.items():
+            counts[lang][fold(word)] += count
     return {
         word: lang
         for lang, words in counts.items()
@@ -222,8 +226,7 @@ def _marker_counts(text: str, known: Mapping[str, Lang] | None = None) -> dict[s
     counts = dict.fromkeys(_markers(), 0)
     language = _marker_language()
     for word in _LETTERS.findall(text):
-        folded = word.lower()
-        lang = language.get(folded) or (known.get(fold(folded)) if known else None)
+        lang = language.get(word.lower()) or (known.get(fold(word)) if known else None)
         if lang is not None:
             counts[lang] += 1
     return counts
