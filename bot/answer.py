@@ -66,6 +66,13 @@ class Answer:
     """Every option the search found, best first (for evaluation)."""
     vector: np.ndarray | None = field(default=None, repr=False)
     """The question's embedding (for fitting the confidence model's topic weights)."""
+    follows: str | None = None
+    """The target of the earlier answer that this one follows up ("is it free?" just after it)."""
+
+    @property
+    def about(self) -> str | None:
+        """What a next question may follow up: what this answer followed, else its best target."""
+        return self.follows or (self.best.target if self.best else None)
 
     @property
     def text(self) -> str:

@@ -25,7 +25,7 @@ def chat(
 ) -> int:
     """Answer questions until an empty line or end of input."""
     write(BANNER)
-    last_centre: str | None = None
+    last: str | None = None  # what the last answer was about: "can I join?" and "is it free?" follow it
     last_lang = lang or "en"
     while True:
         try:
@@ -37,18 +37,18 @@ def chat(
             return 0
         if question.strip().lower() == "/eligibility" or CAN_I_JOIN.match(question):
             check_lang = lang or (detect_language(question, last_lang) if question.strip() != "/eligibility" else last_lang)
-            check(engine, check_lang, None if question.strip().lower() == "/eligibility" else last_centre, read, write)
+            check(engine, check_lang, None if question.strip().lower() == "/eligibility" else engine.centre_of(last), read, write)
             continue
         nearest = engine.nearest_to_place(question, lang or last_lang)
         if nearest is not None:
             write("\n" + render_text(nearest) + "\n")
             continue
-        answer = engine.answer(question, lang=lang)
+        answer = engine.answer(question, lang=lang, after=last)
         write("\n" + answer.text + "\n")
         if answer.kind in UNANSWERED:
             gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
         elif answer.best is not None:
-            last_centre = answer.best.centre
+            last = answer.about
         if answer.kind != "empty":
             last_lang = answer.lang
 

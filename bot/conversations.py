@@ -1,4 +1,5 @@
-"""Per-chat state kept under a salted hash of the chat id: eligibility checks and language choices.
+"""Per-chat state kept under a salted hash of the chat id: eligibility checks, language choices
+and what a chat was last answered about.
 
 Chats are keyed by an HMAC of their id, never the id itself. The salt lives beside a SQLite
 database (`conversations.salt`, as in earlier versions) or, on PostgreSQL, in the database itself
@@ -6,6 +7,8 @@ so that every replica computes the same key. Every row carries its expiry time; 
 deleted in SQL whenever the table is read or written and are never returned:
 
 - an eligibility conversation expires 30 minutes after its last answer;
+- what a chat was last answered about (a programme, centre or FAQ id, never the question) expires
+  30 minutes after that answer: a follow-up such as "is it free?" is about it;
 - a language choice expires TELECENTRE_RETENTION_DAYS (default 30) days after it was made, after
   which the bot falls back to the language Telegram reports for the learner.
 
@@ -175,3 +178,26 @@ class LanguageStore(_ExpiringChatTable):
             return False
         now = now or _utcnow()
         return self._put(chat_id, lang, now + self.retention, now, "language choice not kept")
+
+
+class LastAnswerStore(_ExpiringChatTable):
+    """The id of what a chat was last answered about (a programme, centre or FAQ), for
+    `ttl_minutes` after that answer, so that "is it free?" can be answered about it. Shared by
+    replicas, as the next message may reach another one."""
+
+    table = tables.last_answers
+    value_column = "target"
+
+    def __init__(self, db: Database, ttl_minutes: int = 30, keys: ChatKeys | None = None) -> None:
+        super().__init__(db, keys)
+        self.ttl = dt.timedelta(minutes=ttl_minutes)
+
+    def get(self, chat_id: int, now: dt.datetime | None = None) -> str | None:
+        """The id, or None (no answer yet, expired, or the store is unusable)."""
+        value = self._get(chat_id, now or _utcnow(), "last answer unavailable")
+        return value if isinstance(value, str) else None
+
+    def put(self, chat_id: int, target: str, now: dt.datetime | None = None) -> None:
+        """Keep `target` until `ttl_minutes` from now (skipped with a warning if the store is down)."""
+        now = now or _utcnow()
+        self._put(chat_id, target, now + self.ttl, now, "last answer not kept")

@@ -2,7 +2,7 @@
 
 Unset `TELECENTRE_DATABASE_URL` means two SQLite files under TELECENTRE_DATA_DIR, named as in
 earlier versions so existing installs keep their data: `gaps.sqlite` (the "gaps" migration tree:
-unsure questions and 👍/👎) and `conversations.sqlite` (the "state" tree: eligibility checks,
+unsure questions and 👍/👎) and `conversations.sqlite` (the "state" tree: eligibility checks, last answers,
 language choices, /stats counters, handled update ids). A `postgresql://` URL puts both trees in
 one PostgreSQL database shared by every replica, each tree with its own Alembic version table.
 

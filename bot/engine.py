@@ -7,7 +7,6 @@ and programme, whether we are confident, alternatives, and the reply blocks to r
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -19,8 +18,9 @@ from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.facets import asks_only_a_facet
-from bot.i18n import detect_question_language, knowledge_markers, other_language_note, reply_language
+from bot.facets import asks_only_a_facet, follow_up
+from bot.i18n import detect_question_language, knowledge_markers, other_language_note, phrase, reply_language
+from bot.name_words import name_words
 from bot.off_topic import about_something_else
 from bot.places import elsewhere_named, find_place, named_points, nearest_centres
 from bot.settings import Settings
@@ -29,7 +29,7 @@ from bot.what_is import asks_what_it_is
 from index.embedder import Embedder, load_embedder
 from index.names import NameIndex
 from index.passages import Passage
-from index.schema import LANGUAGES, Lang, is_lang
+from index.schema import Lang, is_lang
 from index.search import Fusion, Hit, Mode, Searcher, terms
 from index.store import LoadedIndex, open_index
 from index.streets import Streets
@@ -64,27 +64,6 @@ def one_blas_thread() -> Any:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(1, user_api="blas")
-
-
-def _name_words(index: LoadedIndex) -> frozenset[str]:
-    """Lower-case words of centre names, streets and municipalities, to keep out of language detection;
-    not the ones the knowledge also writes in lower case ("formation", "school", "le"): those are
-    the words of a language, and say which one (web addresses aside)."""
-    words: set[str] = set()
-    for centre in index.centres.values():
-        texts = [centre.name.get(lang) for lang in LANGUAGES]
-        for address in [centre.address, *(site.address for site in centre.sites or [])]:
-            for part in (address.municipality, address.street) if address is not None else ():
-                texts += [part.get(lang) for lang in LANGUAGES] if part is not None else []
-        for text in texts:
-            words.update(word.lower() for word in text.replace("(", " ").replace(")", " ").split() if word[:1].isupper())
-    ordinary = {word for passage in index.passages for word in _WORD.findall(_WEB_ADDRESS.sub(" ", passage.text)) if word.islower()}
-    return frozenset(words - ordinary)
-
-
-_WORD = re.compile(r"[^\W\d_]+")
-_WEB_ADDRESS = re.compile(r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?:/\S*)?")
-"""A web or e-mail domain in knowledge text: "muntpunt.be" does not make "Muntpunt" an ordinary word."""
 
 
 def _asked_nothing(question: str, lang: Lang, blocks: list[Block], kind: AnswerKind, asked: str = "") -> Answer:
@@ -125,7 +104,7 @@ class Engine:
             index, embedder, mode=mode, word_weights=dict.fromkeys(place_words, PLACE_WEIGHT), fusion=fusion, dense_weight=dense_weight
         )
         self._groups: dict[tuple[str, str], Passage] = {(p.group, p.lang): p for p in index.passages}
-        self._proper_words = place_words | _name_words(index)
+        self._proper_words = place_words | name_words(index)
         self._language_words = knowledge_markers(((p.lang, p.text) for p in index.passages), self._proper_words)
         self.names = NameIndex(index.centres, index.programmes, index.gazetteer)
         self.streets = Streets(index.centres)
@@ -161,11 +140,13 @@ class Engine:
             freshness_days=settings.freshness_days,
         )
 
-    def answer(self, question: str, lang_hint: str | None = None, *, lang: Lang | None = None) -> Answer:
+    def answer(self, question: str, lang_hint: str | None = None, *, lang: Lang | None = None, after: str | None = None) -> Answer:
         """Answer one question; never raises for odd input.
 
         `lang_hint` (e.g. Telegram's language_code) helps detection; `lang` (a learner's explicit
-        choice) overrides it. Repeated questions come from a bounded cache.
+        choice) overrides it. `after`: the target the chat was last answered about, which a
+        question about a facet of nothing named ("is it free?") is about. Repeated questions come
+        from a bounded cache.
         """
         # Answers say "open now", so a cached one is reused within the same minute only; the
         # cache is emptied when the minute changes, so questions do not linger in memory.
@@ -173,7 +154,7 @@ class Engine:
         if minute != self._cache_minute:
             self._cached_answer.cache_clear()
             self._cache_minute = minute
-        return self._cached_answer(question, lang_hint, lang, minute)
+        return self._cached_answer(question, lang_hint, lang, minute, after)
 
     def use_mode(self, mode: Mode, fusion: Fusion | None = None) -> None:
         """Switch the search mode (hybrid, dense or lexical) and fusion, forgetting cached answers."""
@@ -201,7 +182,7 @@ class Engine:
         kept, truncated = self.embedder.truncate(text[:MAX_INPUT_CHARS])
         return kept, truncated or len(text) > MAX_INPUT_CHARS
 
-    def _answer(self, question: str, lang_hint: str | None, chosen: Lang | None, minute: dt.datetime) -> Answer:
+    def _answer(self, question: str, lang_hint: str | None, chosen: Lang | None, minute: dt.datetime, after: str | None) -> Answer:
         text, truncated = self._read(question)
         if chosen is not None:
             lang_hint = chosen
@@ -226,6 +207,10 @@ class Engine:
         words = [word for word in terms(text) if audience.age is None or word != str(audience.age)]
         expected = [c for c, p in likely.items() if p >= LIKELY_SEARCHED]
         expected += [c for c in routing.centres_near(self._centre_points, places) if c not in expected]
+        facet_of_nothing = asks_only_a_facet(words) and not named and not places
+        previous = self._targets.get(after) if facet_of_nothing and after else None
+        if previous is not None and previous.answerer not in expected:
+            expected.append(previous.answerer)
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)
         off_topic = self.index.nearest_off_topic(vector)
         values = features(
@@ -243,12 +228,22 @@ class Engine:
         hits, options = ranking.hits, self._options(ranking.hits)
         score = self.confidence.probability(values, words_comparable=is_lang(asked))
         best = options[0] if options else None
-        facet_of_nothing = asks_only_a_facet(words) and not named and not places
         confident = best is not None and score >= self.threshold and not facet_of_nothing
         one_known_word = len(words) == 1 and words[0] in self.searcher.vocabulary
         about_else = about_something_else(score, values, elsewhere=elsewhere is not None, one_known_word=one_known_word)
         offered = confident
-        if confident and best is not None:
+        if previous is not None:
+            passage = self._in_language(follow_up(found, previous), lang)
+            best, confident, about_else, offered, alternatives = (
+                Option(passage.centre, passage.programme, passage.id, score),
+                True,
+                False,
+                True,
+                [],
+            )
+            blocks = [Block("note", phrase(lang, "follow_up", name=self.title_of(previous.centre or previous.target, lang)))]
+            blocks += self._compose(passage, lang, truncated)
+        elif confident and best is not None:
             chosen_passage = self._opening(hits[0].passage) if asks_what_it_is(text) else hits[0].passage
             blocks = self._compose(self._in_language(chosen_passage, lang), lang, truncated, ranking.fits.get(best.target), options)
             alternatives = options[1 : ALTERNATIVES + 1]
@@ -277,6 +272,7 @@ class Engine:
             features=values,
             ranked=options,
             vector=vector,
+            follows=previous.target if previous is not None else None,
         )
 
     def nearest_to_place(self, text: str, lang: Lang) -> list[Block] | None:
@@ -290,6 +286,11 @@ class Engine:
     def knows(self, target: str) -> bool:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""
         return target in self._targets
+
+    def centre_of(self, target: str | None) -> str | None:
+        """The organisation of a programme, centre or FAQ id (None for none, or an FAQ of none)."""
+        passage = self._targets.get(target) if target else None
+        return passage.centre if passage else None
 
     def answer_for(self, target: str, lang: Lang) -> Answer | None:
         """The answer about one programme, centre or FAQ by id (for buttons); None if unknown."""

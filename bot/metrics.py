@@ -79,14 +79,20 @@ def answer_timer() -> Iterator[list[float]]:
 
 
 def timed_answer(
-    engine: Engine, question: str, lang_hint: str | None = None, *, lang: Lang | None = None, store: GapStore | None = None
+    engine: Engine,
+    question: str,
+    lang_hint: str | None = None,
+    *,
+    lang: Lang | None = None,
+    store: GapStore | None = None,
+    after: str | None = None,
 ) -> Answer:
     """`engine.answer(...)`, counted and timed: what the Telegram layer should call for learners.
 
     With `store`, the day's count of answers by outcome and language is kept too (for the staff
     console's overview). Blocking: call it in a thread, as the engine itself is."""
     with answer_timer() as elapsed:
-        answer = engine.answer(question, lang_hint, lang=lang)
+        answer = engine.answer(question, lang_hint, lang=lang, after=after)
     observe_answer(answer, elapsed[0])
     if store is not None:
         store.count_answer(answer.kind, answer.lang)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.conversations import ChatKeys, ConversationStore, LanguageStore
+from bot.conversations import ChatKeys, ConversationStore, LanguageStore, LastAnswerStore
 from bot.counters import StatsStore, UpdateLog
 from bot.database import GAPS, STATE, Database, databases
 from bot.gaps import GapStore
@@ -19,6 +19,7 @@ class Stores:
     gaps: GapStore
     conversations: ConversationStore
     languages: LanguageStore
+    last_answers: LastAnswerStore
     stats: StatsStore
     updates: UpdateLog
     databases: tuple[Database, ...]
@@ -47,11 +48,12 @@ def open_stores(settings: Settings) -> Stores:
     url = settings.database_url.get_secret_value() if settings.database_url else None
     by_tree = databases(url, settings.data_dir)
     state = by_tree[STATE.name]
-    keys = ChatKeys(state)  # one salt for both conversation and language rows
+    keys = ChatKeys(state)  # one salt for every per-chat row
     return Stores(
         gaps=GapStore(by_tree[GAPS.name], settings.retention_days, settings.record_gaps),
         conversations=ConversationStore(state, keys=keys),
         languages=LanguageStore(state, settings.retention_days, keys=keys),
+        last_answers=LastAnswerStore(state, keys=keys),
         stats=StatsStore(state),
         updates=UpdateLog(state, SessionLocks(url) if url else None),
         databases=tuple({id(db): db for db in by_tree.values()}.values()),

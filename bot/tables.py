@@ -54,6 +54,14 @@ chat_languages = Table(
     Column("expires_at", Text, nullable=False),
 )
 
+last_answers = Table(
+    "last_answers",
+    metadata,
+    Column("chat", Text, primary_key=True),
+    Column("target", Text, nullable=False),
+    Column("expires_at", Text, nullable=False),
+)
+
 stats = Table(
     "stats",
     metadata,

@@ -44,6 +44,14 @@ def test_console_answers_and_records_unsure_questions(engine: Engine, tmp_path: 
     assert [g.question for g in gaps.gaps()] == ["what is the weather tomorrow"]
 
 
+def test_is_it_free_after_an_answer_is_about_that_answer(engine: Engine, tmp_path: Path) -> None:
+    gaps = GapStore(tmp_path / "gaps.sqlite")
+    out = _run(engine, gaps, ["printing courses in Schaerbeek", "is it free?", ""])
+    assert "About Beta centre, from my last answer:" in out, out
+    alone = _run(engine, gaps, ["is it free?", ""])
+    assert "Which centre or course do you mean?" in alone, alone
+
+
 def test_a_place_typed_alone_lists_the_nearest_centres_as_on_telegram(engine: Engine, tmp_path: Path) -> None:
     gaps = GapStore(tmp_path / "gaps.sqlite")
     out = _run(engine, gaps, ["1070", ""])

@@ -66,6 +66,24 @@ def test_conversations_expire_in_sql_and_never_store_the_chat_id(stores: Stores)
     assert conversations.get(CHAT, now=NOW) is None
 
 
+def test_the_last_answer_is_kept_for_30_minutes_under_the_chat_key(stores: Stores, data_settings: Settings) -> None:
+    last = stores.last_answers
+    assert last.get(CHAT, now=NOW) is None
+    last.put(CHAT, "becode-coding-bootcamp", now=NOW)
+    last.put(CHAT, "molengeek-coding-school", now=NOW + dt.timedelta(minutes=10))  # a newer answer replaces it
+    assert last.get(CHAT, now=NOW + dt.timedelta(minutes=39)) == "molengeek-coding-school"
+    assert last.get(CHAT + 1, now=NOW) is None
+    keys = stores.stats.db.transaction(STATE, lambda c: c.execute(select(tables.last_answers.c.chat)).scalars().all())
+    assert len(keys) == 1 and str(CHAT) not in keys[0]
+    again = open_stores(data_settings)  # another replica reads what this one kept
+    try:
+        assert again.last_answers.get(CHAT, now=NOW + dt.timedelta(minutes=39)) == "molengeek-coding-school"
+    finally:
+        again.close()
+    assert last.get(CHAT, now=NOW + dt.timedelta(minutes=41)) is None
+    assert _count(stores, tables.last_answers) == 0  # deleted, not just hidden
+
+
 def test_language_choice_is_kept_for_the_retention_period(stores: Stores, data_settings: Settings) -> None:
     languages = stores.languages
     assert languages.get(CHAT, now=NOW) is None
@@ -200,7 +218,7 @@ def test_backup_and_restore(
 def test_schema_is_at_the_newest_revision_on_both_trees(stores: Stores) -> None:
     assert stores.prepare()
     heads = stores.stats.db.transaction(STATE, lambda c: c.execute(text("SELECT version_num FROM alembic_version_state")).scalar_one())
-    assert heads == "s0003"
+    assert heads == "s0004"
     gaps_head = stores.gaps.db.transaction(GAPS, lambda c: c.execute(text("SELECT version_num FROM alembic_version_gaps")).scalar_one())
     assert gaps_head == "g0003"
 
@@ -280,7 +298,7 @@ def test_files_from_the_previous_version_are_adopted_in_place(tmp_path: Path) ->
         assert migrated.execute("SELECT name FROM sqlite_master WHERE name = 'feedback_day'").fetchone() == ("feedback_day",)
         assert migrated.execute("PRAGMA user_version").fetchone() == (1,)
     with sqlite3.connect(data / "conversations.sqlite") as migrated:
-        assert migrated.execute("SELECT version_num FROM alembic_version_state").fetchone() == ("s0003",)
+        assert migrated.execute("SELECT version_num FROM alembic_version_state").fetchone() == ("s0004",)
 
 
 def test_postgresql_outage_skips_writes_then_recovers_by_itself(postgres_server, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]

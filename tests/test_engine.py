@@ -237,3 +237,23 @@ def test_a_facet_of_nothing_named_is_not_answered_confidently(shipped_engine) ->
     assert "Je kunt je vraag ook anders stellen" not in alone.text  # asked again once, not twice
     named = shipped_engine.answer("is BeCode gratis?")
     assert named.confident and named.best.centre == "becode", named.text
+
+
+def test_a_facet_just_after_an_answer_is_about_that_answer(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    first = shipped_engine.answer("Where can I learn to code in Molenbeek?")
+    assert first.about == "molengeek-coding-school", first.text
+    price = shipped_engine.answer("is het gratis?", after=first.about)
+    assert price.confident and price.kind == "answer" and price.follows == "molengeek-coding-school", price.text
+    assert price.best.centre == "molengeek" and price.best.programme in (None, "molengeek-coding-school")
+    assert price.text.startswith("Over MolenGeek, uit mijn vorige antwoord:"), price.text
+    assert price.about == "molengeek-coding-school"  # a second follow-up is still about the coding school
+    hours = shipped_engine.answer("c'est ouvert le samedi ?", after=first.about)
+    assert hours.follows == first.about and hours.best.centre == "molengeek" and hours.lang == "fr", hours.text
+
+
+def test_a_question_that_says_what_it_wants_is_not_a_follow_up(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    for question in ("free computer course for seniors in Uccle", "is BeCode gratis?"):
+        answer = shipped_engine.answer(question, after="molengeek-coding-school")
+        assert answer.follows is None and answer.best.centre != "molengeek", answer.text
+    unknown = shipped_engine.answer("is het gratis?", after="a-programme-since-removed")
+    assert not unknown.confident and unknown.follows is None and unknown.text.startswith("Over welk centrum"), unknown.text

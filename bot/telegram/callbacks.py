@@ -76,6 +76,7 @@ async def on_show(update: Update, context: Context) -> None:
         await say(message, phrase(lang, "expired"))
     else:
         await send_answer(message, answer, engine, lang)
+        await asyncio.to_thread(bot_state(context).stores.last_answers.put, message.chat_id, target)
 
 
 async def on_options(update: Update, context: Context) -> None:

@@ -38,14 +38,14 @@ class AskedQuestion(NamedTuple):
 
 @dataclass
 class ChatData:
-    """Per-chat memory of this process: the chosen language (from the store), recent questions
-    (for a 👎 on their answers) and the last centre named (for "can I join?")."""
+    """Per-chat memory of this process: the chosen language (from the store) and recent questions
+    (for a 👎 on their answers). What the chat was last answered about is in the shared store
+    (`Stores.last_answers`), as the next message may reach another replica."""
 
     lang: Lang | None = None
     """The language chosen with /language, read from the shared store at the start of each update."""
     asked: dict[int, AskedQuestion] = field(default_factory=dict)
     """Message id of the answer's buttons → the question, oldest first, at most REMEMBERED_QUESTIONS."""
-    last_centre: str | None = None
 
     def remember(self, message_id: int, question: str, answer: Answer) -> None:
         self.asked[message_id] = AskedQuestion(question, answer.lang, answer.score)

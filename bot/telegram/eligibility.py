@@ -199,4 +199,5 @@ async def start_from_text(update: Update, context: Context, message: Message, qu
     state = bot_state(context)
     data = chat_data(context)
     lang = detect_language(question, data.lang or language_hint(update))
-    await start_check(message, state.engine, state.conversation_store, lang, data.last_centre)
+    last = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id)
+    await start_check(message, state.engine, state.conversation_store, lang, state.engine.centre_of(last) if last else None)

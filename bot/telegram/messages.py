@@ -57,7 +57,10 @@ async def on_text(update: Update, context: Context) -> None:
         await state.count("places")
         await send_blocks(message, nearest)
         return
-    answer = await asyncio.to_thread(metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store)
+    after = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id)  # for "is it free?" after an answer
+    answer = await asyncio.to_thread(
+        metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store, after=after
+    )
     await state.count("questions", answer.kind, f"lang_{answer.asked_lang or answer.lang}")
     sent = await send_answer(message, answer, engine, answer.lang)
     if answer.kind in UNANSWERED:
@@ -65,7 +68,8 @@ async def on_text(update: Update, context: Context) -> None:
         await asyncio.to_thread(state.gap_store.record, "unsure", question, answer.lang, answer.score, passage)
     elif sent is not None and answer.kind == "answer":
         data.remember(sent.message_id, question, answer)
-        data.last_centre = answer.best.centre if answer.best else None
+        if answer.about is not None:
+            await asyncio.to_thread(state.stores.last_answers.put, message.chat_id, answer.about)
 
 
 async def on_location(update: Update, context: Context) -> None:

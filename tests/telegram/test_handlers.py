@@ -41,6 +41,18 @@ async def test_question_gets_answer_then_pin_with_buttons(harness: Harness) -> N
     assert all(len(d.encode()) <= 64 for d in data if d)
 
 
+async def test_is_it_free_just_after_an_answer_is_about_that_answer(harness: Harness) -> None:
+    harness.api.push_text(CHAT, "is it free?")
+    (unsure,) = await harness.replies(CHAT, 1)
+    assert unsure.text.startswith("Which centre or course do you mean?"), unsure.text
+    harness.api.push_text(CHAT, "coding course for adults looking for work")
+    await harness.replies(CHAT, 3)
+    harness.api.push_text(CHAT, "is it free?")
+    follow_up = (await harness.replies(CHAT, 5))[3]
+    assert follow_up.text.startswith("About Alpha centre, from my last answer:"), follow_up.text
+    assert harness.state.stores.last_answers.get(CHAT + 1) is None  # kept for this chat only
+
+
 async def test_feedback_button_is_acknowledged_and_removed(harness: Harness) -> None:
     harness.api.push_text(CHAT, "coding course for adults looking for work")
     _, venue = await harness.replies(CHAT, 2)
