@@ -18,7 +18,7 @@ from bot.answer import Answer, AnswerKind, Option
 from bot.audience import read_audience
 from bot.blocks import Block
 from bot.confidence import ConfidenceModel, default_file, features
-from bot.facets import asks_only_a_facet, follow_up
+from bot.facets import asks_about_the_last_answer, asks_only_a_facet, follow_up
 from bot.i18n import detect_question_language, knowledge_markers, other_language_note, phrase, reply_language
 from bot.name_words import name_words
 from bot.off_topic import about_something_else
@@ -208,7 +208,8 @@ class Engine:
         expected = [c for c, p in likely.items() if p >= LIKELY_SEARCHED]
         expected += [c for c in routing.centres_near(self._centre_points, places) if c not in expected]
         facet_of_nothing = asks_only_a_facet(words) and not named and not places
-        previous = self._targets.get(after) if facet_of_nothing and after else None
+        follows = after is not None and not named and not places and asks_about_the_last_answer(text, words)
+        previous = self._targets.get(after) if follows and after else None
         if previous is not None and previous.answerer not in expected:
             expected.append(previous.answerer)
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)

@@ -9,8 +9,10 @@ BeCode's bootcamp of 2017 (an exploratory test). No labelled question is one of 
 
 from __future__ import annotations
 
+import re
+
 from index.passages import Passage
-from index.search import Hit, terms
+from index.search import Hit, fold, terms
 
 FACET_WORDS = (
     *("free", "price", "cost", "cheap", "expensive", "much", "pay", "paying", "open", "opening", "hours", "time", "address"),
@@ -22,9 +24,22 @@ FACET_WORDS = (
     *("gratis", "prijs", "kost", "kosten", "hoeveel", "duur", "duurt", "betalend", "betalen", "openingsuren", "uren"),
     *("adres", "nummer", "inschrijven", "leeftijd", "vandaag", "morgen", "zaterdag", "zondag", "nog", "bestaat"),
     *("afspraak", "lang", "begint", "wanneer"),
+    *("exactly", "join", "take", "page", "waiting"),
+    *("faut", "exactement", "dure", "duree", "temps", "rejoindre", "jusqu'a"),
+    *("precies", "schrijf", "laat", "wachtlijst"),
 )
 """What a learner asks about a centre or a course, in English, French and Dutch, not what they need."""
 FACET_TERMS = frozenset(term for word in FACET_WORDS for term in terms(word))
+CONTACT_WORDS = ("phone", "telephone", "email", "mail", "contact", "numero", "téléphone", "telefoon", "bellen", "appeler", "call")
+"""How to reach a centre: a facet just after an answer ("ils ont un numéro de téléphone ?"); on its
+own, "téléphone ?" may be the need ("help with my phone"), and "numéro" has the stem of "numérique"."""
+FOLLOW_UP_TERMS = FACET_TERMS | frozenset(term for word in CONTACT_WORDS for term in terms(word))
+QUESTION_WORDS = frozenset(
+    ("where", "when", "who", "how", "much", "ou", "quand", "qui", "combien", "comment", "waar", "wanneer", "wie", "hoe")
+)
+"""Asking words that are stop words of search: "c'est combien ?", "where is it?", "voor wie is het?"
+have no search term left, yet just after an answer they ask about it."""
+_WORDS = re.compile(r"[a-z]+")
 
 
 def asks_only_a_facet(words: list[str]) -> bool:
@@ -33,12 +48,22 @@ def asks_only_a_facet(words: list[str]) -> bool:
     return bool(words) and all(word in FACET_TERMS for word in words)
 
 
+def asks_about_the_last_answer(text: str, words: list[str]) -> bool:
+    """Whether a question, just after an answer, asks about that answer: its search terms (`words`)
+    are all facets or ways to reach a centre, or it has none but asks ("where is it?")."""
+    if words:
+        return all(word in FOLLOW_UP_TERMS for word in words)
+    return not QUESTION_WORDS.isdisjoint(_WORDS.findall(fold(text)))
+
+
 def follow_up(hits: list[Hit], previous: Passage) -> Passage:
-    """What answers a facet question about the previous answer (`previous`, a passage of it): the
-    best passage found of the same programme, or of its organisation but of no other programme
-    ("is it free?" after BeCode's bootcamp is not about BeCode's other course), else `previous`."""
-    for hit in hits:
-        passage = hit.passage
-        if passage.answerer == previous.answerer and passage.programme in (None, previous.programme):
-            return passage
-    return previous
+    """What answers a question about the previous answer (`previous`, a passage of it), among the
+    passages found, best first. After a programme: its own best passage, else its organisation's
+    (a reply about a programme gives its centre's address, hours and contact anyway; "is it free?"
+    after BeCode's bootcamp is not about BeCode's other course). After an organisation: its best
+    passage, of any of its programmes ("combien la page ?" after a library is about its computer
+    room). Else `previous` itself."""
+    ours = [hit.passage for hit in hits if hit.passage.answerer == previous.answerer]
+    if previous.programme is not None:
+        ours = [p for p in ours if p.programme == previous.programme] + [p for p in ours if p.programme is None]
+    return ours[0] if ours else previous

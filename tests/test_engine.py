@@ -247,6 +247,8 @@ def test_a_facet_just_after_an_answer_is_about_that_answer(shipped_engine) -> No
     assert price.best.centre == "molengeek" and price.best.programme in (None, "molengeek-coding-school")
     assert price.text.startswith("Over MolenGeek, uit mijn vorige antwoord:"), price.text
     assert price.about == "molengeek-coding-school"  # a second follow-up is still about the coding school
+    where = shipped_engine.answer("c'est où exactement ?", after=first.about)
+    assert where.follows == first.about and where.best.centre == "molengeek", where.text
     hours = shipped_engine.answer("c'est ouvert le samedi ?", after=first.about)
     assert hours.follows == first.about and hours.best.centre == "molengeek" and hours.lang == "fr", hours.text
 
@@ -257,3 +259,10 @@ def test_a_question_that_says_what_it_wants_is_not_a_follow_up(shipped_engine) -
         assert answer.follows is None and answer.best.centre != "molengeek", answer.text
     unknown = shipped_engine.answer("is het gratis?", after="a-programme-since-removed")
     assert not unknown.confident and unknown.follows is None and unknown.text.startswith("Over welk centrum"), unknown.text
+
+
+def test_after_an_organisation_a_follow_up_may_be_about_any_of_its_programmes(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """ "combien la page ?" after Sésame's library is about printing in its computer room."""
+    price = shipped_engine.answer("combien la page ?", after="bibliotheque-sesame")
+    assert price.follows == "bibliotheque-sesame" and price.best.centre == "bibliotheque-sesame", price.text
+    assert "0,30" in price.text, price.text
