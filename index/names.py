@@ -24,6 +24,12 @@ MIN_NAME_CHARS = 3
 MAX_NAME_WORDS = 4
 """Longer names are descriptions ("Uccle public libraries' public digital space"), not what learners type."""
 GENERIC_CENTRES = 2
+KIND_NAMES = ("epn", "espace public numerique", "openbare computerruimte", "public digital space")
+"""What learners call a public computer room, in the names of several (any one of them in a
+centre's name stands for all four: "EPN" is the French words' initials). With the municipality it
+is in ("EPN de Ganshoren", "ya un epn a ganshoren ?", "Koekelberg EPN"), such a word names the
+one room there whose own name has it: "Ganshoren" alone says where, and "EPN" alone names none."""
+_JOINS = ("", "de", "d", "du", "de la", "van", "in", "a", "te", "at", "of")
 _SPLIT = re.compile(r"\s+[–—/-]\s+|\s*/\s*")
 
 
@@ -74,6 +80,9 @@ class NameIndex:
                 and any(len(w) > MIN_NAME_CHARS and _singular(w) not in generic for w in words)
             ):
                 self._add(key, named, places)
+        for key, named in _kind_and_place(centres, gazetteer).items():
+            if len(named) == 1:
+                self._add(key, named, places)
         for centre in centres.values():
             for alias in centre.aliases or []:
                 self._add(fold(alias), {Named(centre.id)}, places)
@@ -89,6 +98,31 @@ class NameIndex:
     def find(self, text: str) -> frozenset[Named]:
         """The centres and programmes whose names `text` contains (longest names first, no overlaps)."""
         return self._words.find(text)
+
+
+def _kind_and_place(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict[str, set[Named]]:
+    """The KIND_NAMES words, for a centre whose own name has one, before or after each Latin-script name or
+    postcode of each municipality the centre or one of its sites is in ("EPN 1180"): the centres
+    each such phrase would name."""
+    found: dict[str, set[Named]] = {}
+    for centre in centres.values():
+        own = f" {' '.join(fold(centre.name.get(lang)) for lang in LANGUAGES)} "
+        kinds = KIND_NAMES if any(f" {kind} " in own for kind in KIND_NAMES) else ()  # one kind, four ways to say it
+        addresses = [centre.address, *(site.address for site in centre.sites or [])]
+        towns = {
+            town.id: town
+            for address in addresses
+            if address is not None and address.municipality is not None
+            for match in gazetteer.find(address.municipality.get("fr"))
+            for town in match.municipalities
+            if match.place.kind == "municipality"
+        }
+        for kind in kinds:
+            for town in towns.values():
+                for name in {fold(name) for name in town.names if fold(name).isascii()} | set(town.postcodes):
+                    for key in [f"{name} {kind}", *(" ".join(f"{kind} {join} {name}".split()) for join in _JOINS)]:
+                        found.setdefault(key, set()).add(Named(centre.id))
+    return found
 
 
 def _generic_words(names: Mapping[str, set[Named]]) -> frozenset[str]:

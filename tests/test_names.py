@@ -50,7 +50,6 @@ def test_a_programme_alias_names_the_programme(names: NameIndex) -> None:
     [
         "espace public numérique près de chez moi",  # a description many centres share
         "openbare computerruimtes in Brussel",
-        "public digital space in Koekelberg",  # a place, not a name
         "I live in Evere",
         "the epn at the cpas",
         "arc de triomphe",
@@ -58,4 +57,25 @@ def test_a_programme_alias_names_the_programme(names: NameIndex) -> None:
     ],
 )
 def test_descriptions_places_and_parts_of_words_are_no_names(names: NameIndex, question: str) -> None:
+    assert names.find(question) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "question,centre",
+    [
+        ("EPN de Ganshoren", "ganshoren-epn"),
+        ("ya un epn a ganshoren ?", "ganshoren-epn"),
+        ("Koekelberg EPN adresse", "koekelberg-epn"),
+        ("EPN van Sint-Agatha-Berchem", "bibliotheque-berchem"),
+        ("EPN 1180", "uccle-bibliotheques-epn"),
+        ("espace public numérique d'Evere", "entrela-evere"),
+        ("public digital space in Koekelberg", "koekelberg-epn"),  # "Koekelberg" alone says where, not who
+    ],
+)
+def test_a_kind_of_room_with_its_municipality_names_the_one_room_there(names: NameIndex, question: str, centre: str) -> None:
+    assert names.find(question) == {Named(centre)}
+
+
+@pytest.mark.parametrize("question", ["EPN Anderlecht", "un EPN ?", "computer room in Ganshoren", "Ganshoren", "EPN 1070"])
+def test_a_kind_of_room_names_nothing_without_one_of_that_name_there(names: NameIndex, question: str) -> None:
     assert names.find(question) == frozenset()
