@@ -25,6 +25,7 @@ from bot.audience_words import (
     NEWCOMER,
     NOT_SPOKEN,
     PARENT_SELF,
+    RETIRED,
     SELF_MAN,
     SELF_WOMAN,
     WOMAN,
@@ -91,7 +92,7 @@ def read_audience(question: str) -> Audience:
     return Audience(
         age=age,
         gender=gender,
-        jobseeker=True if JOBSEEKER.search(text) else None,
+        jobseeker=True if JOBSEEKER.search(text) else False if RETIRED.search(text) else None,
         newcomer=bool(NEWCOMER.search(text)),
         for_child=for_child,
         for_group=bool(FOR_GROUP.search(text) or GROUP_OF_OURS.search(text) or GROUP_SEEKS.search(text)),

@@ -199,8 +199,17 @@ FEMININE = words(
     "arbeitslose frau",
     "беженка",
     "біженка",
+    *("inscrite", "retraitee", "pensionnee", "veuve", "divorcee"),
 )
-"""Words that, said of oneself, say the learner is a woman ("je suis chômeuse")."""
+"""Words that, said of oneself, say the learner is a woman ("je suis chômeuse", "je suis inscrite")."""
+RETIRED = words(
+    *("retired", "pensioner", "retraite", "retraitee", "pensionne", "pensionnee"),
+    *("gepensioneerd", "met pensioen", "op pensioen", "rentner", "rentnerin", "im ruhestand"),
+    *("jubilado", "jubilada", "aposentado", "aposentada", "pensionar", "pensionara", "emeryt", "emerytka", "emekli"),
+    *("пенсионер*", "пенсіонер*", "متقاعد*"),
+)
+"""Said of the learner (or whoever will learn: "mon père est retraité"), they are not looking for
+work, unless they also say so: a programme for job seekers does not fit them."""
 JOBSEEKER = words(
     "job seeker",
     "jobseeker",

@@ -37,6 +37,10 @@ from bot.audience import Audience, read_audience
         ("I don't speak French, is there a computer course in Dutch?", Audience(instruction_language="nl")),  # named first
         ("je suis maman, mon fils de 12 ans veut coder", Audience(age=12, for_child=True, about_young=True)),
         ("my grandfather is 75 and wants to use his tablet", Audience(age=75)),
+        ("je suis retraité, où apprendre à utiliser ma tablette ?", Audience(jobseeker=False)),
+        ("ik ben gepensioneerd en wil leren videobellen", Audience(jobseeker=False)),
+        ("je suis retraitée mais je cherche un emploi", Audience(gender="w", jobseeker=True, for_women=True)),  # she says so
+        ("je suis inscrite chez Actiris", Audience(gender="w", jobseeker=True, for_women=True)),
         ("ma fille de 15 ans veut coder", Audience(age=15, gender="w", for_child=True, about_young=True)),
         ("mia figlia ha 9 anni", Audience(age=9, gender="w", for_child=True, about_young=True)),
         ("fata mea are nevoie de laptop pentru scoala", Audience(gender="w", for_child=True, about_young=True)),
