@@ -19,6 +19,7 @@ from bot.routing import (
     PROXIMITY_GATE,
     WOMEN_BONUS,
     WOMEN_ONLY_UNSAID_PENALTY,
+    YOUTH_FOR_THE_YOUNG_BONUS,
     YOUTH_ONLY_PENALTY,
     all_centre_points,
     centre_points,
@@ -384,7 +385,23 @@ def test_a_programme_for_the_young_drops_for_an_asker_taken_to_be_an_adult(make_
         adjustment[question] = rank(answer.hits, engine.index, answer.places, answer.audience, "en").adjustments["west-kids"]
     adult, children, ten = adjustment.values()
     assert adult < children and adult == pytest.approx(children - YOUTH_ONLY_PENALTY)
-    assert ten == pytest.approx(children)  # an age in range is no condition unmet
+    assert ten == pytest.approx(children + YOUTH_FOR_THE_YOUNG_BONUS)  # a child whose age it takes: for them
+
+
+def test_a_programme_for_the_young_comes_first_for_a_child_of_its_ages(make_engine: Callable[..., Engine], knowledge_dir: Path) -> None:
+    """ "Where can my 13 year old use a computer in Schaerbeek?" got the library's adult room (members
+    over 15) before its youth space (up to 14), which ranked alike."""
+    _programme(knowledge_dir, "west-kids", "west", "coding", "eligibility:\n  age_max: 14\n")
+    _programme(knowledge_dir, "west-all", "west", "coding")
+    engine = make_engine(knowledge_dir)
+    answer = engine.answer("coding course in Anderlecht for my son, he is 13")
+    adjustments = rank(answer.hits, engine.index, answer.places, answer.audience, "en").adjustments
+    assert YOUTH_FOR_THE_YOUNG_BONUS > 0 and adjustments["west-kids"] == pytest.approx(adjustments["west-all"] + YOUTH_FOR_THE_YOUNG_BONUS)
+    targets = [o.target for o in answer.ranked]
+    assert targets.index("west-kids") < targets.index("west-all")
+    assert answer.fits["west-kids"].matched == ("age",)
+    grown_up = engine.answer("coding course in Anderlecht, I am 30")
+    assert "west-kids" not in [o.target for o in grown_up.ranked[:1]]
 
 
 def test_the_centres_in_or_near_a_place_named_are_the_ones_there(knowledge_dir: Path) -> None:
