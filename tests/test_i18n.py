@@ -40,6 +40,14 @@ def test_detection_ignores_place_names_and_uses_the_prior_when_unsure() -> None:
     assert detect_language("Anderlecht", prior="nl-BE") == "nl"
 
 
+def test_one_word_of_another_of_our_languages_does_not_outvote_the_telegram_language() -> None:
+    """The word "IT" marks English, but "formation IT Bruxelles" from a French phone is French (an
+    exploratory test got it answered in English); two such words, or none from Telegram, still decide."""
+    assert detect_question_language("formation IT Bruxelles", "fr") == "fr"
+    assert detect_question_language("formation IT Bruxelles") == "en"
+    assert detect_question_language("coding school in Molenbeek", "fr") == "en"
+
+
 NAMES = frozenset({"becode", "maks", "molengeek"})
 
 
