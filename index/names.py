@@ -8,7 +8,8 @@ the `aliases` staff add for the names learners use ("Interface 3", "École 19", 
 
 Names are matched on folded text (see `index.gazetteer.fold`), as whole words. A name that is also
 a place ("Koekelberg" in "Koekelberg public digital space") or shorter than three characters is
-left out: it says where, not who, and the gazetteer already reads it.
+left out: it says where, not who, and the gazetteer already reads it. With a kind of room
+(KIND_NAMES), though, it names the one room of that kind there: "EPN de Ganshoren".
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ KIND_NAMES = ("epn", "espace public numerique", "openbare computerruimte", "publ
 centre's name stands for all four: "EPN" is the French words' initials). With the municipality it
 is in ("EPN de Ganshoren", "ya un epn a ganshoren ?", "Koekelberg EPN"), such a word names the
 one room there whose own name has it: "Ganshoren" alone says where, and "EPN" alone names none."""
-_JOINS = ("", "de", "d", "du", "de la", "van", "in", "a", "te", "at", "of")
+_JOINS = ("de", "d", "du", "de la", "van", "in", "a", "te", "at", "of")
+"""What may stand between the kind and the municipality ("EPN de Ganshoren"), or nothing."""
 _SPLIT = re.compile(r"\s+[–—/-]\s+|\s*/\s*")
 
 
@@ -80,9 +82,6 @@ class NameIndex:
                 and any(len(w) > MIN_NAME_CHARS and _singular(w) not in generic for w in words)
             ):
                 self._add(key, named, places)
-        for key, named in _kind_and_place(centres, gazetteer).items():
-            if len(named) == 1:
-                self._add(key, named, places)
         for centre in centres.values():
             for alias in centre.aliases or []:
                 self._add(fold(alias), {Named(centre.id)}, places)
@@ -90,6 +89,11 @@ class NameIndex:
             for alias in programme.aliases or []:
                 self._add(fold(alias), {Named(programme.centre, programme.id)}, places)
         self._words = NamedWords(self._lookup)
+        self._rooms = {town: named for town, named in _rooms_by_town(centres, gazetteer).items() if len(named) == 1}
+        towns, kinds, joins = longest_first(self._rooms), longest_first(KIND_NAMES), longest_first(_JOINS)
+        self._kind_and_town = re.compile(
+            rf"(?<![^\W_])(?:(?:{kinds})\s(?:(?:{joins})\s)?(?P<after>{towns})|(?P<before>{towns})\s(?:{kinds}))(?![^\W_])"
+        )
 
     def _add(self, key: str, named: set[Named], places: set[str]) -> None:
         if len(key.replace(" ", "")) >= MIN_NAME_CHARS and key not in places:
@@ -97,17 +101,21 @@ class NameIndex:
 
     def find(self, text: str) -> frozenset[Named]:
         """The centres and programmes whose names `text` contains (longest names first, no overlaps)."""
-        return self._words.find(text)
+        folded = fold(text)
+        if not any(kind in folded for kind in KIND_NAMES):  # most questions: no need to look further
+            return self._words.find(text)
+        rooms = [self._rooms[m.group("after") or m.group("before")] for m in self._kind_and_town.finditer(folded)]
+        return self._words.find(text).union(*rooms)
 
 
-def _kind_and_place(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict[str, set[Named]]:
-    """The KIND_NAMES words, for a centre whose own name has one, before or after each Latin-script name or
-    postcode of each municipality the centre or one of its sites is in ("EPN 1180"): the centres
-    each such phrase would name."""
+def _rooms_by_town(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict[str, set[Named]]:
+    """For each folded Latin-script name and postcode of a municipality ("ganshoren", "1180"), the
+    centres in it (at their address or a site's) whose own name has one of KIND_NAMES."""
     found: dict[str, set[Named]] = {}
     for centre in centres.values():
         own = f" {' '.join(fold(centre.name.get(lang)) for lang in LANGUAGES)} "
-        kinds = KIND_NAMES if any(f" {kind} " in own for kind in KIND_NAMES) else ()  # one kind, four ways to say it
+        if not any(f" {kind} " in own for kind in KIND_NAMES):  # one kind, four ways to say it
+            continue
         addresses = [centre.address, *(site.address for site in centre.sites or [])]
         towns = {
             town.id: town
@@ -117,11 +125,9 @@ def _kind_and_place(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict
             for town in match.municipalities
             if match.place.kind == "municipality"
         }
-        for kind in kinds:
-            for town in towns.values():
-                for name in {fold(name) for name in town.names if fold(name).isascii()} | set(town.postcodes):
-                    for key in [f"{name} {kind}", *(" ".join(f"{kind} {join} {name}".split()) for join in _JOINS)]:
-                        found.setdefault(key, set()).add(Named(centre.id))
+        for town in towns.values():
+            for key in {fold(name) for name in town.names if fold(name).isascii()} | set(town.postcodes):
+                found.setdefault(key, set()).add(Named(centre.id))
     return found
 
 
