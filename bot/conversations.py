@@ -128,6 +128,11 @@ class _ExpiringChatTable:
 
         return bool(self._with_key(chat_id, work, what))
 
+    def purge(self, now: dt.datetime | None = None) -> None:
+        """Delete every expired row now (at start: reads and writes only purge while chats talk)."""
+        stamp = _stamp(now or _utcnow())
+        self.db.run(STATE, lambda c: c.execute(delete(self.table).where(self.table.c.expires_at < stamp)), None, "expired rows not purged")
+
     def drop(self, chat_id: int) -> None:
         """Forget the chat's row now."""
         self._with_key(

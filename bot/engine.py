@@ -208,8 +208,9 @@ class Engine:
         expected = [c for c, p in likely.items() if p >= LIKELY_SEARCHED]
         expected += [c for c in routing.centres_near(self._centre_points, places) if c not in expected]
         facet_of_nothing = asks_only_a_facet(words) and not named and not places
-        follows = after is not None and not named and not places and asks_about_the_last_answer(text, words)
-        previous = self._targets.get(after) if follows and after else None
+        previous = None
+        if after is not None and not named and not places and asks_about_the_last_answer(text, words):
+            previous = self._targets.get(after)
         if previous is not None and previous.answerer not in expected:
             expected.append(previous.answerer)
         found = self.searcher.search(text, k=SEARCHED, vector=vector, centres=expected, words=words)
@@ -242,7 +243,7 @@ class Engine:
                 True,
                 [],
             )
-            blocks = [Block("note", phrase(lang, "follow_up", name=self.title_of(previous.centre or previous.target, lang)))]
+            blocks = [Block("note", phrase(lang, "follow_up"))]  # the title below names what it is about
             blocks += self._compose(passage, lang, truncated)
         elif confident and best is not None:
             chosen_passage = self._opening(hits[0].passage) if asks_what_it_is(text) else hits[0].passage

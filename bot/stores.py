@@ -30,6 +30,11 @@ class Stores:
         trees = [(self.gaps.db, GAPS), (self.stats.db, STATE)]
         return all([db.run(tree, lambda _connection: True, False, "database unavailable at start") for db, tree in trees])
 
+    def purge_expired(self) -> None:
+        """Delete the expired eligibility checks, language choices and last answers of every chat."""
+        for store in (self.conversations, self.languages, self.last_answers):
+            store.purge()
+
     def claim_rating(self, chat_id: int, message_id: int) -> bool:
         """True the first time an answer (a message of a chat) is rated 👍/👎, on any replica; the
         chat is kept only as its salted key, for a day."""

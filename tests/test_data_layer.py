@@ -84,6 +84,19 @@ def test_the_last_answer_is_kept_for_30_minutes_under_the_chat_key(stores: Store
     assert _count(stores, tables.last_answers) == 0  # deleted, not just hidden
 
 
+def test_expired_rows_of_every_chat_are_purged_at_start(stores: Stores) -> None:
+    stores.last_answers.put(CHAT, "maks", now=NOW)
+    stores.conversations.put(CHAT + 1, {"step": 1}, now=NOW)
+    stores.languages.set(CHAT + 2, "fr", now=NOW)
+    for store in (stores.conversations, stores.languages, stores.last_answers):
+        store.purge(now=NOW + dt.timedelta(minutes=31))
+    assert _count(stores, tables.last_answers) == 0 and _count(stores, tables.conversations) == 0
+    assert _count(stores, tables.chat_languages) == 1  # a language choice is kept for days
+    stores.last_answers.put(CHAT, "maks", now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    stores.purge_expired()  # what the bot calls at start, with the real clock
+    assert _count(stores, tables.last_answers) == 0 and _count(stores, tables.chat_languages) == 1
+
+
 def test_language_choice_is_kept_for_the_retention_period(stores: Stores, data_settings: Settings) -> None:
     languages = stores.languages
     assert languages.get(CHAT, now=NOW) is None

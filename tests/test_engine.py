@@ -245,7 +245,7 @@ def test_a_facet_just_after_an_answer_is_about_that_answer(shipped_engine) -> No
     price = shipped_engine.answer("is het gratis?", after=first.about)
     assert price.confident and price.kind == "answer" and price.follows == "molengeek-coding-school", price.text
     assert price.best.centre == "molengeek" and price.best.programme in (None, "molengeek-coding-school")
-    assert price.text.startswith("Over MolenGeek, uit mijn vorige antwoord:"), price.text
+    assert price.text.startswith("Aanvulling op mijn vorige antwoord:") and "MolenGeek" in price.text, price.text
     assert price.about == "molengeek-coding-school"  # a second follow-up is still about the coding school
     where = shipped_engine.answer("c'est où exactement ?", after=first.about)
     assert where.follows == first.about and where.best.centre == "molengeek", where.text
@@ -266,3 +266,10 @@ def test_after_an_organisation_a_follow_up_may_be_about_any_of_its_programmes(sh
     price = shipped_engine.answer("combien la page ?", after="bibliotheque-sesame")
     assert price.follows == "bibliotheque-sesame" and price.best.centre == "bibliotheque-sesame", price.text
     assert "0,30" in price.text, price.text
+
+
+def test_a_follow_up_after_an_faq_keeps_to_its_topic(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    """The FAQ on what an EPN is is filed under CABAN, but "is it free?" after it is not about CABAN."""
+    price = shipped_engine.answer("is it free?", after="epn")
+    assert price.follows == "epn" and price.best.target == "epn", price.text
+    assert shipped_engine.answer("who are you?", after="epn").follows is None  # about the bot, not the answer

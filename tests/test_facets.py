@@ -50,7 +50,13 @@ def test_just_after_an_answer_these_ask_about_it(question: str) -> None:
     assert asks_about_the_last_answer(question, terms(question))
 
 
-@pytest.mark.parametrize("question", ["ok", "merci beaucoup", "et pour les enfants ?", "cours de python ?", "aide pour mon téléphone"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        *("ok", "merci beaucoup", "et pour les enfants ?", "cours de python ?", "aide pour mon téléphone"),
+        *("who are you?", "qui es-tu ?", "wie ben je?", "comment vous appelez-vous ?", "laat maar", "appels vidéo ?"),
+    ],
+)
 def test_these_ask_something_new(question: str) -> None:
     assert not asks_about_the_last_answer(question, terms(question))
 
@@ -58,3 +64,4 @@ def test_these_ask_something_new(question: str) -> None:
 def test_a_phone_number_is_a_facet_only_just_after_an_answer() -> None:
     """Alone, "téléphone ?" may be the need (help with a phone), and "numéro" has the stem of "numérique"."""
     assert not asks_only_a_facet(terms("numéro de téléphone ?"))
+    assert asks_about_the_last_answer("numéro de téléphone ?", terms("numéro de téléphone ?"))

@@ -76,6 +76,8 @@ def test_a_kind_of_room_with_its_municipality_names_the_one_room_there(names: Na
     assert names.find(question) == {Named(centre)}
 
 
-@pytest.mark.parametrize("question", ["EPN Anderlecht", "un EPN ?", "computer room in Ganshoren", "Ganshoren", "EPN 1070"])
+@pytest.mark.parametrize(
+    "question", ["EPN Anderlecht", "un EPN ?", "computer room in Ganshoren", "Ganshoren", "EPN 1070", "EPN 11800", "xepn ganshoren"]
+)
 def test_a_kind_of_room_names_nothing_without_one_of_that_name_there(names: NameIndex, question: str) -> None:
     assert names.find(question) == frozenset()

@@ -56,7 +56,8 @@ class ChatData:
 @dataclass
 class BotState:
     """What the handlers share: settings, the current engine, and the stores (SQLite files, or the
-    PostgreSQL database that replicas share: gaps, checks, language choices, counters, claims)."""
+    PostgreSQL database that replicas share: gaps, checks, language choices, last answers, counters,
+    claims)."""
 
     settings: Settings
     embedder: Embedder
@@ -70,6 +71,7 @@ class BotState:
         self.stores = given_stores or open_stores(self.settings)
         self.stores.prepare()
         self.stores.gaps.purge()
+        self.stores.purge_expired()
 
     @property
     def gap_store(self) -> GapStore:

@@ -200,4 +200,4 @@ async def start_from_text(update: Update, context: Context, message: Message, qu
     data = chat_data(context)
     lang = detect_language(question, data.lang or language_hint(update))
     last = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id)
-    await start_check(message, state.engine, state.conversation_store, lang, state.engine.centre_of(last) if last else None)
+    await start_check(message, state.engine, state.conversation_store, lang, state.engine.centre_of(last))

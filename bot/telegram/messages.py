@@ -55,6 +55,7 @@ async def on_text(update: Update, context: Context) -> None:
     nearest = engine.nearest_to_place(question, learner_language(update, context))
     if nearest is not None:
         await state.count("places")
+        await asyncio.to_thread(state.stores.last_answers.drop, message.chat_id)  # "is it free?" next: which of them?
         await send_blocks(message, nearest)
         return
     after = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id)  # for "is it free?" after an answer
@@ -62,14 +63,18 @@ async def on_text(update: Update, context: Context) -> None:
         metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store, after=after
     )
     await state.count("questions", answer.kind, f"lang_{answer.asked_lang or answer.lang}")
+    # What a follow-up will be about, kept before sending so that a quick "is it free?" finds it;
+    # after a reply that answered nothing, a follow-up is about nothing (not an older answer).
+    if answer.kind == "answer" and answer.about is not None:
+        await asyncio.to_thread(state.stores.last_answers.put, message.chat_id, answer.about)
+    elif answer.kind in UNANSWERED:
+        await asyncio.to_thread(state.stores.last_answers.drop, message.chat_id)
     sent = await send_answer(message, answer, engine, answer.lang)
     if answer.kind in UNANSWERED:
         passage = answer.best.passage if answer.best else None
         await asyncio.to_thread(state.gap_store.record, "unsure", question, answer.lang, answer.score, passage)
     elif sent is not None and answer.kind == "answer":
         data.remember(sent.message_id, question, answer)
-        if answer.about is not None:
-            await asyncio.to_thread(state.stores.last_answers.put, message.chat_id, answer.about)
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -81,6 +86,7 @@ async def on_location(update: Update, context: Context) -> None:
         return
     state = bot_state(context)
     await state.count("locations")
+    await asyncio.to_thread(state.stores.last_answers.drop, message.chat.id)
     pairs = nearest_centres(message.location.latitude, message.location.longitude, list(state.engine.index.centres.values()))
     await send_blocks(message, nearest_reply(pairs, learner_language(update, context), None))
 

@@ -49,8 +49,12 @@ async def test_is_it_free_just_after_an_answer_is_about_that_answer(harness: Har
     await harness.replies(CHAT, 3)
     harness.api.push_text(CHAT, "is it free?")
     follow_up = (await harness.replies(CHAT, 5))[3]
-    assert follow_up.text.startswith("About Alpha centre, from my last answer:"), follow_up.text
-    assert harness.state.stores.last_answers.get(CHAT + 1) is None  # kept for this chat only
+    assert follow_up.text.startswith("Following up on my last answer:") and "Alpha centre" in follow_up.text, follow_up.text
+    harness.api.push_text(CHAT, "what is the weather tomorrow")  # answers nothing: a follow-up is then about nothing
+    await harness.replies(CHAT, 6)
+    harness.api.push_text(CHAT, "is it free?")
+    again = (await harness.replies(CHAT, 7))[-1]
+    assert again.text.startswith("Which centre or course do you mean?"), again.text
 
 
 async def test_feedback_button_is_acknowledged_and_removed(harness: Harness) -> None:
