@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from index.gazetteer import Gazetteer, fold, longest_first
+from index.gazetteer import Gazetteer, fold, longest_first, name_variants
 from index.schema import LANGUAGES, Centre, LocalText, Programme
 
 MIN_NAME_CHARS = 3
@@ -109,11 +109,12 @@ class NameIndex:
 
 
 def _rooms_by_town(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict[str, set[Named]]:
-    """For each folded Latin-script name and postcode of a municipality ("ganshoren", "1180"), the
-    centres in it (at their address or a site's) whose own name has one of KIND_NAMES."""
+    """For each folded Latin-script name (also with "st" for "saint") and postcode of a municipality
+    ("ganshoren", "st gilles", "1180"), the centres in it (at their address or a site's) whose own
+    name has one of KIND_NAMES, singular or plural ("Espaces publics numériques de Woluwe-Saint-Lambert")."""
     found: dict[str, set[Named]] = {}
     for centre in centres.values():
-        own = f" {' '.join(fold(centre.name.get(lang)) for lang in LANGUAGES)} "
+        own = f" {' '.join(_singular(word) for lang in LANGUAGES for word in fold(centre.name.get(lang)).split())} "
         if not any(f" {kind} " in own for kind in KIND_NAMES):  # one kind, four ways to say it
             continue
         addresses = [centre.address, *(site.address for site in centre.sites or [])]
@@ -126,7 +127,7 @@ def _rooms_by_town(centres: Mapping[str, Centre], gazetteer: Gazetteer) -> dict[
             if match.place.kind == "municipality"
         }
         for town in towns.values():
-            for key in {fold(name) for name in town.names if fold(name).isascii()} | set(town.postcodes):
+            for key in {key for name in town.names if fold(name).isascii() for key in name_variants(name)} | set(town.postcodes):
                 found.setdefault(key, set()).add(Named(centre.id))
     return found
 

@@ -70,6 +70,8 @@ def test_descriptions_places_and_parts_of_words_are_no_names(names: NameIndex, q
         ("EPN 1180", "uccle-bibliotheques-epn"),
         ("espace public numérique d'Evere", "entrela-evere"),
         ("public digital space in Koekelberg", "koekelberg-epn"),  # "Koekelberg" alone says where, not who
+        ("EPN de Woluwe-Saint-Lambert", "wolu-cyber-cite"),  # its name says "Espaces publics numériques"
+        ("epn st-gilles", "atelier-du-web"),
     ],
 )
 def test_a_kind_of_room_with_its_municipality_names_the_one_room_there(names: NameIndex, question: str, centre: str) -> None:
