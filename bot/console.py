@@ -27,6 +27,7 @@ def chat(
     write(BANNER)
     last: str | None = None  # what the last answer was about: "can I join?" and "is it free?" follow it
     last_lang = lang or "en"
+    spoken: Lang | None = None  # the conversation's language so far: the hint Telegram's language_code gives there
     while True:
         try:
             question = read("you> ")
@@ -42,15 +43,17 @@ def chat(
         nearest = engine.nearest_to_place(question, lang or last_lang)
         if nearest is not None:
             write("\n" + render_text(nearest) + "\n")
+            last = None  # "is it free?" next: which of them?
             continue
-        answer = engine.answer(question, lang=lang, after=last)
+        answer = engine.answer(question, spoken, lang=lang, after=last)
         write("\n" + answer.text + "\n")
         if answer.kind in UNANSWERED:
             gaps.record("unsure", question, answer.lang, answer.score, answer.best.passage if answer.best else None)
+            last = None
         elif answer.best is not None:
             last = answer.about
         if answer.kind != "empty":
-            last_lang = answer.lang
+            last_lang = spoken = answer.lang
 
 
 def check(engine: Engine, lang: Lang, centre: str | None, read: Callable[[str], str], write: Callable[[str], None]) -> None:

@@ -53,6 +53,22 @@ def test_is_it_free_after_an_answer_is_about_that_answer(engine: Engine, tmp_pat
     assert "Which centre or course do you mean?" in alone, alone
 
 
+def test_a_short_question_keeps_the_conversations_language(engine: Engine, tmp_path: Path) -> None:
+    """A name alone says no language: the console leans on the conversation's, as Telegram leans on
+    the learner's language_code ("EPN de Ganshoren" had been answered in Dutch after French)."""
+    gaps = GapStore(tmp_path / "gaps.sqlite")
+    alone = _run(engine, gaps, ["Beta centre", ""])
+    after_french = _run(engine, gaps, ["Où imprimer des documents à Schaerbeek ?", "Beta centre", ""])
+    assert "Centre Beta" not in alone, alone  # English by default
+    assert after_french.count("Centre\u00a0: Centre Beta") == 2, after_french  # both replies in French
+
+
+def test_a_follow_up_after_a_reply_that_answered_nothing_asks_which_centre(engine: Engine, tmp_path: Path) -> None:
+    gaps = GapStore(tmp_path / "gaps.sqlite")
+    out = _run(engine, gaps, ["printing courses in Schaerbeek", "what is the weather tomorrow", "is it free?", ""])
+    assert "Following up on my last answer:" not in out and "Which centre or course do you mean?" in out, out
+
+
 def test_a_place_typed_alone_lists_the_nearest_centres_as_on_telegram(engine: Engine, tmp_path: Path) -> None:
     gaps = GapStore(tmp_path / "gaps.sqlite")
     out = _run(engine, gaps, ["1070", ""])
