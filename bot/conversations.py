@@ -87,13 +87,15 @@ class ChatKeys:
 
 
 class _ExpiringChatTable:
-    """Rows keyed by chat key with an expiry: read, write and drop, expired rows deleted in SQL."""
+    """Rows keyed by chat key that expire `lifetime` after they are written: read, write and drop,
+    expired rows deleted in SQL."""
 
     table: Table
     value_column: str
 
-    def __init__(self, db: Database, keys: ChatKeys | None = None) -> None:
+    def __init__(self, db: Database, lifetime: dt.timedelta, keys: ChatKeys | None = None) -> None:
         self.db = db
+        self.lifetime = lifetime
         self.keys = keys or ChatKeys(db)
 
     def _with_key(self, chat_id: int, work: Callable[[Connection, str], Any], what: str) -> Any:
@@ -105,19 +107,25 @@ class _ExpiringChatTable:
             return None
         return self.db.run(STATE, lambda connection: work(connection, key), None, what)
 
-    def _get(self, chat_id: int, now: dt.datetime, what: str) -> Any:
+    def _get(self, chat_id: int, now: dt.datetime | None, what: str) -> Any:
+        """The chat's value, or None (none, expired, or the store is down: a warning); `now` defaults to the clock."""
+        stamp = _stamp(now or _utcnow())
+
         def work(connection: Connection, key: str) -> Any:
             table = self.table
-            connection.execute(delete(table).where(table.c.expires_at < _stamp(now)))
+            connection.execute(delete(table).where(table.c.expires_at < stamp))
             return connection.execute(select(table.c[self.value_column]).where(table.c.chat == key)).scalar()
 
         return self._with_key(chat_id, work, what)
 
-    def _put(self, chat_id: int, value: str, expires_at: dt.datetime, now: dt.datetime, what: str) -> bool:
+    def _put(self, chat_id: int, value: str, now: dt.datetime | None, what: str) -> bool:
+        """Keep `value` for the chat until `lifetime` after `now` (the clock by default); False with a warning if the store is down."""
+        written = now or _utcnow()
+
         def work(connection: Connection, key: str) -> bool:
             table = self.table
-            connection.execute(delete(table).where(table.c.expires_at < _stamp(now)))
-            row = upsert(connection, table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(expires_at))
+            connection.execute(delete(table).where(table.c.expires_at < _stamp(written)))
+            row = upsert(connection, table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(written + self.lifetime))
             connection.execute(
                 row.on_conflict_do_update(
                     index_elements=["chat"],
@@ -148,18 +156,16 @@ class ConversationStore(_ExpiringChatTable):
 
     def __init__(self, where: Path | Database, ttl_minutes: int = 30, keys: ChatKeys | None = None) -> None:
         db = where if isinstance(where, Database) else Database.sqlite(where)
-        super().__init__(db, keys)
-        self.ttl = dt.timedelta(minutes=ttl_minutes)
+        super().__init__(db, dt.timedelta(minutes=ttl_minutes), keys)
 
     def get(self, chat_id: int, now: dt.datetime | None = None) -> dict | None:
         """The chat's state, or None when there is none, it expired, or the store is unusable."""
-        value = self._get(chat_id, now or _utcnow(), "conversation state unavailable")
+        value = self._get(chat_id, now, "conversation state unavailable")
         return json.loads(value) if value else None
 
     def put(self, chat_id: int, state: dict, now: dt.datetime | None = None) -> None:
         """Keep the state until `ttl_minutes` from now (skipped with a warning if the store is down)."""
-        now = now or _utcnow()
-        self._put(chat_id, json.dumps(state), now + self.ttl, now, "conversation state not kept")
+        self._put(chat_id, json.dumps(state), now, "conversation state not kept")
 
 
 class LanguageStore(_ExpiringChatTable):
@@ -169,20 +175,18 @@ class LanguageStore(_ExpiringChatTable):
     value_column = "lang"
 
     def __init__(self, db: Database, retention_days: int = 30, keys: ChatKeys | None = None) -> None:
-        super().__init__(db, keys)
-        self.retention = dt.timedelta(days=retention_days)
+        super().__init__(db, dt.timedelta(days=retention_days), keys)
 
     def get(self, chat_id: int, now: dt.datetime | None = None) -> str | None:
         """The chosen language, or None (none chosen, expired, or the store is unusable)."""
-        value = self._get(chat_id, now or _utcnow(), "language choice unavailable")
+        value = self._get(chat_id, now, "language choice unavailable")
         return value if value in LANGUAGES else None
 
     def set(self, chat_id: int, lang: str, now: dt.datetime | None = None) -> bool:
         """Remember the choice; False when `lang` is not one of LANGUAGES or the store is down."""
         if lang not in LANGUAGES:
             return False
-        now = now or _utcnow()
-        return self._put(chat_id, lang, now + self.retention, now, "language choice not kept")
+        return self._put(chat_id, lang, now, "language choice not kept")
 
 
 class LastAnswerStore(_ExpiringChatTable):
@@ -194,15 +198,13 @@ class LastAnswerStore(_ExpiringChatTable):
     value_column = "target"
 
     def __init__(self, db: Database, ttl_minutes: int = 30, keys: ChatKeys | None = None) -> None:
-        super().__init__(db, keys)
-        self.ttl = dt.timedelta(minutes=ttl_minutes)
+        super().__init__(db, dt.timedelta(minutes=ttl_minutes), keys)
 
     def get(self, chat_id: int, now: dt.datetime | None = None) -> str | None:
         """The id, or None (no answer yet, expired, or the store is unusable)."""
-        value = self._get(chat_id, now or _utcnow(), "last answer unavailable")
+        value = self._get(chat_id, now, "last answer unavailable")
         return value if isinstance(value, str) else None
 
     def put(self, chat_id: int, target: str, now: dt.datetime | None = None) -> None:
         """Keep `target` until `ttl_minutes` from now (skipped with a warning if the store is down)."""
-        now = now or _utcnow()
-        self._put(chat_id, target, now + self.ttl, now, "last answer not kept")
+        self._put(chat_id, target, now, "last answer not kept")
