@@ -289,6 +289,13 @@ class Engine:
         """Whether `target` is the id of a programme, centre or FAQ in this index."""
         return target in self._targets
 
+    def may_follow_up(self, question: str) -> bool:
+        """Whether `question` could be about the chat's last answer (`answer(..., after=...)`), so that
+        a front end reads that answer from its store only then, not for every message. Never False
+        where `answer` would follow it up: numbers are left out here, as `answer` leaves out an age."""
+        text, _ = self._read(question)
+        return bool(text) and asks_about_the_last_answer(text, [word for word in terms(text) if not word.isdigit()])
+
     def centre_of(self, target: str | None) -> str | None:
         """The organisation of a programme, centre or FAQ id (None for none, or an FAQ of none)."""
         passage = self._targets.get(target) if target else None

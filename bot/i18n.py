@@ -261,8 +261,9 @@ def _our_language(text: str, counts: dict[str, int], prior: str | None) -> Lang:
         return voted
     values = _detector().compute_language_confidence_values(text) if text.strip() else []
     best = values[0] if values else None
-    one_word_against_telegram = known is not None and voted != known and strength < 2  # "formation IT Bruxelles" from a French phone
-    if is_lang(voted) and strength > 0 and (best is None or best.value < 0.75) and not one_word_against_telegram:
+    # One marker word (two returned above) does not outvote Telegram's language: "formation IT Bruxelles" from a French phone.
+    against_telegram = known is not None and voted != known
+    if is_lang(voted) and strength > 0 and (best is None or best.value < 0.75) and not against_telegram:
         return voted
     if best is None or best.value < 0.4:
         return known or DEFAULT_LANGUAGE

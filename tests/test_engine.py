@@ -273,3 +273,14 @@ def test_a_follow_up_after_an_faq_keeps_to_its_topic(shipped_engine) -> None:  #
     price = shipped_engine.answer("is it free?", after="epn")
     assert price.follows == "epn" and price.best.target == "epn", price.text
     assert shipped_engine.answer("who are you?", after="epn").follows is None  # about the bot, not the answer
+
+
+def test_a_front_end_reads_the_last_answer_only_for_a_question_that_may_follow_it(shipped_engine) -> None:  # type: ignore[no-untyped-def]
+    questions = [
+        *("is it free?", "c'est combien ?", "tot hoe laat?", "c'est combien pour 12 ans ?", "where is it?", "ils ont un numéro ?"),
+        *("coding course in Molenbeek", "who are you?", "is BeCode free?", "mon fils a 12 ans", "", "laat maar"),
+    ]
+    for question in questions:
+        follows = shipped_engine.answer(question, after="molengeek-coding-school").follows is not None
+        assert shipped_engine.may_follow_up(question) or not follows, question  # never skipped where it would follow
+    assert shipped_engine.may_follow_up("is it free?") and not shipped_engine.may_follow_up("coding course in Molenbeek")

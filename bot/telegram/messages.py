@@ -58,7 +58,7 @@ async def on_text(update: Update, context: Context) -> None:
         await asyncio.to_thread(state.stores.last_answers.drop, message.chat_id)  # "is it free?" next: which of them?
         await send_blocks(message, nearest)
         return
-    after = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id)  # for "is it free?" after an answer
+    after = await asyncio.to_thread(state.stores.last_answers.get, message.chat_id) if engine.may_follow_up(question) else None
     answer = await asyncio.to_thread(
         metrics.timed_answer, engine, question, language_hint(update), lang=data.lang, store=state.gap_store, after=after
     )
