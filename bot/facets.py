@@ -3,8 +3,9 @@ samedi ?", "what's the address?").
 
 On Telegram they often follow an answer: within 30 minutes of one, they are about it (the chat's
 last answer is kept for that, bot/conversations.py). Otherwise no centre can be the confident
-answer to them: the bot asks which one is meant and lists the closest options. Confidently, "is het gratis?" had got
-BeCode's bootcamp of 2017 (an exploratory test). No labelled question is one of these.
+answer to them: the bot asks which one is meant and lists the closest options. Confidently, "is
+het gratis?" had got BeCode's bootcamp of 2017 (an exploratory test). No labelled question is one
+of these.
 """
 
 from __future__ import annotations
