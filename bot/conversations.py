@@ -112,9 +112,8 @@ class _ExpiringChatTable:
         stamp = _stamp(now or _utcnow())
 
         def work(connection: Connection, key: str) -> Any:
-            table = self.table
-            connection.execute(delete(table).where(table.c.expires_at < stamp))
-            return connection.execute(select(table.c[self.value_column]).where(table.c.chat == key)).scalar()
+            self._delete_expired(connection, stamp)
+            return connection.execute(select(self.table.c[self.value_column]).where(self.table.c.chat == key)).scalar()
 
         return self._with_key(chat_id, work, what)
 
@@ -123,9 +122,8 @@ class _ExpiringChatTable:
         written = now or _utcnow()
 
         def work(connection: Connection, key: str) -> bool:
-            table = self.table
-            connection.execute(delete(table).where(table.c.expires_at < _stamp(written)))
-            row = upsert(connection, table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(written + self.lifetime))
+            self._delete_expired(connection, _stamp(written))
+            row = upsert(connection, self.table).values(chat=key, **{self.value_column: value}, expires_at=_stamp(written + self.lifetime))
             connection.execute(
                 row.on_conflict_do_update(
                     index_elements=["chat"],
@@ -139,7 +137,11 @@ class _ExpiringChatTable:
     def purge(self, now: dt.datetime | None = None) -> None:
         """Delete every expired row now (at start: reads and writes only purge while chats talk)."""
         stamp = _stamp(now or _utcnow())
-        self.db.run(STATE, lambda c: c.execute(delete(self.table).where(self.table.c.expires_at < stamp)), None, "expired rows not purged")
+        self.db.run(STATE, lambda connection: self._delete_expired(connection, stamp), None, "expired rows not purged")
+
+    def _delete_expired(self, connection: Connection, stamp: str) -> None:
+        """Delete the rows of every chat that expired before `stamp`: each read and write does, and `purge`."""
+        connection.execute(delete(self.table).where(self.table.c.expires_at < stamp))
 
     def drop(self, chat_id: int) -> None:
         """Forget the chat's row now."""

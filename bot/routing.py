@@ -311,8 +311,9 @@ def _fit(
     if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and taken_for_an_adult:
         adjust -= YOUTH_ONLY_PENALTY
     matched = _matched(centre, programme, audience)  # shown as "why"; scored only as below (a bonus for all did worse on train)
-    if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and "age" in matched:
-        adjust += YOUTH_FOR_THE_YOUNG_BONUS if audience.age is not None and audience.age < ADULT_AGE else 0.0
+    young = audience.age is not None and audience.age < ADULT_AGE
+    if rules is not None and rules.age_max is not None and rules.age_max <= ADULT_AGE and "age" in matched and young:
+        adjust += YOUTH_FOR_THE_YOUNG_BONUS
     if centre is not None and centre.for_groups_only:
         adjust += GROUPS_BONUS if audience.for_group else -(CHILD_GROUPS_PENALTY if audience.for_child else GROUPS_ONLY_PENALTY)
     taught = programme.instruction_languages if programme is not None else None
