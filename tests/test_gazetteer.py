@@ -239,6 +239,8 @@ def test_place_words_leave_ordinary_words_out(shipped: Gazetteer) -> None:
         ("comment arrêter les paris en ligne", None),  # bets, not the city
         ("computerlessen voor senioren in Antwerpen-Berchem?", "berchem-antwerpen"),  # not Berchem-Sainte-Agathe
         ("computer class in Berchem, Antwerp", "berchem-antwerpen"),
+        ("Estoy en paro, ¿qué cursos de informática tienen?", None),  # Spanish "they have", not Tienen
+        ("computerles in Tienen", "tienen"),
     ],
 )
 def test_cities_outside_brussels_are_elsewhere_but_not_as_street_names(shipped: Gazetteer, text: str, found: str | None) -> None:
