@@ -22,11 +22,12 @@ from bot.facets import asks_about_the_last_answer, asks_only_a_facet, follow_up
 from bot.i18n import detect_question_language, knowledge_markers, other_language_note, phrase, reply_language
 from bot.name_words import name_words
 from bot.off_topic import about_something_else
-from bot.places import elsewhere_named, find_place, named_points, nearest_centres
+from bot.places import find_place, named_points, nearest_centres
 from bot.settings import Settings
 from bot.small_talk import small_talk
 from bot.what_is import asks_what_it_is
 from index.embedder import Embedder, load_embedder
+from index.gazetteer import elsewhere_named
 from index.names import NameIndex
 from index.passages import Passage
 from index.schema import Lang, is_lang

@@ -14,7 +14,7 @@ from index.gazetteer import Gazetteer, Place, PlaceMatch, fold
 from index.places_file import load_gazetteer
 from index.schema import Centre, Site
 
-__all__ = ["NamedPoint", "Place", "distance_km", "elsewhere_named", "find_place", "named_points", "nearest_centres"]
+__all__ = ["NamedPoint", "Place", "distance_km", "find_place", "named_points", "nearest_centres"]
 
 
 @dataclass(frozen=True)
@@ -56,14 +56,6 @@ def named_points(matches: list[PlaceMatch]) -> list[NamedPoint]:
     not "Brussels" as a whole, an area without one point or a city elsewhere."""
     points = (point_of(match.place, match.municipalities, match.name) for match in matches if match.place.precision != "region")
     return [point for point in points if point is not None]
-
-
-def elsewhere_named(matches: list[PlaceMatch]) -> str | None:
-    """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
-    no Brussels place ("from Antwerp to Anderlecht" is ours)."""
-    if matches and all(match.place.kind == "elsewhere" for match in matches):
-        return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
-    return None
 
 
 def _keys(municipality: Place) -> frozenset[str]:

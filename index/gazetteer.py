@@ -181,6 +181,14 @@ class PlaceMatch:
         return self.municipalities[0] if len(self.municipalities) == 1 else None
 
 
+def elsewhere_named(matches: list[PlaceMatch]) -> str | None:
+    """The place outside Brussels the question is about ("coding school in Antwerp"), when it names
+    no Brussels place ("from Antwerp to Anderlecht" is ours)."""
+    if matches and all(match.place.kind == "elsewhere" for match in matches):
+        return matches[0].name  # as the learner wrote it: "Bergen" to a Dutch question, not "Mons"
+    return None
+
+
 def _in_latin_script(name: str) -> bool:
     return all(unicodedata.name(char, "").startswith("LATIN") for char in name if char.isalpha())
 

@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from pydantic import ValidationError
 
 from index import frontmatter
-from index.gazetteer import Gazetteer
+from index.gazetteer import Gazetteer, elsewhere_named
 from index.off_topic import OFF_TOPIC_FILE, load_off_topic
 from index.places_file import PLACES_FILE, load_places
 from index.problems import Problem, pydantic_message
@@ -103,7 +103,10 @@ class Knowledge:
     gazetteer: Gazetteer = field(default_factory=Gazetteer)
     """The places of places.yaml (empty when it is missing or broken)."""
     off_topic: list[str] = field(default_factory=list)
-    """Example questions the bot must refuse, from off-topic.yaml."""
+    """Example questions the bot must refuse, from off-topic.yaml, but those naming only a place
+    outside Brussels (see `load_knowledge`)."""
+    off_topic_elsewhere: int = 0
+    """How many of those were left aside."""
 
     @property
     def errors(self) -> list[Problem]:
@@ -136,7 +139,8 @@ class Knowledge:
         counts = {name: sum(1 for path in self.file_hashes if path.split("/")[0] == name) for name in RECORD_TYPES}
         return (
             f"{counts['centres']} centres, {counts['programmes']} programmes, {counts['faq']} FAQ files, "
-            f"{len(self.gazetteer.places)} places, {len(self.off_topic)} off-topic examples; "
+            f"{len(self.gazetteer.places)} places, {len(self.off_topic)} off-topic examples"
+            f"{f' (and {self.off_topic_elsewhere} about a place outside Brussels, refused for that)' if self.off_topic_elsewhere else ''}; "
             f"{len(self.errors)} errors, {len(self.warnings)} warnings"
         )
 
@@ -169,7 +173,11 @@ def load_knowledge(root: Path) -> Knowledge:
         knowledge, OFF_TOPIC_FILE, load_off_topic, "no off-topic examples: questions about other things are harder to refuse"
     )
     if examples is not None:
-        knowledge.off_topic = examples.examples
+        # One naming only a place outside Brussels is refused by that place, whatever it asks; as an
+        # example it would teach that its question is ours to refuse in Brussels too ("cours de
+        # python le soir à Mons" made "cours de python" off-topic).
+        knowledge.off_topic = [q for q in examples.examples if elsewhere_named(knowledge.gazetteer.find(q)) is None]
+        knowledge.off_topic_elsewhere = len(examples.examples) - len(knowledge.off_topic)
     if not knowledge.documents and not knowledge.errors:
         knowledge.problems.append(Problem(str(root), 0, "-", "no knowledge files found (expected centres/*.md, programmes/*.md, faq/*.md)"))
     return knowledge

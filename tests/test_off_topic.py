@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine import Engine
 from bot.off_topic import about_something_else
+from index.knowledge import load_knowledge
 from index.off_topic import OFF_TOPIC_FILE, load_off_topic
 from index.store import build_index, open_index
 from tests.support.helpers import SHIPPED_KNOWLEDGE, FakeEmbedder
@@ -49,6 +50,20 @@ def test_the_index_keeps_one_vector_per_example(knowledge_dir: Path, tmp_path: P
     question = embedder.embed_queries(["is it going to rain this weekend?"])[0]
     assert loaded.nearest_off_topic(question) == pytest.approx(float((loaded.off_topic @ question).max()), abs=1e-6)
     assert replace(loaded, off_topic=loaded.off_topic[:0]).nearest_off_topic(question) is None
+
+
+def test_an_example_naming_only_a_place_outside_brussels_is_left_out_and_counted(knowledge_dir: Path, tmp_path: Path) -> None:
+    """Such a question is refused for its place whatever it asks: as an example, "cours de python le
+    soir à Mons" made "cours de python" in Brussels off-topic."""
+    with (knowledge_dir / OFF_TOPIC_FILE).open("a", encoding="utf-8") as examples:
+        examples.write('- {lang: fr, q: "cours de python le soir à Mons"}\n- {lang: nl, q: "van Gent naar Anderlecht met de trein?"}\n')
+    knowledge = load_knowledge(knowledge_dir)
+    assert knowledge.off_topic[-1] == "van Gent naar Anderlecht met de trein?"  # names a Brussels place too: kept
+    assert len(knowledge.off_topic) == 4 and knowledge.off_topic_elsewhere == 1
+    assert "4 off-topic examples (and 1 about a place outside Brussels, refused for that);" in knowledge.summary()
+    embedder = FakeEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder)
+    assert open_index(tmp_path / "index", embedder).off_topic.shape == (4, embedder.dimension)
 
 
 def test_a_question_like_an_example_scores_closer_to_it_than_to_the_knowledge(make_engine: Callable[..., Engine]) -> None:

@@ -66,7 +66,7 @@ class FakeEmbedder:
 OFF_TOPIC = """\
 - {lang: en, q: "will it rain in Brussels tomorrow?"}
 - {lang: fr, q: "raconte-moi une blague"}
-- {lang: nl, q: "hoe laat vertrekt de trein naar Gent?"}
+- {lang: nl, q: "hoe laat vertrekt de laatste trein vanavond?"}
 """
 """A small off-topic.yaml for test knowledge folders."""
 
